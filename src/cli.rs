@@ -1,0 +1,244 @@
+//! The `layoffs-bot` command line: import, export, query, companies and totals.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+
+use crate::domain::{Viewer, event::thousands};
+use crate::error::{Error, Result};
+use crate::import;
+use crate::render;
+use crate::service;
+use crate::store::{DEFAULT_DATABASE_URL, Store};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "layoffs-bot",
+    version,
+    about = "A curated, sourced record of tech layoffs"
+)]
+pub struct Cli {
+    /// The `SQLite` store; the file is created if missing.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import layoffs.fyi CSV exports into the global record (each file in one transaction).
+    Import {
+        /// One or more CSV files, in either layoffs.fyi layout.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Check the files and report what would be imported, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export the global record as CSV in the newer layoffs.fyi layout.
+    Export {
+        /// Only this company's events (any spelling or alias).
+        #[arg(long)]
+        company: Option<String>,
+        /// Where to write; standard output when left out.
+        file: Option<PathBuf>,
+    },
+    /// Show a company's layoffs, newest first, as /layoffs does; the latest layoffs without one.
+    Query {
+        /// A company name or alias, in any spelling.
+        company: Option<String>,
+        /// Keep only the last N days (1-3650).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        days: Option<u32>,
+        /// Which page of results, from 1.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        page: u32,
+        /// Also show the events private to this Discord guild (server) id.
+        #[arg(long)]
+        guild: Option<u64>,
+    },
+    /// List up to 25 company names for a partial name, as autocomplete does.
+    Companies {
+        /// The partial name; empty lists the companies with the most layoffs.
+        #[arg(default_value = "")]
+        input: String,
+    },
+    /// People affected per month, summing known numbers, optionally for one company.
+    Totals {
+        /// A company name or alias.
+        company: Option<String>,
+        /// Keep only the last N days (1-3650).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        days: Option<u32>,
+    },
+}
+
+/// Runs one command; errors go to stderr with a non-zero exit.
+pub async fn run(cli: Cli) -> ExitCode {
+    match execute(cli).await {
+        Ok(code) => code,
+        Err(err) => {
+            if err.is_user_error() {
+                eprintln!("error: {}", err.user_message());
+            } else {
+                tracing::error!(error = %err, "command failed");
+                eprintln!("error: {err}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn execute(cli: Cli) -> Result<ExitCode> {
+    let store = Store::open(&cli.database_url).await?;
+    let code = match cli.command {
+        Command::Import { files, dry_run } => import_files(&store, &files, dry_run).await,
+        Command::Export { company, file } => export(&store, company.as_deref(), file).await?,
+        Command::Query {
+            company,
+            days,
+            page,
+            guild,
+        } => {
+            let viewer = Viewer { guild };
+            let listing = service::listing(
+                &store,
+                company.as_deref(),
+                viewer,
+                days,
+                page - 1,
+                Utc::now().date_naive(),
+            )
+            .await?;
+            emit(&render::listing_text(&listing))?;
+            ExitCode::SUCCESS
+        }
+        Command::Companies { input } => {
+            let mut out = String::new();
+            for m in store.autocomplete(&input, 25).await? {
+                if m.label == m.company {
+                    out.push_str(&m.company);
+                } else {
+                    let _ = write!(out, "{} (alias of {})", m.label, m.company);
+                }
+                out.push('\n');
+            }
+            emit(&out)?;
+            ExitCode::SUCCESS
+        }
+        Command::Totals { company, days } => {
+            let company_id = match company.as_deref() {
+                Some(name) => Some(service::resolve_company(&store, name).await?.id),
+                None => None,
+            };
+            let since = service::since(days, Utc::now().date_naive())?;
+            let mut out = String::from("month    layoffs  people (known)  without a number\n");
+            for m in store
+                .monthly_totals(company_id, Viewer::EVERYONE, since)
+                .await?
+            {
+                let _ = writeln!(
+                    out,
+                    "{}  {:>7}  {:>14}  {:>16}",
+                    m.month,
+                    thousands(m.totals.events),
+                    thousands(m.totals.people),
+                    thousands(m.totals.unknown)
+                );
+            }
+            emit(&out)?;
+            ExitCode::SUCCESS
+        }
+    };
+    store.close().await;
+    Ok(code)
+}
+
+async fn import_files(store: &Store, files: &[PathBuf], dry_run: bool) -> ExitCode {
+    let mut failed = false;
+    for path in files {
+        match import::import_file(store, path, dry_run, Utc::now()).await {
+            Ok(report) => print_report(&path.display().to_string(), &report),
+            Err(err) => {
+                failed = true;
+                if err.is_user_error() {
+                    eprintln!(
+                        "{}: {} (nothing imported)",
+                        path.display(),
+                        err.user_message()
+                    );
+                } else {
+                    tracing::error!(error = %err, file = %path.display(), "import failed");
+                    eprintln!(
+                        "{}: import failed: {err} (nothing imported)",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Writes to standard output; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+fn print_report(name: &str, r: &import::ImportReport) {
+    let verb = if r.dry_run {
+        "would be imported"
+    } else {
+        "imported"
+    };
+    let mut out = format!(
+        "{name} ({}): {} rows read, {} {verb}, {} duplicates skipped, {} rejected\n",
+        r.layout.name(),
+        r.read,
+        r.imported,
+        r.duplicates.len(),
+        r.rejected.len()
+    );
+    for rej in &r.rejected {
+        let _ = writeln!(out, "  rejected line {}: {}", rej.line, rej.reason);
+    }
+    if r.dry_run {
+        out.push_str("  dry run: nothing was written\n");
+    }
+    let _ = emit(&out);
+}
+
+async fn export(store: &Store, company: Option<&str>, file: Option<PathBuf>) -> Result<ExitCode> {
+    let company_id = match company {
+        Some(name) => Some(service::resolve_company(store, name).await?.id),
+        None => None,
+    };
+    if let Some(path) = file {
+        {
+            // Write beside the target and rename, so a failed export leaves no half file.
+            let tmp = path.with_extension("csv.partial");
+            let out = std::fs::File::create(&tmp)
+                .map_err(|e| Error::BadFile(format!("cannot create {}: {e}", tmp.display())))?;
+            let count = import::export(store, company_id, std::io::BufWriter::new(out)).await?;
+            std::fs::rename(&tmp, &path)?;
+            eprintln!("exported {count} events to {}", path.display());
+        }
+    } else {
+        let mut buf = Vec::new();
+        import::export(store, company_id, &mut buf).await?;
+        emit(&String::from_utf8_lossy(&buf))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,164 @@
+//! Company names: the display name, the normalised key that makes spellings one company, and
+//! the built-in aliases.
+
+use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+
+use super::DomainError;
+
+/// Discord caps a string option at 100 characters; we keep names to that everywhere.
+pub const MAX_COMPANY_NAME: usize = 100;
+
+/// Corporate suffixes dropped from the end of a key: "Amazon.com, Inc." is "amazon".
+const SUFFIXES: &[&str] = &[
+    "inc",
+    "incorporated",
+    "llc",
+    "ltd",
+    "limited",
+    "corp",
+    "corporation",
+    "co",
+    "plc",
+    "gmbh",
+    "ag",
+    "sa",
+    "nv",
+    "bv",
+    "pty",
+    "com",
+    "srl",
+    "spa",
+    "lp",
+    "llp",
+];
+
+/// Other names for a company, seeded into every store: (alias, company).
+pub const BUILTIN_ALIASES: &[(&str, &str)] = &[
+    ("AWS", "Amazon"),
+    ("Amazon Web Services", "Amazon"),
+    ("Google", "Alphabet"),
+    ("Facebook", "Meta"),
+    ("Meta Platforms", "Meta"),
+    ("Twitter", "X"),
+];
+
+/// The key under which spellings of one name meet: lower case, accents and punctuation
+/// dropped, words separated by one space, corporate suffixes removed.
+pub fn normalize_key(raw: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for c in raw.nfkd() {
+        if is_combining_mark(c) || matches!(c, '\'' | '\u{2019}') {
+            // "McDonald's" and "Nestlé" fold to "mcdonalds" and "nestle".
+            continue;
+        }
+        if c.is_alphanumeric() {
+            current.extend(c.to_lowercase());
+        } else if !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    while words.len() > 1 && words.last().is_some_and(|w| SUFFIXES.contains(&w.as_str())) {
+        words.pop();
+    }
+    words.join(" ")
+}
+
+/// A company name as a person typed it, checked: trimmed, inner whitespace collapsed, at most
+/// [`MAX_COMPANY_NAME`] characters, and with at least one letter or digit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanyName {
+    display: String,
+    key: String,
+}
+
+impl CompanyName {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let display = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if display.is_empty() {
+            return Err(DomainError::invalid("company", "the company name is empty"));
+        }
+        if display.chars().any(char::is_control) {
+            return Err(DomainError::invalid(
+                "company",
+                "the company name contains control characters",
+            ));
+        }
+        let len = display.chars().count();
+        if len > MAX_COMPANY_NAME {
+            return Err(DomainError::invalid(
+                "company",
+                format!(
+                    "the company name is {len} characters long; the limit is {MAX_COMPANY_NAME}"
+                ),
+            ));
+        }
+        let key = normalize_key(&display);
+        if key.is_empty() {
+            return Err(DomainError::invalid(
+                "company",
+                "the company name needs at least one letter or digit",
+            ));
+        }
+        Ok(Self { display, key })
+    }
+
+    pub fn display(&self) -> &str {
+        &self.display
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_of_one_company_share_a_key() {
+        for raw in [
+            "Amazon.com, Inc.",
+            " amazon ",
+            "AMAZON",
+            "Amazon Inc",
+            "amazon.com",
+        ] {
+            assert_eq!(normalize_key(raw), "amazon", "{raw}");
+        }
+    }
+
+    #[test]
+    fn accents_apostrophes_and_punctuation_fold() {
+        assert_eq!(normalize_key("Nestlé S.A."), "nestle s a");
+        assert_eq!(normalize_key("McDonald’s Corp."), "mcdonalds");
+        assert_eq!(normalize_key("Booking.com"), "booking");
+        assert_eq!(normalize_key("  F-Secure "), "f secure");
+    }
+
+    #[test]
+    fn a_suffix_alone_is_kept() {
+        assert_eq!(normalize_key("Inc."), "inc");
+        assert_eq!(normalize_key("Co"), "co");
+    }
+
+    #[test]
+    fn company_name_parse_trims_and_collapses() {
+        let name = CompanyName::parse("  Amazon   Web Services ").unwrap();
+        assert_eq!(name.display(), "Amazon Web Services");
+        assert_eq!(name.key(), "amazon web services");
+    }
+
+    #[test]
+    fn company_name_rejects_empty_long_and_symbol_only() {
+        assert!(CompanyName::parse("   ").is_err());
+        assert!(CompanyName::parse("!!!").is_err());
+        assert!(CompanyName::parse(&"a".repeat(101)).is_err());
+        assert!(CompanyName::parse(&"a".repeat(100)).is_ok());
+        assert!(CompanyName::parse("bad\u{0}name").is_err());
+    }
+}

@@ -1,0 +1,340 @@
+//! Company name matching for autocomplete and "did you mean": exact, prefix, word prefix,
+//! then typo-tolerant (optimal string alignment distance), over names and aliases.
+
+use super::company::normalize_key;
+
+/// One searchable name: a company's own name or one of its aliases.
+#[derive(Debug, Clone)]
+pub struct NameEntry {
+    pub company_id: i64,
+    /// The company's display name.
+    pub company: String,
+    /// The name that matched: the company's name or the alias.
+    pub label: String,
+    key: Vec<char>,
+    word_starts: Vec<usize>,
+    mask: u64,
+}
+
+impl NameEntry {
+    pub fn new(company_id: i64, company: String, label: String) -> Self {
+        let key: Vec<char> = normalize_key(&label).chars().collect();
+        let word_starts = std::iter::once(0)
+            .chain(
+                key.iter()
+                    .enumerate()
+                    .filter(|(_, c)| **c == ' ')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        let mask = char_mask(&key);
+        Self {
+            company_id,
+            company,
+            label,
+            key,
+            word_starts,
+            mask,
+        }
+    }
+
+    pub fn is_alias(&self) -> bool {
+        self.label != self.company
+    }
+}
+
+/// How well a name matched, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    Exact,
+    Prefix,
+    WordPrefix,
+    /// Within the given number of typos.
+    Typo(u8),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    pub company_id: i64,
+    pub company: String,
+    pub label: String,
+    pub tier: Tier,
+}
+
+/// All names, in the store's popularity order (ties in rank keep that order).
+#[derive(Debug, Clone, Default)]
+pub struct NameIndex {
+    entries: Vec<NameEntry>,
+}
+
+impl NameIndex {
+    pub fn new(entries: Vec<NameEntry>) -> Self {
+        Self { entries }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Up to `limit` companies for a partly typed name, one per company, ranked exact >
+    /// prefix > word prefix > typo-tolerant. An empty input lists the first names.
+    pub fn autocomplete(&self, input: &str, limit: usize) -> Vec<Match> {
+        let query: Vec<char> = normalize_key(input).chars().collect();
+        let budget = typo_budget(query.len());
+        self.rank(&query, budget, limit)
+    }
+
+    /// Companies a name that matched nothing may have meant, with one more typo allowed.
+    pub fn suggest(&self, input: &str, limit: usize) -> Vec<Match> {
+        let query: Vec<char> = normalize_key(input).chars().collect();
+        if query.is_empty() {
+            return Vec::new();
+        }
+        let budget = typo_budget(query.len()).max(1) + u8::from(query.len() >= 6);
+        self.rank(&query, budget, limit)
+    }
+
+    fn rank(&self, query: &[char], budget: u8, limit: usize) -> Vec<Match> {
+        if limit == 0 {
+            return Vec::new();
+        }
+        let query_mask = char_mask(query);
+        let mut scratch = Scratch::default();
+        // (tier, not a subsequence, entry index): among equal typos a name holding every typed
+        // letter in order ("amazn" in "amazon") wins, then the popularity order.
+        let mut hits: Vec<(Tier, bool, usize)> = Vec::new();
+        for (i, entry) in self.entries.iter().enumerate() {
+            if let Some(tier) = tier_of(entry, query, query_mask, budget, &mut scratch) {
+                let missed = matches!(tier, Tier::Typo(_)) && !is_subsequence(query, &entry.key);
+                hits.push((tier, missed, i));
+            }
+        }
+        hits.sort_unstable();
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::with_capacity(limit.min(hits.len()));
+        for (tier, _, i) in hits {
+            let entry = &self.entries[i];
+            if seen.insert(entry.company_id) {
+                out.push(Match {
+                    company_id: entry.company_id,
+                    company: entry.company.clone(),
+                    label: entry.label.clone(),
+                    tier,
+                });
+                if out.len() == limit {
+                    break;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Typos tolerated for a query of this many characters: none below 4 (too many false hits).
+fn typo_budget(len: usize) -> u8 {
+    match len {
+        0..=3 => 0,
+        4..=6 => 1,
+        _ => 2,
+    }
+}
+
+fn tier_of(
+    entry: &NameEntry,
+    query: &[char],
+    query_mask: u64,
+    budget: u8,
+    scratch: &mut Scratch,
+) -> Option<Tier> {
+    let key = &entry.key;
+    if query.is_empty() {
+        return Some(Tier::Prefix);
+    }
+    if key.starts_with(query) {
+        return Some(if key.len() == query.len() {
+            Tier::Exact
+        } else {
+            Tier::Prefix
+        });
+    }
+    if entry.word_starts[1..]
+        .iter()
+        .any(|&s| key[s..].starts_with(query))
+    {
+        return Some(Tier::WordPrefix);
+    }
+    if budget == 0 {
+        return None;
+    }
+    // Each letter of the query missing from the name costs at least one edit.
+    if (query_mask & !entry.mask).count_ones() > u32::from(budget) {
+        return None;
+    }
+    entry
+        .word_starts
+        .iter()
+        .filter_map(|&s| prefix_distance(query, &key[s..], budget, scratch))
+        .min()
+        .map(Tier::Typo)
+}
+
+#[derive(Default)]
+struct Scratch {
+    rows: [Vec<u8>; 3],
+}
+
+/// The fewest edits (insert, delete, substitute, swap two neighbours) that turn `query` into
+/// some prefix of `text`, if at most `budget`.
+fn prefix_distance(query: &[char], text: &[char], budget: u8, scratch: &mut Scratch) -> Option<u8> {
+    let m = query.len();
+    // A prefix longer than m + budget needs more than budget insertions.
+    let text = &text[..text.len().min(m + usize::from(budget))];
+    let n = text.len();
+    let [before, prev, cur] = &mut scratch.rows;
+    for row in [&mut *before, &mut *prev, &mut *cur] {
+        row.clear();
+        row.resize(n + 1, 0);
+    }
+    for (j, cell) in prev.iter_mut().enumerate() {
+        *cell = u8::try_from(j).unwrap_or(u8::MAX);
+    }
+    for i in 1..=m {
+        cur[0] = u8::try_from(i).unwrap_or(u8::MAX);
+        let mut row_min = cur[0];
+        for j in 1..=n {
+            let cost = u8::from(query[i - 1] != text[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && query[i - 1] == text[j - 2] && query[i - 2] == text[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > budget {
+            return None;
+        }
+        std::mem::swap(before, prev);
+        std::mem::swap(prev, cur);
+    }
+    prev.iter().copied().min().filter(|&d| d <= budget)
+}
+
+/// Whether every character of `query` appears in `text`, in order.
+fn is_subsequence(query: &[char], text: &[char]) -> bool {
+    let mut rest = text.iter();
+    query.iter().all(|q| rest.any(|t| t == q))
+}
+
+fn char_mask(chars: &[char]) -> u64 {
+    chars.iter().fold(0, |mask, &c| {
+        let bit = match c {
+            'a'..='z' => c as u32 - 'a' as u32,
+            '0'..='9' => 26 + (c as u32 - '0' as u32),
+            ' ' => return mask,
+            _ => 36 + (c as u32 % 28),
+        };
+        mask | (1 << bit)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(names: &[(&str, &str)]) -> NameIndex {
+        let mut ids = std::collections::HashMap::new();
+        NameIndex::new(
+            names
+                .iter()
+                .map(|(label, company)| {
+                    let next = i64::try_from(ids.len()).unwrap() + 1;
+                    let id = *ids.entry(*company).or_insert(next);
+                    NameEntry::new(id, (*company).into(), (*label).into())
+                })
+                .collect(),
+        )
+    }
+
+    fn sample() -> NameIndex {
+        index(&[
+            ("Amazon", "Amazon"),
+            ("AWS", "Amazon"),
+            ("Amazon Web Services", "Amazon"),
+            ("Alphabet", "Alphabet"),
+            ("Google", "Alphabet"),
+            ("Salesforce", "Salesforce"),
+            ("Amaze Health", "Amaze Health"),
+            ("Amaze", "Amaze"),
+            ("Bird", "Bird"),
+            ("Lime Bird", "Lime Bird"),
+            ("Birdie", "Birdie"),
+            ("GoodRx", "GoodRx"),
+        ])
+    }
+
+    fn labels(matches: &[Match]) -> Vec<&str> {
+        matches.iter().map(|m| m.label.as_str()).collect()
+    }
+
+    #[test]
+    fn exact_beats_prefix_beats_word_prefix() {
+        let got = sample().autocomplete("bird", 25);
+        assert_eq!(labels(&got), ["Bird", "Birdie", "Lime Bird"]);
+        assert_eq!(got[0].tier, Tier::Exact);
+        assert_eq!(got[1].tier, Tier::Prefix);
+        assert_eq!(got[2].tier, Tier::WordPrefix);
+    }
+
+    #[test]
+    fn typos_find_their_company() {
+        let idx = sample();
+        assert_eq!(idx.autocomplete("amazn", 25)[0].company, "Amazon");
+        assert_eq!(idx.autocomplete("gogle", 25)[0].company, "Alphabet");
+        assert_eq!(idx.autocomplete("salesfroce", 25)[0].company, "Salesforce");
+        assert_eq!(idx.autocomplete("salesfroce", 25)[0].tier, Tier::Typo(1));
+    }
+
+    #[test]
+    fn aliases_count_and_each_company_appears_once() {
+        let got = sample().autocomplete("ama", 25);
+        // Within a tier the store's order (most events first) holds.
+        assert_eq!(labels(&got), ["Amazon", "Amaze Health", "Amaze"]);
+        let got = sample().autocomplete("aws", 25);
+        assert_eq!(got[0].company, "Amazon");
+        assert_eq!(got[0].label, "AWS");
+        assert!(got[0].tier == Tier::Exact);
+    }
+
+    #[test]
+    fn short_queries_are_not_fuzzy_and_limit_holds() {
+        assert!(sample().autocomplete("xyz", 25).is_empty());
+        assert_eq!(sample().autocomplete("", 3).len(), 3);
+        assert_eq!(sample().autocomplete("a", 1).len(), 1);
+        assert!(sample().autocomplete("a", 0).is_empty());
+    }
+
+    #[test]
+    fn suggestions_allow_one_more_typo() {
+        let idx = sample();
+        assert_eq!(idx.suggest("amazonn", 5)[0].company, "Amazon");
+        assert_eq!(idx.suggest("salezforse", 5)[0].company, "Salesforce");
+        assert!(idx.suggest("qqqqqq", 5).is_empty());
+    }
+
+    #[test]
+    fn prefix_distance_counts_swaps_as_one() {
+        let mut s = Scratch::default();
+        let q: Vec<char> = "salesfroce".chars().collect();
+        let t: Vec<char> = "salesforce".chars().collect();
+        assert_eq!(prefix_distance(&q, &t, 2, &mut s), Some(1));
+        let q: Vec<char> = "amazn".chars().collect();
+        let t: Vec<char> = "amazon".chars().collect();
+        assert_eq!(prefix_distance(&q, &t, 1, &mut s), Some(1));
+        let q: Vec<char> = "xxxx".chars().collect();
+        assert_eq!(prefix_distance(&q, &t, 1, &mut s), None);
+    }
+}

@@ -1,0 +1,22 @@
+//! layoffs-bot keeps a curated, sourced record of tech-industry layoffs and brings it into
+//! Discord communities; this crate is its library, and the binary is a thin shell around it.
+//!
+//! # Layout
+//! - [`domain`]: pure types and rules (company names, events, name matching). No I/O.
+//! - [`render`]: the text people read, within Discord's limits.
+//! - [`store`]: `SQLite`; every SQL statement lives here.
+//! - [`service`]: the use cases the command line (and the bot) call.
+//! - [`import`]: layoffs.fyi CSV import and export.
+//! - [`cli`]: the `layoffs-bot` command line.
+//! - [`error`]: the one error type.
+
+pub mod cli;
+pub mod domain;
+pub mod error;
+pub mod import;
+pub mod render;
+pub mod service;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use store::Store;

@@ -1,0 +1,86 @@
+//! The `SQLite` store: connection setup, embedded migrations, and every SQL statement of the
+//! crate (companies, events, audit trail), with the in-memory name index kept fresh.
+
+mod companies;
+mod events;
+
+use std::str::FromStr;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{SqlitePool, migrate::Migrator};
+
+pub use companies::Company;
+pub use events::{BatchEvent, BatchOutcome, EventPage, MonthTotal, Page, Totals};
+
+use crate::domain::NameIndex;
+use crate::error::{Error, Result};
+
+/// Every migration, compiled into the binary and run at start.
+pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://layoffs.db";
+
+/// The name index and the `names_version` it was built at.
+type CachedIndex = (i64, Arc<NameIndex>);
+
+/// The store: a pool of connections to one SQLite file.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    names: Arc<RwLock<Option<CachedIndex>>>,
+}
+
+impl Store {
+    /// Opens (creating the file if missing), migrates and seeds the built-in aliases.
+    pub async fn open(url: &str) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| Error::BadFile(format!("DATABASE_URL {url:?} is not valid: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        let store = Self {
+            pool,
+            names: Arc::default(),
+        };
+        store.ensure_builtin_aliases().await?;
+        Ok(store)
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Discord ids are u64; SQLite integers are i64. The one place that converts between them.
+pub fn snowflake_to_db(id: u64) -> i64 {
+    i64::from_ne_bytes(id.to_ne_bytes())
+}
+
+pub fn snowflake_from_db(id: i64) -> u64 {
+    u64::from_ne_bytes(id.to_ne_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snowflakes_round_trip_through_i64() {
+        for id in [0, 1, 80_351_110_224_678_912, u64::MAX] {
+            assert_eq!(snowflake_from_db(snowflake_to_db(id)), id);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! The `layoffs-bot` binary as a person runs it: output, errors on stderr, exit codes.
+
+use std::process::{Command, Output};
+
+use crate::data;
+
+fn run(db: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_layoffs-bot"))
+        .args(args)
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env_remove("RUST_LOG")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run layoffs-bot")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn import_query_companies_and_export_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let sample = data("data/sample_2024.csv");
+    let sample = sample.to_str().unwrap();
+
+    let out = run(&db, &["import", "--dry-run", sample]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .contains("13 rows read, 13 would be imported, 0 duplicates skipped, 0 rejected")
+    );
+    assert!(!db.exists() || run(&db, &["query"]).status.success());
+
+    let out = run(&db, &["import", sample]);
+    assert!(stdout(&out).contains("13 rows read, 13 imported, 0 duplicates skipped, 0 rejected"));
+
+    let out = run(&db, &["query", "amazon"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Amazon: 2 layoffs, at least 400 people (1 without a reported number)"),
+        "{text}"
+    );
+    let aws = text
+        .find("2024-04-03 · hundreds · Seattle")
+        .expect("AWS line");
+    let feb = text
+        .find("2024-02-06 · 400 people · Seattle")
+        .expect("February line");
+    assert!(aws < feb, "newest first");
+    assert!(
+        text.contains("Teams: Sales, marketing and global services; physical stores technology")
+    );
+
+    let out = run(&db, &["query"]);
+    assert!(stdout(&out).starts_with("Latest layoffs: 13 layoffs"));
+
+    let out = run(&db, &["companies", "ama"]);
+    assert_eq!(stdout(&out).lines().next(), Some("Amazon"));
+    let out = run(&db, &["companies", "gogle"]);
+    assert_eq!(
+        stdout(&out).lines().next(),
+        Some("Google (alias of Alphabet)")
+    );
+
+    let out = run(&db, &["query", "amazn"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains(r#"No company matches "amazn". Did you mean: Amazon?"#));
+
+    let out = run(&db, &["export", "--company", "aws"]);
+    let csv = stdout(&out);
+    assert!(csv.starts_with("company,location,total_laid_off,date,percentage_laid_off"));
+    assert_eq!(csv.lines().count(), 3);
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_a_non_zero_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let warn = dir.path().join("warn.csv");
+    std::fs::write(
+        &warn,
+        "Company,Location,Layoff Start Date\nAcme,Here,5/14/2022\n",
+    )
+    .unwrap();
+
+    let out = run(&db, &["import", warn.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not a layoffs.fyi CSV export"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("nothing imported"));
+
+    let out = run(&db, &["query", "--days", "0"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--days"));
+
+    let out = run(&db, &["import"]);
+    assert!(!out.status.success());
+    assert!(!stderr(&out).contains("panicked"));
+}

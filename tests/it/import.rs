@@ -1,0 +1,229 @@
+//! CSV import of both published layoffs.fyi layouts, idempotence, refusal of bad files, and
+//! export then import giving the same events.
+
+use layoffs_bot::domain::{Headcount, Viewer};
+use layoffs_bot::import::{self, Layout};
+use layoffs_bot::store::Page;
+
+use crate::{TestStore, data, day, now};
+
+const SAMPLE: &str = "tests/data/layoffs_fyi_sample.csv";
+const CLASSIC: &str = "tests/data/layoffs_fyi_classic_2361.csv";
+
+async fn events_of(t: &TestStore, name: &str) -> Vec<layoffs_bot::domain::LayoffEvent> {
+    let company = t.store.find_company(name).await.unwrap().expect(name);
+    t.store
+        .company_events(company.id, Viewer::EVERYONE, None, Page::first(1000))
+        .await
+        .unwrap()
+        .events
+}
+
+#[tokio::test]
+async fn the_newer_layout_imports_with_counts_checked_by_hand() {
+    let t = TestStore::new().await;
+    let r = import::import_file(&t.store, &data(SAMPLE), false, now())
+        .await
+        .unwrap();
+    assert_eq!(r.layout, Layout::Newer);
+    // 4,277 rows; 5 list an event already listed (same company, date, count, percent and
+    // location; only the source differs): Cars24, Oda, Beyond Meat, Cazoo, Terminus.
+    assert_eq!(
+        (r.read, r.imported, r.duplicates.len(), r.rejected.len()),
+        (4277, 4272, 5, 0)
+    );
+    assert_eq!(r.duplicates, [227, 2732, 2801, 3412, 3472]);
+
+    let amazon = events_of(&t, "amazon").await;
+    assert_eq!(amazon.len(), 18);
+    let newest = &amazon[0];
+    assert_eq!(newest.date, day("2026-01-28"));
+    assert_eq!(newest.headcount, Headcount::Exact(16000));
+    assert_eq!(newest.location.as_deref(), Some("Seattle"));
+    assert_eq!(
+        newest.source.as_ref().and_then(|s| s.url()),
+        Some("https://www.aboutamazon.com/news/company-news/amazon-layoffs-corporate-jan-2026")
+    );
+    // " F-Secure " with stray spaces, and "Helsinki, Non-U.S." in quotes.
+    let fsecure = events_of(&t, "f-secure").await;
+    assert_eq!(fsecure[0].company, "F-Secure");
+    assert_eq!(fsecure[0].location.as_deref(), Some("Helsinki"));
+    let company = t.store.find_company("F-Secure").await.unwrap().unwrap();
+    assert_eq!(company.country.as_deref(), Some("Finland"));
+    // Pinterest: 700 people, 0.15 of staff.
+    let pinterest = events_of(&t, "pinterest").await;
+    assert_eq!(
+        pinterest[0].percentage.map(|p| p.to_string()).as_deref(),
+        Some("15%")
+    );
+}
+
+#[tokio::test]
+async fn the_classic_layout_imports_with_counts_checked_by_hand() {
+    let t = TestStore::new().await;
+    let r = import::import_file(&t.store, &data(CLASSIC), false, now())
+        .await
+        .unwrap();
+    assert_eq!(r.layout, Layout::Classic);
+    // 2,361 rows: 5 exact duplicates, plus Oda and Terminus listed twice with only the
+    // country or funding stage differing; Blackbaud's row has the date NULL.
+    assert_eq!(
+        (r.read, r.imported, r.duplicates.len(), r.rejected.len()),
+        (2361, 2353, 7, 1)
+    );
+    assert_eq!(r.rejected[0].line, 2358);
+    assert_eq!(r.rejected[0].reason, "date: missing");
+
+    let atlassian = events_of(&t, "Atlassian").await;
+    assert_eq!(atlassian[0].date, day("2023-03-06"));
+    assert_eq!(atlassian[0].headcount, Headcount::Exact(500));
+    assert_eq!(
+        atlassian[0].percentage.map(|p| p.to_string()).as_deref(),
+        Some("5%")
+    );
+    // " E Inc." has a stray space; NULL counts are unknown.
+    let e_inc = events_of(&t, "E Inc").await;
+    assert_eq!(e_inc[0].company, "E Inc.");
+    assert_eq!(e_inc[0].headcount, Headcount::Unknown);
+    // "United States." is "United States".
+    let company = t.store.find_company("SiriusXM").await.unwrap().unwrap();
+    assert_eq!(company.country.as_deref(), Some("United States"));
+}
+
+#[tokio::test]
+async fn reimporting_adds_nothing_and_the_layouts_share_events() {
+    let t = TestStore::new().await;
+    import::import_file(&t.store, &data(SAMPLE), false, now())
+        .await
+        .unwrap();
+    let again = import::import_file(&t.store, &data(SAMPLE), false, now())
+        .await
+        .unwrap();
+    assert_eq!((again.imported, again.duplicates.len()), (0, 4277));
+    // The classic snapshot is mostly the same events: 16 are new.
+    let classic = import::import_file(&t.store, &data(CLASSIC), false, now())
+        .await
+        .unwrap();
+    assert_eq!((classic.imported, classic.duplicates.len()), (16, 2344));
+    let totals = t.store.totals(None, Viewer::EVERYONE, None).await.unwrap();
+    assert_eq!(totals.events, 4272 + 16);
+}
+
+#[tokio::test]
+async fn a_dry_run_reports_the_same_and_writes_nothing() {
+    let t = TestStore::new().await;
+    let dry = import::import_file(&t.store, &data(CLASSIC), true, now())
+        .await
+        .unwrap();
+    assert_eq!(
+        (dry.imported, dry.duplicates.len(), dry.rejected.len()),
+        (2353, 7, 1)
+    );
+    let totals = t.store.totals(None, Viewer::EVERYONE, None).await.unwrap();
+    assert_eq!(totals.events, 0);
+    assert!(t.store.find_company("Atlassian").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_layoffs_csv_writes_nothing() {
+    let t = TestStore::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[u8]); 4] = [
+        ("warn.csv", b"Company,Location,Layoff Start Date,# of Workers\nAcme,Here,5/14/2022,119\n"),
+        ("binary.csv", b"\x7fELF\x02\x01\x01\0\0\0\0"),
+        ("latin1.csv", b"company,location,industry,total_laid_off,percentage_laid_off,date,country\nNestl\xe9,Vevey,Food,5,,1/1/2023,Switzerland\n"),
+        ("empty.csv", b""),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let err = import::import_file(&t.store, &path, false, now())
+            .await
+            .unwrap_err();
+        assert!(err.is_user_error(), "{name}: {err}");
+    }
+    let missing = import::import_file(&t.store, &dir.path().join("nope.csv"), false, now()).await;
+    assert!(missing.unwrap_err().user_message().contains("cannot read"));
+    assert_eq!(
+        t.store
+            .totals(None, Viewer::EVERYONE, None)
+            .await
+            .unwrap()
+            .events,
+        0
+    );
+}
+
+#[tokio::test]
+async fn export_then_import_into_an_empty_store_gives_the_same_events() {
+    let first = TestStore::new().await;
+    import::import_file(&first.store, &data(SAMPLE), false, now())
+        .await
+        .unwrap();
+    import::import_file(&first.store, &data("data/sample_2024.csv"), false, now())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.csv");
+    let count = import::export(&first.store, None, std::fs::File::create(&path).unwrap())
+        .await
+        .unwrap();
+
+    let second = TestStore::new().await;
+    let r = import::import_file(&second.store, &path, false, now())
+        .await
+        .unwrap();
+    assert_eq!((r.read, r.imported, r.rejected.len()), (count, count, 0));
+
+    let facts = |events: Vec<(
+        layoffs_bot::domain::LayoffEvent,
+        Option<String>,
+        Option<String>,
+    )>| {
+        let mut v: Vec<String> = events
+            .into_iter()
+            .map(|(e, industry, country)| {
+                format!(
+                    "{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{industry:?}|{country:?}",
+                    e.company,
+                    e.date,
+                    e.headcount,
+                    e.percentage,
+                    e.teams,
+                    e.location,
+                    e.source,
+                    e.notes
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let a = facts(first.store.all_events(None).await.unwrap());
+    let b = facts(second.store.all_events(None).await.unwrap());
+    // The shipped sample's rows are in the big file too, but for the AWS row whose
+    // "hundreds" makes it an event of its own.
+    assert_eq!(a.len(), 4272 + 1);
+    assert_eq!(a, b);
+}
+
+#[tokio::test]
+async fn the_shipped_sample_has_the_aws_cut_of_april_2024() {
+    let t = TestStore::new().await;
+    let r = import::import_file(&t.store, &data("data/sample_2024.csv"), false, now())
+        .await
+        .unwrap();
+    assert_eq!((r.read, r.imported, r.rejected.len()), (13, 13, 0));
+    let amazon = events_of(&t, "AWS").await;
+    let aws = amazon
+        .iter()
+        .find(|e| e.date == day("2024-04-03"))
+        .expect("AWS April 2024");
+    assert_eq!(aws.headcount, Headcount::Approx("hundreds".into()));
+    assert!(
+        aws.teams
+            .as_deref()
+            .unwrap()
+            .contains("physical stores technology")
+    );
+}

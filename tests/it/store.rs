@@ -1,0 +1,333 @@
+//! The store's queries on a real temporary SQLite file.
+
+use layoffs_bot::domain::{Actor, EventScope, Headcount, Tier, Viewer};
+use layoffs_bot::service::{self, Listing};
+use layoffs_bot::store::Page;
+use layoffs_bot::{Error, Store};
+
+use crate::{TestStore, aws_april_2024, day, event, now};
+
+async fn add(store: &Store, e: &layoffs_bot::domain::NewEvent) -> i64 {
+    store
+        .add_event(e, &Actor::cli("test"), now())
+        .await
+        .expect("add event")
+        .id
+}
+
+#[tokio::test]
+async fn a_company_is_found_by_any_spelling_or_alias() {
+    let t = TestStore::new().await;
+    add(
+        &t.store,
+        &event("Amazon.com, Inc.", "2023-01-04", Headcount::Exact(8000)),
+    )
+    .await;
+    add(&t.store, &aws_april_2024()).await;
+    for name in [
+        "amazon",
+        " AMAZON ",
+        "Amazon Inc",
+        "AWS",
+        "aws",
+        "Amazon Web Services",
+    ] {
+        let found = t.store.find_company(name).await.unwrap();
+        assert_eq!(found.map(|c| c.name), Some("Amazon".to_string()), "{name}");
+    }
+    // The built-in aliases exist before any event does.
+    assert_eq!(
+        t.store.find_company("Google").await.unwrap().unwrap().name,
+        "Alphabet"
+    );
+    assert_eq!(
+        t.store.find_company("twitter").await.unwrap().unwrap().name,
+        "X"
+    );
+    assert!(t.store.find_company("Nope Corp").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_companys_events_come_newest_first_in_pages_with_totals() {
+    let t = TestStore::new().await;
+    for (i, date) in ["2022-01-10", "2024-04-03", "2023-05-01", "2021-03-02"]
+        .iter()
+        .enumerate()
+    {
+        let count = if i == 3 {
+            Headcount::Unknown
+        } else {
+            Headcount::Exact(100 * (i as u32 + 1))
+        };
+        add(&t.store, &event("Acme", date, count)).await;
+    }
+    add(&t.store, &event("Other", "2025-01-01", Headcount::Exact(5))).await;
+    let acme = t.store.find_company("acme").await.unwrap().unwrap();
+    let page = t
+        .store
+        .company_events(acme.id, Viewer::EVERYONE, None, Page { number: 0, size: 3 })
+        .await
+        .unwrap();
+    let dates: Vec<String> = page.events.iter().map(|e| e.date.to_string()).collect();
+    assert_eq!(dates, ["2024-04-03", "2023-05-01", "2022-01-10"]);
+    assert_eq!(page.totals.events, 4);
+    assert_eq!(page.totals.people, 600);
+    assert_eq!(page.totals.unknown, 1);
+    assert_eq!(page.page_count(), 2);
+    let second = t
+        .store
+        .company_events(acme.id, Viewer::EVERYONE, None, Page { number: 1, size: 3 })
+        .await
+        .unwrap();
+    assert_eq!(second.events.len(), 1);
+    assert_eq!(second.events[0].date, day("2021-03-02"));
+
+    let since = t
+        .store
+        .company_events(
+            acme.id,
+            Viewer::EVERYONE,
+            Some(day("2023-01-01")),
+            Page::first(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(since.events.len(), 2);
+    assert_eq!(since.totals.people, 500);
+}
+
+#[tokio::test]
+async fn latest_events_span_companies() {
+    let t = TestStore::new().await;
+    add(&t.store, &event("Acme", "2024-01-01", Headcount::Exact(10))).await;
+    add(
+        &t.store,
+        &event("Globex", "2024-03-01", Headcount::Exact(20)),
+    )
+    .await;
+    add(
+        &t.store,
+        &event("Initech", "2024-02-01", Headcount::Unknown),
+    )
+    .await;
+    let page = t
+        .store
+        .latest_events(Viewer::EVERYONE, None, Page::first(2))
+        .await
+        .unwrap();
+    let names: Vec<&str> = page.events.iter().map(|e| e.company.as_str()).collect();
+    assert_eq!(names, ["Globex", "Initech"]);
+    assert_eq!(page.totals.events, 3);
+    assert_eq!(page.totals.people, 30);
+}
+
+#[tokio::test]
+async fn guild_events_are_seen_only_in_their_guild() {
+    let t = TestStore::new().await;
+    add(&t.store, &event("Acme", "2024-01-01", Headcount::Exact(10))).await;
+    let private = layoffs_bot::domain::NewEvent {
+        scope: EventScope::Guild(111),
+        ..event("Acme", "2024-02-01", Headcount::Exact(7))
+    };
+    add(&t.store, &private).await;
+    let acme = t.store.find_company("acme").await.unwrap().unwrap();
+    let count = |viewer| {
+        let store = t.store.clone();
+        async move {
+            store
+                .company_events(acme.id, viewer, None, Page::first(10))
+                .await
+                .unwrap()
+                .events
+                .len()
+        }
+    };
+    assert_eq!(count(Viewer::in_guild(111)).await, 2);
+    assert_eq!(count(Viewer::in_guild(222)).await, 1);
+    assert_eq!(count(Viewer::EVERYONE).await, 1);
+    let totals = t
+        .store
+        .totals(None, Viewer::in_guild(222), None)
+        .await
+        .unwrap();
+    assert_eq!(totals.people, 10);
+}
+
+#[tokio::test]
+async fn edits_and_removals_are_audited_and_removal_hides_the_event() {
+    let t = TestStore::new().await;
+    let id = add(&t.store, &aws_april_2024()).await;
+    let stored = t.store.event(id).await.unwrap().unwrap();
+    assert_eq!(stored.company, "Amazon");
+    assert_eq!(stored.headcount.to_string(), "hundreds");
+
+    let mut changed = aws_april_2024();
+    changed.headcount = Headcount::Exact(350);
+    let edited = t
+        .store
+        .update_event(id, &changed, &Actor::discord(42), now())
+        .await
+        .unwrap();
+    assert_eq!(edited.headcount, Headcount::Exact(350));
+    assert!(edited.updated_at.is_some());
+
+    t.store
+        .delete_event(id, &Actor::discord(42), now())
+        .await
+        .unwrap();
+    assert!(t.store.event(id).await.unwrap().is_none());
+    let again = t.store.delete_event(id, &Actor::discord(42), now()).await;
+    assert!(matches!(again, Err(Error::NotFound(_))));
+
+    let trail = t.store.audit_trail(id).await.unwrap();
+    let actions: Vec<&str> = trail.iter().map(|(a, _, _)| a.as_str()).collect();
+    assert_eq!(actions, ["insert", "update", "delete"]);
+    assert_eq!(trail[1].1, "discord:42");
+    assert!(
+        trail[1]
+            .2
+            .contains(r#""headcount":{"from":"hundreds","to":"350"}"#),
+        "{}",
+        trail[1].2
+    );
+    let totals = t.store.totals(None, Viewer::EVERYONE, None).await.unwrap();
+    assert_eq!(totals.events, 0);
+}
+
+#[tokio::test]
+async fn autocomplete_ranks_and_tolerates_typos() {
+    let t = TestStore::new().await;
+    for name in [
+        "Amazon",
+        "Amaze",
+        "Salesforce",
+        "Bird",
+        "Lime Bird",
+        "Birdie",
+        "Google",
+    ] {
+        add(&t.store, &event(name, "2024-01-01", Headcount::Unknown)).await;
+    }
+    let labels = |v: Vec<layoffs_bot::domain::Match>| -> Vec<String> {
+        v.into_iter().map(|m| m.label).collect()
+    };
+    assert_eq!(
+        labels(t.store.autocomplete("bird", 25).await.unwrap()),
+        ["Bird", "Birdie", "Lime Bird"]
+    );
+    let gogle = t.store.autocomplete("gogle", 25).await.unwrap();
+    assert_eq!(gogle[0].company, "Alphabet");
+    assert!(matches!(gogle[0].tier, Tier::Typo(1)));
+    assert_eq!(
+        t.store.autocomplete("amazn", 25).await.unwrap()[0].company,
+        "Amazon"
+    );
+    assert_eq!(
+        t.store.autocomplete("salesfroce", 25).await.unwrap()[0].company,
+        "Salesforce"
+    );
+    assert_eq!(
+        t.store.autocomplete("aws", 25).await.unwrap()[0].company,
+        "Amazon"
+    );
+    assert!(t.store.autocomplete("", 25).await.unwrap().len() <= 25);
+
+    // A name added by another connection is seen: the index follows names_version.
+    let other = Store::open(&t.url).await.unwrap();
+    add(
+        &other,
+        &event("Zebra Technologies", "2024-01-01", Headcount::Unknown),
+    )
+    .await;
+    assert_eq!(
+        t.store.autocomplete("zebra", 25).await.unwrap()[0].company,
+        "Zebra Technologies"
+    );
+}
+
+#[tokio::test]
+async fn unknown_names_get_did_you_mean_suggestions() {
+    let t = TestStore::new().await;
+    add(&t.store, &event("Amazon", "2024-01-01", Headcount::Unknown)).await;
+    let err = service::resolve_company(&t.store, "amazonn")
+        .await
+        .unwrap_err();
+    match &err {
+        Error::UnknownCompany { suggestions, .. } => assert_eq!(suggestions, &["Amazon"]),
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(
+        err.user_message(),
+        r#"No company matches "amazonn". Did you mean: Amazon?"#
+    );
+}
+
+#[tokio::test]
+async fn monthly_totals_sum_known_numbers_only() {
+    let t = TestStore::new().await;
+    add(
+        &t.store,
+        &event("Acme", "2024-04-03", Headcount::Exact(100)),
+    )
+    .await;
+    add(
+        &t.store,
+        &event("Globex", "2024-04-20", Headcount::Approx("hundreds".into())),
+    )
+    .await;
+    add(&t.store, &event("Acme", "2024-03-01", Headcount::Exact(5))).await;
+    let months = t
+        .store
+        .monthly_totals(None, Viewer::EVERYONE, None)
+        .await
+        .unwrap();
+    assert_eq!(months.len(), 2);
+    assert_eq!(months[0].month, "2024-04");
+    assert_eq!(
+        (
+            months[0].totals.events,
+            months[0].totals.people,
+            months[0].totals.unknown
+        ),
+        (2, 100, 1)
+    );
+    assert_eq!(months[1].totals.people, 5);
+}
+
+#[tokio::test]
+async fn listing_keeps_the_last_n_days_and_rejects_bad_days() {
+    let t = TestStore::new().await;
+    add(&t.store, &event("Acme", "2026-11-20", Headcount::Exact(1))).await;
+    add(&t.store, &event("Acme", "2026-10-01", Headcount::Exact(2))).await;
+    let today = day("2026-11-26");
+    let listing = service::listing(&t.store, Some("acme"), Viewer::EVERYONE, Some(7), 0, today)
+        .await
+        .unwrap();
+    let Listing::Company { page, since, .. } = listing else {
+        panic!("company listing")
+    };
+    assert_eq!(since, Some(day("2026-11-20")));
+    assert_eq!(page.events.len(), 1);
+    let bad = service::listing(&t.store, None, Viewer::EVERYONE, Some(0), 0, today).await;
+    assert!(matches!(bad, Err(Error::Invalid(_))));
+}
+
+#[tokio::test]
+async fn the_store_file_is_created_if_missing_and_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested.db");
+    let url = format!("sqlite://{}", path.display());
+    let store = Store::open(&url).await.unwrap();
+    add(&store, &event("Acme", "2024-01-01", Headcount::Exact(3))).await;
+    store.close().await;
+    assert!(path.exists());
+    let again = Store::open(&url).await.unwrap();
+    assert_eq!(
+        again
+            .totals(None, Viewer::EVERYONE, None)
+            .await
+            .unwrap()
+            .people,
+        3
+    );
+}
