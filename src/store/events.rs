@@ -11,6 +11,15 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 
+/// Before any event: binds "no lower bound" so that date ranges stay index range scans.
+const NO_DATE: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).expect("valid date");
+
+/// `company_id BETWEEN lo AND hi`: one company, or all of them, without an `OR` that would
+/// keep SQLite from using the index.
+fn company_range(company_id: Option<i64>) -> (i64, i64) {
+    company_id.map_or((i64::MIN, i64::MAX), |id| (id, id))
+}
+
 /// Which slice of a list: page `number` (from 0) of `size` events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -305,6 +314,7 @@ impl Store {
         page: Page,
     ) -> Result<EventPage> {
         let guild = viewer.guild.map(snowflake_to_db);
+        let from = since.unwrap_or(NO_DATE);
         let (limit, offset) = (i64::from(page.size), page.offset());
         let rows = sqlx::query_as!(
             EventRow,
@@ -316,12 +326,12 @@ impl Store {
                FROM events e JOIN companies c ON c.id = e.company_id
                WHERE e.company_id = ?1 AND e.deleted_at IS NULL
                  AND (e.guild_id IS NULL OR e.guild_id = ?2)
-                 AND (?3 IS NULL OR e.announced_on >= ?3)
+                 AND e.announced_on >= ?3
                ORDER BY e.announced_on DESC, e.id DESC
                LIMIT ?4 OFFSET ?5"#,
             company_id,
             guild,
-            since,
+            from,
             limit,
             offset
         )
@@ -343,6 +353,7 @@ impl Store {
         page: Page,
     ) -> Result<EventPage> {
         let guild = viewer.guild.map(snowflake_to_db);
+        let from = since.unwrap_or(NO_DATE);
         let (limit, offset) = (i64::from(page.size), page.offset());
         let rows = sqlx::query_as!(
             EventRow,
@@ -354,11 +365,11 @@ impl Store {
                FROM events e JOIN companies c ON c.id = e.company_id
                WHERE e.deleted_at IS NULL
                  AND (e.guild_id IS NULL OR e.guild_id = ?1)
-                 AND (?2 IS NULL OR e.announced_on >= ?2)
+                 AND e.announced_on >= ?2
                ORDER BY e.announced_on DESC, e.id DESC
                LIMIT ?3 OFFSET ?4"#,
             guild,
-            since,
+            from,
             limit,
             offset
         )
@@ -380,18 +391,21 @@ impl Store {
         since: Option<NaiveDate>,
     ) -> Result<Totals> {
         let guild = viewer.guild.map(snowflake_to_db);
+        let (lo, hi) = company_range(company_id);
+        let from = since.unwrap_or(NO_DATE);
         let row = sqlx::query!(
             r#"SELECT COUNT(*) AS "events!: i64",
                       COALESCE(SUM(headcount), 0) AS "people!: i64",
                       COALESCE(SUM(headcount IS NULL), 0) AS "unknown!: i64"
                FROM events
                WHERE deleted_at IS NULL
-                 AND (?1 IS NULL OR company_id = ?1)
-                 AND (guild_id IS NULL OR guild_id = ?2)
-                 AND (?3 IS NULL OR announced_on >= ?3)"#,
-            company_id,
+                 AND company_id BETWEEN ?1 AND ?2
+                 AND (guild_id IS NULL OR guild_id = ?3)
+                 AND announced_on >= ?4"#,
+            lo,
+            hi,
             guild,
-            since
+            from
         )
         .fetch_one(&self.pool)
         .await?;
@@ -410,6 +424,8 @@ impl Store {
         since: Option<NaiveDate>,
     ) -> Result<Vec<MonthTotal>> {
         let guild = viewer.guild.map(snowflake_to_db);
+        let (lo, hi) = company_range(company_id);
+        let from = since.unwrap_or(NO_DATE);
         let rows = sqlx::query!(
             r#"SELECT substr(announced_on, 1, 7) AS "month!: String",
                       COUNT(*) AS "events!: i64",
@@ -417,13 +433,14 @@ impl Store {
                       COALESCE(SUM(headcount IS NULL), 0) AS "unknown!: i64"
                FROM events
                WHERE deleted_at IS NULL
-                 AND (?1 IS NULL OR company_id = ?1)
-                 AND (guild_id IS NULL OR guild_id = ?2)
-                 AND (?3 IS NULL OR announced_on >= ?3)
+                 AND company_id BETWEEN ?1 AND ?2
+                 AND (guild_id IS NULL OR guild_id = ?3)
+                 AND announced_on >= ?4
                GROUP BY 1 ORDER BY 1 DESC"#,
-            company_id,
+            lo,
+            hi,
             guild,
-            since
+            from
         )
         .fetch_all(&self.pool)
         .await?;
@@ -445,6 +462,7 @@ impl Store {
         &self,
         company_id: Option<i64>,
     ) -> Result<Vec<(LayoffEvent, Option<String>, Option<String>)>> {
+        let (lo, hi) = company_range(company_id);
         let rows = sqlx::query!(
             r#"SELECT e.id, e.company_id, c.name AS company,
                       e.announced_on AS "announced_on: NaiveDate", e.headcount, e.headcount_text,
@@ -453,9 +471,10 @@ impl Store {
                       e.updated_at AS "updated_at: DateTime<Utc>", c.industry, c.country
                FROM events e JOIN companies c ON c.id = e.company_id
                WHERE e.deleted_at IS NULL AND e.guild_id IS NULL
-                 AND (?1 IS NULL OR e.company_id = ?1)
+                 AND e.company_id BETWEEN ?1 AND ?2
                ORDER BY e.announced_on DESC, e.id DESC"#,
-            company_id
+            lo,
+            hi
         )
         .fetch_all(&self.pool)
         .await?;
