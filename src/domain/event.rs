@@ -428,6 +428,23 @@ pub struct LayoffEvent {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+impl LayoffEvent {
+    /// The stored facts as a [`NewEvent`]: the starting point of an edit.
+    pub fn to_new_event(&self) -> Result<NewEvent, DomainError> {
+        Ok(NewEvent {
+            company: CompanyName::parse(&self.company)?,
+            date: self.date,
+            headcount: self.headcount.clone(),
+            percentage: self.percentage,
+            teams: self.teams.clone(),
+            location: self.location.clone(),
+            source: self.source.clone(),
+            notes: self.notes.clone(),
+            scope: self.scope,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -591,32 +591,38 @@ async fn audit(
     Ok(())
 }
 
+/// An event's facts as the audit trail records them.
+#[derive(serde::Serialize)]
+struct AuditFacts<'a> {
+    company: &'a str,
+    date: String,
+    headcount: String,
+    percentage: Option<f64>,
+    teams: Option<&'a str>,
+    location: Option<&'a str>,
+    source: Option<&'a str>,
+    notes: Option<&'a str>,
+    /// A string: JSON numbers lose precision above 2^53.
+    guild_id: Option<String>,
+}
+
 fn new_event_json(e: &NewEvent) -> Value {
-    json!({
-        "company": e.company.display(),
-        "date": e.date.to_string(),
-        "headcount": e.headcount.to_string(),
-        "percentage": e.percentage.map(Percentage::value),
-        "teams": e.teams,
-        "location": e.location,
-        "source": e.source.as_ref().map(Source::as_str),
-        "notes": e.notes,
-        "guild_id": e.scope.guild().map(|g| g.to_string()),
-    })
+    let facts = AuditFacts {
+        company: e.company.display(),
+        date: e.date.to_string(),
+        headcount: e.headcount.to_string(),
+        percentage: e.percentage.map(Percentage::value),
+        teams: e.teams.as_deref(),
+        location: e.location.as_deref(),
+        source: e.source.as_ref().map(Source::as_str),
+        notes: e.notes.as_deref(),
+        guild_id: e.scope.guild().map(|g| g.to_string()),
+    };
+    serde_json::to_value(facts).unwrap_or(Value::Null)
 }
 
 fn event_json(e: &LayoffEvent) -> Value {
-    json!({
-        "company": e.company,
-        "date": e.date.to_string(),
-        "headcount": e.headcount.to_string(),
-        "percentage": e.percentage.map(Percentage::value),
-        "teams": e.teams,
-        "location": e.location,
-        "source": e.source.as_ref().map(Source::as_str),
-        "notes": e.notes,
-        "guild_id": e.scope.guild().map(|g| g.to_string()),
-    })
+    e.to_new_event().map_or(Value::Null, |e| new_event_json(&e))
 }
 
 /// {"field": {"from": old, "to": new}} for the fields that differ.
