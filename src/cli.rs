@@ -83,10 +83,10 @@ pub async fn run(cli: Cli) -> ExitCode {
     match execute(cli).await {
         Ok(code) => code,
         Err(err) => {
+            // On the command line stderr is the log, and the operator sees the detail.
             if err.is_user_error() {
                 eprintln!("error: {}", err.user_message());
             } else {
-                tracing::error!(error = %err, "command failed");
                 eprintln!("error: {err}");
             }
             ExitCode::FAILURE
@@ -173,7 +173,6 @@ async fn import_files(store: &Store, files: &[PathBuf], dry_run: bool) -> ExitCo
                         err.user_message()
                     );
                 } else {
-                    tracing::error!(error = %err, file = %path.display(), "import failed");
                     eprintln!(
                         "{}: import failed: {err} (nothing imported)",
                         path.display()

@@ -20,6 +20,9 @@ pub enum Error {
     /// The user may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// A setting (such as DATABASE_URL) that cannot work.
+    #[error("{0}")]
+    Config(String),
     /// A file the user gave us is not what it should be.
     #[error("{0}")]
     BadFile(String),
@@ -38,7 +41,9 @@ impl Error {
     pub fn user_message(&self) -> String {
         match self {
             Self::Invalid(e) => e.message.clone(),
-            Self::NotFound(m) | Self::Forbidden(m) | Self::BadFile(m) => m.clone(),
+            Self::NotFound(m) | Self::Forbidden(m) | Self::BadFile(m) | Self::Config(m) => {
+                m.clone()
+            }
             Self::UnknownCompany { name, suggestions } => {
                 let mut msg = format!("No company matches \"{name}\".");
                 if !suggestions.is_empty() {
@@ -64,6 +69,7 @@ impl Error {
                 | Self::UnknownCompany { .. }
                 | Self::Forbidden(_)
                 | Self::BadFile(_)
+                | Self::Config(_)
         )
     }
 }

@@ -103,6 +103,15 @@ pub async fn import_file(
     let outcome = store
         .add_batch(&batch, &Actor::cli("import"), now, dry_run)
         .await?;
+    tracing::info!(
+        file = %path.display(),
+        read = parsed.read,
+        imported = outcome.inserted.len(),
+        duplicates = outcome.duplicates.len(),
+        rejected = parsed.rejected.len(),
+        dry_run,
+        "import finished"
+    );
     Ok(ImportReport {
         layout: parsed.layout,
         read: parsed.read,
@@ -279,7 +288,7 @@ fn parse_row(row: &Row<'_>, now: DateTime<Utc>) -> Result<BatchEvent, String> {
             named(e)
         }
     })?;
-    let mut headcount = Headcount::parse_reported(field("total_laid_off")).map_err(named)?;
+    let mut headcount = Headcount::parse_count(field("total_laid_off")).map_err(named)?;
     if headcount == Headcount::Unknown {
         headcount = Headcount::parse_reported(field("headcount_text")).map_err(named)?;
     }

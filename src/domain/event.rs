@@ -49,6 +49,18 @@ impl Headcount {
         }
     }
 
+    /// A number column such as layoffs.fyi's `total_laid_off`: "16000.0", "1,800", or empty
+    /// or "NULL" for unknown. Words are an error here.
+    pub fn parse_count(raw: &str) -> Result<Self, DomainError> {
+        match Self::parse_reported(raw)? {
+            Self::Approx(text) => Err(DomainError::invalid(
+                "total_laid_off",
+                format!("{text:?} is not a number"),
+            )),
+            other => Ok(other),
+        }
+    }
+
     /// From free text as published: "16000.0", "1,800", "hundreds", "" or "NULL" (unknown).
     pub fn parse_reported(raw: &str) -> Result<Self, DomainError> {
         let text = raw.trim();
@@ -475,6 +487,12 @@ mod tests {
         assert!(Headcount::parse_reported("0").is_err());
         assert!(Headcount::parse_reported("-5").is_err());
         assert!(Headcount::parse_reported("12.5").is_err());
+        assert!(Headcount::parse_count("hundreds").is_err());
+        assert_eq!(
+            Headcount::parse_count("16000.0").unwrap(),
+            Headcount::Exact(16000)
+        );
+        assert_eq!(Headcount::parse_count("NULL").unwrap(), Headcount::Unknown);
     }
 
     #[test]

@@ -35,8 +35,13 @@ pub struct Store {
 impl Store {
     /// Opens (creating the file if missing), migrates and seeds the built-in aliases.
     pub async fn open(url: &str) -> Result<Self> {
+        if !url.starts_with("sqlite:") {
+            return Err(Error::Config(format!(
+                "DATABASE_URL must be a SQLite URL such as sqlite://layoffs.db, not {url:?}"
+            )));
+        }
         let options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| Error::BadFile(format!("DATABASE_URL {url:?} is not valid: {e}")))?
+            .map_err(|e| Error::Config(format!("DATABASE_URL {url:?} is not valid: {e}")))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
@@ -45,7 +50,14 @@ impl Store {
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
-            .await?;
+            .await
+            .map_err(|e| {
+                Error::Config(format!(
+                    "cannot open the store at {url}: {} (does its folder exist?)",
+                    e.as_database_error()
+                        .map_or_else(|| e.to_string(), |d| d.message().to_string())
+                ))
+            })?;
         MIGRATOR.run(&pool).await?;
         let store = Self {
             pool,

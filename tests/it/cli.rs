@@ -103,6 +103,18 @@ fn bad_input_gets_a_clear_error_and_a_non_zero_exit() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--days"));
 
+    let out = run(&db, &["--database-url", "postgres://x", "query"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("DATABASE_URL must be a SQLite URL"));
+    let missing_dir = dir.path().join("no/such/dir/x.db");
+    let out = run(&missing_dir, &["query"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot open the store"),
+        "{}",
+        stderr(&out)
+    );
+
     let out = run(&db, &["import"]);
     assert!(!out.status.success());
     assert!(!stderr(&out).contains("panicked"));
