@@ -31,6 +31,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the Discord bot (needs DISCORD_TOKEN; see README) until Ctrl-C or SIGTERM.
+    Run,
     /// Import layoffs.fyi CSV exports into the global record (each file in one transaction).
     Import {
         /// One or more CSV files, in either layoffs.fyi layout.
@@ -95,8 +97,19 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 async fn execute(cli: Cli) -> Result<ExitCode> {
+    // Check the bot's settings before touching the store.
+    let bot_config = match cli.command {
+        Command::Run => Some(crate::config::BotConfig::from_env()?),
+        _ => None,
+    };
     let store = Store::open(&cli.database_url).await?;
     let code = match cli.command {
+        Command::Run => {
+            if let Some(config) = bot_config {
+                crate::discord::run(config, store.clone()).await?;
+            }
+            ExitCode::SUCCESS
+        }
         Command::Import { files, dry_run } => import_files(&store, &files, dry_run).await,
         Command::Export { company, file } => export(&store, company.as_deref(), file).await?,
         Command::Query {

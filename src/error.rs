@@ -32,9 +32,17 @@ pub enum Error {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("Discord error: {0}")]
+    Discord(#[from] Box<serenity::Error>),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<serenity::Error> for Error {
+    fn from(e: serenity::Error) -> Self {
+        Self::Discord(Box::new(e))
+    }
+}
 
 impl Error {
     /// What a user may see: the message for their own mistakes, a generic line otherwise.
@@ -53,7 +61,7 @@ impl Error {
                 }
                 msg
             }
-            Self::Db(_) | Self::Migrate(_) | Self::Io(_) => {
+            Self::Db(_) | Self::Migrate(_) | Self::Io(_) | Self::Discord(_) => {
                 "Something went wrong on our side. It has been logged; please try again later."
                     .to_string()
             }

@@ -8,9 +8,12 @@
 //! - [`service`]: the use cases the command line (and the bot) call.
 //! - [`import`]: layoffs.fyi CSV import and export.
 //! - [`cli`]: the `layoffs-bot` command line.
-//! - [`error`]: the one error type.
+//! - [`discord`]: the serenity + poise glue: commands, buttons, permission checks.
+//! - [`config`], [`error`]: the bot's settings, and the one error type.
 
 pub mod cli;
+pub mod config;
+pub mod discord;
 pub mod domain;
 pub mod error;
 pub mod import;

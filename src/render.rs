@@ -145,9 +145,212 @@ pub fn listing_text(listing: &Listing) -> String {
     out
 }
 
+/// An embed as plain data, already within Discord's limits once [`EmbedView::fit`] ran.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EmbedView {
+    pub title: String,
+    pub description: String,
+    pub fields: Vec<(String, String)>,
+    pub footer: String,
+}
+
+impl EmbedView {
+    /// Characters that count towards Discord's 6,000 total.
+    pub fn total_len(&self) -> usize {
+        let len = |s: &String| s.chars().count();
+        len(&self.title)
+            + len(&self.description)
+            + len(&self.footer)
+            + self
+                .fields
+                .iter()
+                .map(|(n, v)| len(n) + len(v))
+                .sum::<usize>()
+    }
+
+    /// Cuts every part to its limit, then field values evenly until the whole fits.
+    #[must_use]
+    pub fn fit(mut self) -> Self {
+        self.title = truncate(&self.title, EMBED_TITLE_MAX);
+        self.description = truncate(&self.description, EMBED_DESCRIPTION_MAX);
+        self.footer = truncate(&self.footer, EMBED_FOOTER_MAX);
+        self.fields.truncate(EMBED_FIELDS_MAX);
+        for (name, value) in &mut self.fields {
+            *name = truncate(name, EMBED_FIELD_NAME_MAX);
+            *value = truncate(value, EMBED_FIELD_VALUE_MAX);
+        }
+        while self.total_len() > EMBED_TOTAL_MAX {
+            let excess = self.total_len() - EMBED_TOTAL_MAX;
+            let longest = self
+                .fields
+                .iter_mut()
+                .map(|(_, v)| v)
+                .max_by_key(|v| v.chars().count());
+            match longest {
+                Some(v) if v.chars().count() > 40 => {
+                    let keep = v.chars().count().saturating_sub(excess).max(40);
+                    *v = truncate(v, keep);
+                }
+                _ => {
+                    if self.fields.pop().is_none() {
+                        self.description = truncate(
+                            &self.description,
+                            self.description.chars().count().saturating_sub(excess),
+                        );
+                    }
+                }
+            }
+        }
+        self
+    }
+}
+
+/// Backslash-escapes Discord markdown in stored text, so it shows as typed.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '[' | ']' | '>') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The source as a markdown link (named by its host) or the publication's name.
+pub fn source_markdown(source: &crate::domain::Source) -> String {
+    match source.url() {
+        Some(url) => {
+            let host = url
+                .split("://")
+                .nth(1)
+                .and_then(|rest| rest.split(['/', '?', '#']).next())
+                .unwrap_or("link")
+                .trim_start_matches("www.");
+            let target = url.replace('(', "%28").replace(')', "%29");
+            format!("[{}](<{target}>)", escape_markdown(host))
+        }
+        None => escape_markdown(source.as_str()),
+    }
+}
+
+/// One event as an embed field: the facts in the name, the details in the value.
+pub fn event_field(e: &LayoffEvent, with_company: bool) -> (String, String) {
+    let mut name = e.date.to_string();
+    if with_company {
+        name.push_str(" · ");
+        name.push_str(&e.company);
+    }
+    name.push_str(" · ");
+    name.push_str(&headcount_phrase(&e.headcount));
+    let mut lines = Vec::new();
+    if let Some(p) = e.percentage {
+        lines.push(format!("**Share of staff:** {p}"));
+    }
+    if let Some(t) = &e.teams {
+        lines.push(format!("**Teams:** {}", escape_markdown(t)));
+    }
+    if let Some(l) = &e.location {
+        lines.push(format!("**Location:** {}", escape_markdown(l)));
+    }
+    if let Some(s) = &e.source {
+        lines.push(format!("**Source:** {}", source_markdown(s)));
+    }
+    if let Some(n) = &e.notes {
+        lines.push(format!("**Notes:** {}", escape_markdown(n)));
+    }
+    lines.push(format!("`#{}`", e.id));
+    (name, lines.join("\n"))
+}
+
+/// What `/layoffs` shows.
+pub fn listing_embed(listing: &Listing) -> EmbedView {
+    let (title, page, with_company, since) = match listing {
+        Listing::Company {
+            company,
+            page,
+            since,
+        } => (format!("{} layoffs", company.name), page, false, since),
+        Listing::Latest { page, since } => ("Latest layoffs".to_string(), page, true, since),
+    };
+    let mut description = totals_phrase(&page.totals);
+    description.push_str(&range_phrase(*since));
+    if page.events.is_empty() {
+        description.push_str(if page.totals.events == 0 {
+            "\n\nNo layoffs recorded in this range."
+        } else {
+            "\n\nThis page is past the end."
+        });
+    }
+    EmbedView {
+        title,
+        description,
+        fields: page
+            .events
+            .iter()
+            .map(|e| event_field(e, with_company))
+            .collect(),
+        footer: format!("Page {} of {}", page.page.number + 1, page.page_count()),
+    }
+    .fit()
+}
+
+/// One event on its own, for moderators' confirmations.
+pub fn event_embed(title: &str, e: &LayoffEvent) -> EmbedView {
+    let (name, value) = event_field(e, true);
+    EmbedView {
+        title: title.to_string(),
+        description: String::new(),
+        fields: vec![(name, value)],
+        footer: format!(
+            "Event #{} · added {}",
+            e.id,
+            e.added_at.format("%Y-%m-%d %H:%M UTC")
+        ),
+    }
+    .fit()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embeds_are_cut_to_discords_limits() {
+        let long = "x".repeat(5000);
+        let view = EmbedView {
+            title: long.clone(),
+            description: long.clone(),
+            fields: (0..30)
+                .map(|i| (format!("{i}{long}"), long.clone()))
+                .collect(),
+            footer: long.clone(),
+        }
+        .fit();
+        assert!(view.title.chars().count() <= EMBED_TITLE_MAX);
+        assert!(view.description.chars().count() <= EMBED_DESCRIPTION_MAX);
+        assert!(view.fields.len() <= EMBED_FIELDS_MAX);
+        assert!(
+            view.fields
+                .iter()
+                .all(|(n, v)| n.chars().count() <= EMBED_FIELD_NAME_MAX
+                    && v.chars().count() <= EMBED_FIELD_VALUE_MAX)
+        );
+        assert!(view.total_len() <= EMBED_TOTAL_MAX, "{}", view.total_len());
+        assert!(view.title.ends_with('…'));
+    }
+
+    #[test]
+    fn markdown_and_links_are_made_safe() {
+        assert_eq!(escape_markdown("**bold** _x_"), "\\*\\*bold\\*\\* \\_x\\_");
+        let src = crate::domain::Source::parse("https://www.wsj.com/a_(b)")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            source_markdown(&src),
+            "[wsj.com](<https://www.wsj.com/a_%28b%29>)"
+        );
+    }
 
     #[test]
     fn truncate_respects_the_limit_in_characters() {

@@ -383,6 +383,45 @@ impl Store {
         })
     }
 
+    /// A company's events that `viewer` may see within `days` of `date`, nearest first.
+    pub async fn nearby_events(
+        &self,
+        company_id: i64,
+        viewer: Viewer,
+        date: NaiveDate,
+        days: u64,
+    ) -> Result<Vec<LayoffEvent>> {
+        let guild = viewer.guild.map(snowflake_to_db);
+        let from = date
+            .checked_sub_days(chrono::Days::new(days))
+            .unwrap_or(date);
+        let to = date
+            .checked_add_days(chrono::Days::new(days))
+            .unwrap_or(date);
+        let rows = sqlx::query_as!(
+            EventRow,
+            r#"SELECT e.id, e.company_id, c.name AS company,
+                      e.announced_on AS "announced_on: NaiveDate", e.headcount, e.headcount_text,
+                      e.percentage, e.teams, e.location, e.source, e.notes, e.guild_id,
+                      e.added_by, e.added_at AS "added_at: DateTime<Utc>",
+                      e.updated_at AS "updated_at: DateTime<Utc>"
+               FROM events e JOIN companies c ON c.id = e.company_id
+               WHERE e.company_id = ?1 AND e.deleted_at IS NULL
+                 AND (e.guild_id IS NULL OR e.guild_id = ?2)
+                 AND e.announced_on BETWEEN ?3 AND ?4
+               ORDER BY abs(julianday(e.announced_on) - julianday(?5)), e.id
+               LIMIT 5"#,
+            company_id,
+            guild,
+            from,
+            to,
+            date
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
     /// Totals over one company's events (or all events) that `viewer` may see.
     pub async fn totals(
         &self,

@@ -3,6 +3,7 @@
 
 mod companies;
 mod events;
+mod subscriptions;
 
 use std::str::FromStr;
 use std::sync::{Arc, RwLock};
@@ -13,6 +14,7 @@ use sqlx::{SqlitePool, migrate::Migrator};
 
 pub use companies::Company;
 pub use events::{BatchEvent, BatchOutcome, EventPage, MonthTotal, Page, Totals};
+pub use subscriptions::Subscription;
 
 use crate::domain::NameIndex;
 use crate::error::{Error, Result};

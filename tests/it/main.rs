@@ -1,7 +1,17 @@
-//! The one integration test binary: the store and its queries, CSV import and export, and the
-//! command line, each on a real temporary SQLite file.
+//! The one integration test binary: the store and its queries, CSV import and export, the
+//! command line, and the real bot against a fake Discord, each on a real temporary SQLite file.
 
+// Test scenarios read top to bottom as a user would act; json! values are built inline.
+#![allow(
+    clippy::needless_pass_by_value,
+    clippy::too_many_lines,
+    clippy::match_wild_err_arm
+)]
+
+mod bot;
 mod cli;
+mod commands;
+mod fake_discord;
 mod import;
 mod store;
 

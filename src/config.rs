@@ -1,0 +1,146 @@
+//! The bot's settings from the environment (and `.env`), checked at start; the token is a
+//! secret that never reaches a log.
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+
+/// A value that must never be printed: `Debug` and `Display` show only that it is set.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BotConfig {
+    pub token: Secret,
+    /// Base URL that receives every REST call instead of https://discord.com.
+    pub api_url: Option<String>,
+    /// Register the commands in this guild only (instant) instead of globally.
+    pub dev_guild: Option<u64>,
+    /// Events added by this guild's moderators are global.
+    pub home_guild: Option<u64>,
+}
+
+impl BotConfig {
+    /// Reads `DISCORD_TOKEN`, `DISCORD_API_URL`, `DEV_GUILD_ID` and `HOME_GUILD_ID`.
+    pub fn from_env() -> Result<Self> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// The same, from any source of variables (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let get = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let token = get("DISCORD_TOKEN").ok_or_else(|| {
+            Error::Config(
+                "DISCORD_TOKEN is not set: put the bot token from the Discord developer portal \
+                 in the environment or in .env"
+                    .into(),
+            )
+        })?;
+        let token = token.strip_prefix("Bot ").unwrap_or(&token).to_string();
+        let parts: Vec<&str> = token.split('.').collect();
+        if parts.len() != 3
+            || parts.iter().any(|p| p.is_empty())
+            || token.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(Error::Config(
+                "DISCORD_TOKEN does not look like a bot token (three parts separated by dots); \
+                 copy it again from the Bot page of your application"
+                    .into(),
+            ));
+        }
+        let api_url = match get("DISCORD_API_URL") {
+            None => None,
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                Some(url.trim_end_matches('/').to_string())
+            }
+            Some(url) => {
+                return Err(Error::Config(format!(
+                    "DISCORD_API_URL must start with http:// or https://, not {url:?}"
+                )));
+            }
+        };
+        Ok(Self {
+            token: Secret(token),
+            api_url,
+            dev_guild: guild_id(get("DEV_GUILD_ID"), "DEV_GUILD_ID")?,
+            home_guild: guild_id(get("HOME_GUILD_ID"), "HOME_GUILD_ID")?,
+        })
+    }
+}
+
+fn guild_id(value: Option<String>, name: &str) -> Result<Option<u64>> {
+    value
+        .map(|v| {
+            v.parse::<u64>().ok().filter(|id| *id > 0).ok_or_else(|| {
+                Error::Config(format!(
+                    "{name} must be a guild (server) id such as 123456789012345678, not {v:?}"
+                ))
+            })
+        })
+        .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<BotConfig> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect();
+        BotConfig::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn the_token_is_required_well_formed_and_never_printed() {
+        assert!(
+            config(&[])
+                .unwrap_err()
+                .user_message()
+                .contains("DISCORD_TOKEN is not set")
+        );
+        assert!(config(&[("DISCORD_TOKEN", "nope")]).is_err());
+        let c = config(&[("DISCORD_TOKEN", "Bot MTIz.abc.def")]).unwrap();
+        assert_eq!(c.token.expose(), "MTIz.abc.def");
+        assert!(!format!("{c:?}").contains("MTIz"));
+    }
+
+    #[test]
+    fn urls_and_guild_ids_are_checked() {
+        let ok = config(&[
+            ("DISCORD_TOKEN", "a.b.c"),
+            ("DISCORD_API_URL", "http://127.0.0.1:3000/"),
+            ("HOME_GUILD_ID", "42"),
+        ])
+        .unwrap();
+        assert_eq!(ok.api_url.as_deref(), Some("http://127.0.0.1:3000"));
+        assert_eq!(ok.home_guild, Some(42));
+        assert!(config(&[("DISCORD_TOKEN", "a.b.c"), ("DISCORD_API_URL", "ftp://x")]).is_err());
+        assert!(config(&[("DISCORD_TOKEN", "a.b.c"), ("DEV_GUILD_ID", "abc")]).is_err());
+    }
+}

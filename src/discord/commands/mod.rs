@@ -1,0 +1,48 @@
+//! The slash commands, one module per group, and the company autocomplete they share.
+
+mod alerts;
+mod layoff;
+mod layoffs;
+
+use poise::serenity_prelude as serenity;
+
+use super::{Context, Data};
+use crate::error::Error;
+use crate::render::{CHOICE_MAX, truncate};
+
+/// Every command, as registered with Discord.
+pub fn all() -> Vec<poise::Command<Data, Error>> {
+    vec![
+        layoffs::layoffs(),
+        layoff::layoff(),
+        alerts::layoff_alerts(),
+    ]
+}
+
+/// Up to 25 companies for what the user has typed; aliases show which company they mean.
+async fn autocomplete_company(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let choices = match ctx.data().store.autocomplete(partial, 25).await {
+        Ok(matches) => matches
+            .into_iter()
+            .map(|m| {
+                let name = if m.label == m.company {
+                    m.company.clone()
+                } else {
+                    format!("{} ({})", m.label, m.company)
+                };
+                serenity::AutocompleteChoice::new(
+                    truncate(&name, CHOICE_MAX),
+                    truncate(&m.company, CHOICE_MAX),
+                )
+            })
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "autocomplete failed");
+            Vec::new()
+        }
+    };
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}

@@ -1,0 +1,707 @@
+//! The real `layoffs-bot run` against the fake Discord: registration, `/layoffs`, autocomplete,
+//! page buttons, moderators' add / edit / remove, subscriptions, and guild isolation.
+
+use layoffs_bot::Store;
+use layoffs_bot::domain::{Headcount, Viewer};
+use layoffs_bot::store::Page;
+use serde_json::{Value, json};
+
+use crate::fake_discord::{
+    CAN_POST, CHANNEL, FakeDiscord, GUILD_A, GUILD_B, OTHER_CHANNEL, Who, autocomplete, button,
+    dm_slash, slash, slash_with_channel,
+};
+use crate::{data, now};
+
+/// Home guild of these tests: neither A nor B, so their events are their own.
+const HOME: &str = "800000000000000009";
+const EPHEMERAL: u64 = 64;
+
+struct Bot {
+    fake: FakeDiscord,
+    store: Store,
+    child: tokio::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Bot {
+    /// Starts the real binary on a store with `files` imported, and waits until it is ready.
+    async fn start(files: &[&str]) -> (Self, Value) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+        let store = Store::open(&url).await.unwrap();
+        for f in files {
+            layoffs_bot::import::import_file(&store, &data(f), false, now())
+                .await
+                .unwrap();
+        }
+        let fake = FakeDiscord::start().await;
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_layoffs-bot"))
+            .arg("run")
+            .env("DATABASE_URL", &url)
+            .env("DISCORD_TOKEN", "MTIzNDU2.fake.token")
+            .env("DISCORD_API_URL", &fake.url)
+            .env("HOME_GUILD_ID", HOME)
+            .env_remove("DEV_GUILD_ID")
+            .env(
+                "RUST_LOG",
+                std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
+            )
+            .current_dir(dir.path())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start layoffs-bot");
+        let commands = fake.wait_until_ready().await;
+        (
+            Self {
+                fake,
+                store,
+                child,
+                _dir: dir,
+            },
+            commands,
+        )
+    }
+}
+
+fn opt(name: &str, kind: u8, value: Value) -> Value {
+    json!({"name": name, "type": kind, "value": value})
+}
+
+fn sub(name: &str, options: Value) -> Value {
+    json!([{"name": name, "type": 1, "options": options}])
+}
+
+fn is_ephemeral(answer: &Value) -> bool {
+    answer["data"]["flags"].as_u64().unwrap_or(0) & EPHEMERAL != 0
+}
+
+fn content(answer: &Value) -> String {
+    answer["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn no_pings(answer: &Value) {
+    assert_eq!(
+        answer["data"]["allowed_mentions"]["parse"],
+        json!([]),
+        "{answer:#}"
+    );
+}
+
+async fn amazon_events(store: &Store, guild: Option<u64>) -> Vec<layoffs_bot::domain::LayoffEvent> {
+    let Some(company) = store.find_company("amazon").await.unwrap() else {
+        return Vec::new();
+    };
+    store
+        .company_events(company.id, Viewer { guild }, None, Page::first(100))
+        .await
+        .unwrap()
+        .events
+}
+
+#[tokio::test]
+async fn start_up_registers_every_command_with_its_options_and_gates() {
+    let (_bot, commands) = Bot::start(&[]).await;
+    let by_name = |n: &str| {
+        commands
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == n)
+            .cloned()
+            .unwrap_or_else(|| panic!("{n} not registered: {commands:#}"))
+    };
+    let layoffs = by_name("layoffs");
+    let names: Vec<&str> = layoffs["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["company", "days"]);
+    assert_eq!(layoffs["options"][0]["autocomplete"], true);
+    assert!(layoffs["default_member_permissions"].is_null());
+
+    for gated in ["layoff", "layoff-alerts"] {
+        let c = by_name(gated);
+        assert_eq!(c["default_member_permissions"], "32", "{gated}");
+        assert_eq!(c["contexts"], json!([0]), "{gated} is for servers");
+    }
+    let layoff = by_name("layoff");
+    let subs: Vec<&str> = layoff["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(subs, ["add", "edit", "remove"]);
+    let add_options: Vec<&str> = layoff["options"][0]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        add_options,
+        [
+            "company", "date", "count", "approx", "percent", "teams", "location", "source", "notes"
+        ]
+    );
+    let alerts = by_name("layoff-alerts");
+    let alerts: Vec<&str> = alerts["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(alerts, ["subscribe", "unsubscribe", "list"]);
+}
+
+#[tokio::test]
+async fn layoffs_shows_a_companys_events_pages_and_autocompletes() {
+    let (bot, _) = Bot::start(&["tests/data/layoffs_fyi_sample.csv", "data/sample_2024.csv"]).await;
+    let answer = bot
+        .fake
+        .interact(slash(
+            Who::USER_A,
+            "layoffs",
+            json!([opt("company", 3, json!("AWS"))]),
+        ))
+        .await;
+    assert_eq!(answer["type"], 4, "{answer:#}");
+    assert!(!is_ephemeral(&answer), "results are public");
+    no_pings(&answer);
+    let embed = &answer["data"]["embeds"][0];
+    assert_eq!(embed["title"], "Amazon layoffs");
+    assert!(
+        embed["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("19 layoffs, at least"),
+        "{embed:#}"
+    );
+    let first = embed["fields"][0]["name"].as_str().unwrap();
+    assert_eq!(first, "2026-01-28 · 16,000 people");
+    let aws = embed["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "2024-04-03 · hundreds")
+        .expect("the AWS cut");
+    assert!(
+        aws["value"]
+            .as_str()
+            .unwrap()
+            .contains("physical stores technology")
+    );
+    assert_eq!(embed["footer"]["text"], "Page 1 of 2");
+
+    // Next page, from the button's own state.
+    let buttons = &answer["data"]["components"][0]["components"];
+    assert_eq!(buttons[0]["disabled"], true, "no previous page");
+    let next = buttons[1]["custom_id"].as_str().unwrap().to_string();
+    let page2 = bot.fake.interact(button(Who::USER_A, &next)).await;
+    assert_eq!(page2["type"], 7, "{page2:#}");
+    assert_eq!(page2["data"]["embeds"][0]["footer"]["text"], "Page 2 of 2");
+    assert_eq!(
+        page2["data"]["components"][0]["components"][1]["disabled"],
+        true
+    );
+
+    // --days keeps the last N days: nothing recent in this data.
+    let recent = bot
+        .fake
+        .interact(slash(
+            Who::USER_A,
+            "layoffs",
+            json!([
+                opt("company", 3, json!("amazon")),
+                opt("days", 4, json!(30))
+            ]),
+        ))
+        .await;
+    assert!(
+        recent["data"]["embeds"][0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("No layoffs recorded")
+    );
+
+    let bad_days = bot
+        .fake
+        .interact(slash(
+            Who::USER_A,
+            "layoffs",
+            json!([opt("days", 4, json!(0))]),
+        ))
+        .await;
+    assert!(is_ephemeral(&bad_days));
+    assert!(
+        content(&bad_days).contains("days must be from 1 to 3650"),
+        "{bad_days:#}"
+    );
+
+    let unknown = bot
+        .fake
+        .interact(slash(
+            Who::USER_A,
+            "layoffs",
+            json!([opt("company", 3, json!("amazn"))]),
+        ))
+        .await;
+    assert!(is_ephemeral(&unknown));
+    assert!(
+        content(&unknown).contains("Did you mean: Amazon"),
+        "{unknown:#}"
+    );
+
+    let latest = bot
+        .fake
+        .interact(slash(Who::USER_A, "layoffs", json!([])))
+        .await;
+    assert_eq!(latest["data"]["embeds"][0]["title"], "Latest layoffs");
+
+    let choices = bot
+        .fake
+        .interact(autocomplete(
+            Who::USER_A,
+            "layoffs",
+            json!([{"name": "company", "type": 3, "value": "gogle", "focused": true}]),
+        ))
+        .await;
+    assert_eq!(choices["type"], 8, "{choices:#}");
+    assert_eq!(choices["data"]["choices"][0]["name"], "Google (Alphabet)");
+    assert_eq!(choices["data"]["choices"][0]["value"], "Alphabet");
+
+    let dm = bot
+        .fake
+        .interact(dm_slash(
+            "layoffs",
+            json!([opt("company", 3, json!("amazon"))]),
+        ))
+        .await;
+    assert_eq!(dm["data"]["embeds"][0]["title"], "Amazon layoffs");
+}
+
+#[tokio::test]
+async fn moderators_add_edit_and_remove_and_others_are_refused() {
+    let (bot, _) = Bot::start(&["data/sample_2024.csv"]).await;
+    let add = |who: Who<'static>, options: Value| slash(who, "layoff", sub("add", options));
+
+    // A non-moderator: refused, nothing stored.
+    let refused = bot
+        .fake
+        .interact(add(
+            Who::USER_A,
+            json!([opt("company", 3, json!("Acme")), opt("count", 4, json!(10))]),
+        ))
+        .await;
+    assert!(is_ephemeral(&refused));
+    assert_eq!(
+        content(&refused),
+        "You need the Manage Server permission to do this."
+    );
+    assert!(bot.store.find_company("Acme").await.unwrap().is_none());
+
+    // Every validation error is specific and stores nothing.
+    let long = "x".repeat(500);
+    for (options, expected) in [
+        (
+            json!([
+                opt("company", 3, json!("Acme")),
+                opt("date", 3, json!("2023-02-30"))
+            ]),
+            "not a valid date",
+        ),
+        (
+            json!([opt("company", 3, json!("Acme")), opt("count", 4, json!(0))]),
+            "count must be",
+        ),
+        (
+            json!([opt("company", 3, json!("Acme")), opt("count", 4, json!(-5))]),
+            "count must be",
+        ),
+        (
+            json!([
+                opt("company", 3, json!("Acme")),
+                opt("source", 3, json!("javascript:alert(1)"))
+            ]),
+            "http:// or https://",
+        ),
+        (json!([opt("company", 3, json!(long))]), "the limit is 100"),
+        (
+            json!([opt("company", 3, json!(""))]),
+            "company name is empty",
+        ),
+        (
+            json!([
+                opt("company", 3, json!("Acme")),
+                opt("percent", 10, json!(150.0))
+            ]),
+            "percentage must be",
+        ),
+    ] {
+        let answer = bot.fake.interact(add(Who::MOD_A, options)).await;
+        assert!(is_ephemeral(&answer), "{answer:#}");
+        assert!(
+            content(&answer).contains(expected),
+            "{expected}: {answer:#}"
+        );
+    }
+    assert!(bot.store.find_company("Acme").await.unwrap().is_none());
+
+    // A moderator's add: stored in guild A, audited, answered ephemerally with the id.
+    let added = bot
+        .fake
+        .interact(add(
+            Who::MOD_A,
+            json!([
+                opt("company", 3, json!("Acme Robotics")),
+                opt("date", 3, json!("2025-03-01")),
+                opt("approx", 3, json!("hundreds")),
+                opt("teams", 3, json!("Sales @everyone")),
+                opt("source", 3, json!("https://example.com/acme"))
+            ]),
+        ))
+        .await;
+    assert!(is_ephemeral(&added));
+    no_pings(&added);
+    let title = added["data"]["embeds"][0]["title"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let id: i64 = title
+        .trim_start_matches("Added event #")
+        .parse()
+        .expect(&title);
+    let event = bot.store.event(id).await.unwrap().unwrap();
+    assert_eq!(event.headcount, Headcount::Approx("hundreds".into()));
+    assert_eq!(
+        event.scope,
+        layoffs_bot::domain::EventScope::Guild(GUILD_A.parse().unwrap())
+    );
+    let trail = bot.store.audit_trail(id).await.unwrap();
+    assert_eq!(trail[0].0, "insert");
+    assert_eq!(
+        trail[0].1,
+        format!("discord:{}", crate::fake_discord::MOD_USER)
+    );
+
+    // Within 14 days of an existing Amazon event: asks first; Cancel stores nothing.
+    let held = bot
+        .fake
+        .interact(add(
+            Who::MOD_A,
+            json!([
+                opt("company", 3, json!("AWS")),
+                opt("date", 3, json!("2024-04-10")),
+                opt("count", 4, json!(300))
+            ]),
+        ))
+        .await;
+    assert!(is_ephemeral(&held));
+    let buttons = &held["data"]["components"][0]["components"];
+    assert_eq!(buttons[0]["label"], "Add anyway");
+    assert_eq!(buttons[1]["label"], "Cancel");
+    assert!(
+        held["data"]["embeds"][0]["fields"][0]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("2024-04-03")
+    );
+    let before = amazon_events(&bot.store, Some(GUILD_A.parse().unwrap()))
+        .await
+        .len();
+    let cancel = buttons[1]["custom_id"].as_str().unwrap().to_string();
+    let add_anyway = buttons[0]["custom_id"].as_str().unwrap().to_string();
+    // A non-moderator cannot press it.
+    let pressed = bot.fake.interact(button(Who::USER_A, &add_anyway)).await;
+    assert!(content(&pressed).contains("Manage Server"));
+    let cancelled = bot.fake.interact(button(Who::MOD_A, &cancel)).await;
+    assert_eq!(cancelled["type"], 7);
+    assert!(content(&cancelled).contains("nothing was stored"));
+    let again = bot.fake.interact(button(Who::MOD_A, &add_anyway)).await;
+    assert!(content(&again).contains("already confirmed or cancelled"));
+    assert_eq!(
+        amazon_events(&bot.store, Some(GUILD_A.parse().unwrap()))
+            .await
+            .len(),
+        before
+    );
+
+    let held = bot
+        .fake
+        .interact(add(
+            Who::MOD_A,
+            json!([
+                opt("company", 3, json!("AWS")),
+                opt("date", 3, json!("2024-04-10")),
+                opt("count", 4, json!(300))
+            ]),
+        ))
+        .await;
+    let add_anyway = held["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let confirmed = bot.fake.interact(button(Who::MOD_A, &add_anyway)).await;
+    assert_eq!(confirmed["type"], 7);
+    assert!(
+        confirmed["data"]["embeds"][0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Added event #")
+    );
+    assert_eq!(
+        amazon_events(&bot.store, Some(GUILD_A.parse().unwrap()))
+            .await
+            .len(),
+        before + 1
+    );
+
+    // Edit and remove: only in the event's own guild.
+    let nothing = bot
+        .fake
+        .interact(slash(
+            Who::MOD_A,
+            "layoff",
+            sub("edit", json!([opt("id", 4, json!(id))])),
+        ))
+        .await;
+    assert!(
+        content(&nothing).contains("at least one field"),
+        "{nothing:#}"
+    );
+    let edit = slash(
+        Who::MOD_A,
+        "layoff",
+        sub(
+            "edit",
+            json!([opt("id", 4, json!(id)), opt("count", 4, json!(250))]),
+        ),
+    );
+    let edited = bot.fake.interact(edit).await;
+    assert!(is_ephemeral(&edited));
+    assert_eq!(
+        bot.store.event(id).await.unwrap().unwrap().headcount,
+        Headcount::Exact(250)
+    );
+    let from_b = bot
+        .fake
+        .interact(slash(
+            Who::MOD_B,
+            "layoff",
+            sub("remove", json!([opt("id", 4, json!(id))])),
+        ))
+        .await;
+    assert!(
+        content(&from_b).contains(&format!("There is no event #{id} in this server")),
+        "{from_b:#}"
+    );
+    let global = bot
+        .fake
+        .interact(slash(
+            Who::MOD_A,
+            "layoff",
+            sub("remove", json!([opt("id", 4, json!(1))])),
+        ))
+        .await;
+    assert!(content(&global).contains("global"), "{global:#}");
+    let removed = bot
+        .fake
+        .interact(slash(
+            Who::MOD_A,
+            "layoff",
+            sub("remove", json!([opt("id", 4, json!(id))])),
+        ))
+        .await;
+    assert!(
+        content(&removed).starts_with(&format!("Removed event #{id}")),
+        "{removed:#}"
+    );
+    assert!(bot.store.event(id).await.unwrap().is_none());
+    let actions: Vec<String> = bot
+        .store
+        .audit_trail(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.0)
+        .collect();
+    assert_eq!(actions, ["insert", "update", "delete"]);
+}
+
+#[tokio::test]
+async fn an_event_added_in_one_guild_is_invisible_in_another() {
+    let (bot, _) = Bot::start(&[]).await;
+    let added = bot
+        .fake
+        .interact(slash(
+            Who::MOD_A,
+            "layoff",
+            sub(
+                "add",
+                json!([
+                    opt("company", 3, json!("Initech")),
+                    opt("count", 4, json!(12))
+                ]),
+            ),
+        ))
+        .await;
+    assert!(
+        added["data"]["embeds"][0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Added event #"),
+        "{added:#}"
+    );
+    let in_a = bot
+        .fake
+        .interact(slash(
+            Who::USER_A,
+            "layoffs",
+            json!([opt("company", 3, json!("initech"))]),
+        ))
+        .await;
+    assert_eq!(
+        in_a["data"]["embeds"][0]["fields"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let in_b = bot
+        .fake
+        .interact(slash(
+            Who {
+                guild: GUILD_B,
+                ..Who::USER_A
+            },
+            "layoffs",
+            json!([opt("company", 3, json!("initech"))]),
+        ))
+        .await;
+    assert_eq!(
+        in_b["data"]["embeds"][0]["fields"]
+            .as_array()
+            .map_or(0, Vec::len),
+        0,
+        "{in_b:#}"
+    );
+}
+
+#[tokio::test]
+async fn moderators_subscribe_list_and_unsubscribe_channels() {
+    let (bot, _) = Bot::start(&["data/sample_2024.csv"]).await;
+    let alerts = |who: Who<'static>, name: &str, options: Value| {
+        slash(who, "layoff-alerts", sub(name, options))
+    };
+
+    let refused = bot
+        .fake
+        .interact(alerts(Who::USER_A, "subscribe", json!([])))
+        .await;
+    assert!(content(&refused).contains("Manage Server"));
+
+    // The bot lacks Embed Links here: says so, subscribes nothing.
+    let no_embeds = Who {
+        app_permissions: CAN_POST & !(1 << 14),
+        ..Who::MOD_A
+    };
+    let missing = bot
+        .fake
+        .interact(alerts(no_embeds, "subscribe", json!([])))
+        .await;
+    assert!(is_ephemeral(&missing));
+    assert!(
+        content(&missing).contains("missing Embed Links"),
+        "{missing:#}"
+    );
+    assert!(
+        bot.store
+            .subscriptions(GUILD_A.parse().unwrap())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Another channel, where @everyone is denied Send Messages: checked over REST.
+    bot.fake.deny_in_channel(OTHER_CHANNEL, 1 << 11);
+    let other = slash_with_channel(
+        Who::MOD_A,
+        "layoff-alerts",
+        sub(
+            "subscribe",
+            json!([opt("channel", 7, json!(OTHER_CHANNEL))]),
+        ),
+        OTHER_CHANNEL,
+    );
+    let denied = bot.fake.interact(other).await;
+    assert!(
+        content(&denied).contains("missing Send Messages"),
+        "{denied:#}"
+    );
+
+    let ok = bot
+        .fake
+        .interact(alerts(
+            Who::MOD_A,
+            "subscribe",
+            json!([opt("company", 3, json!("aws"))]),
+        ))
+        .await;
+    assert!(
+        content(&ok).contains(&format!("Subscribed <#{CHANNEL}>")),
+        "{ok:#}"
+    );
+    no_pings(&ok);
+    let list = bot
+        .fake
+        .interact(alerts(Who::MOD_A, "list", json!([])))
+        .await;
+    assert!(
+        content(&list).contains(&format!("<#{CHANNEL}>: Amazon only, active")),
+        "{list:#}"
+    );
+    // Nothing was posted for past events.
+    assert!(
+        !bot.fake
+            .requests()
+            .iter()
+            .any(|r| r.path.contains("/messages") && r.method == "POST")
+    );
+
+    let gone = bot
+        .fake
+        .interact(alerts(Who::MOD_A, "unsubscribe", json!([])))
+        .await;
+    assert!(content(&gone).contains("Unsubscribed"));
+    let again = bot
+        .fake
+        .interact(alerts(Who::MOD_A, "unsubscribe", json!([])))
+        .await;
+    assert!(content(&again).contains("was not subscribed"));
+    let empty = bot
+        .fake
+        .interact(alerts(Who::MOD_A, "list", json!([])))
+        .await;
+    assert!(content(&empty).contains("No channel here is subscribed"));
+}
+
+#[tokio::test]
+async fn sigterm_shuts_the_bot_down_cleanly() {
+    let (mut bot, _) = Bot::start(&[]).await;
+    let pid = bot.child.id().expect("running").to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = tokio::time::timeout(std::time::Duration::from_secs(30), bot.child.wait())
+        .await
+        .expect("the bot exits after SIGTERM")
+        .unwrap();
+    assert!(exit.success(), "{exit:?}");
+}

@@ -1,0 +1,409 @@
+//! A fake Discord on 127.0.0.1 for end-to-end tests: the REST API the bot uses (through
+//! `DISCORD_API_URL`) and a gateway WebSocket, with payloads as Discord documents them. Tests
+//! inject gateway events and wait for the requests the bot makes; nothing sleeps.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use serde_json::{Value, json};
+use tokio::sync::{Notify, mpsc};
+
+pub const APP_ID: &str = "900000000000000001";
+pub const BOT_ID: &str = "900000000000000001";
+pub const GUILD_A: &str = "800000000000000001";
+pub const GUILD_B: &str = "800000000000000002";
+pub const CHANNEL: &str = "700000000000000001";
+pub const OTHER_CHANNEL: &str = "700000000000000002";
+pub const MOD_USER: &str = "600000000000000001";
+pub const PLAIN_USER: &str = "600000000000000002";
+/// Manage Server.
+pub const MANAGE_GUILD: u64 = 1 << 5;
+/// View Channel, Send Messages, Embed Links.
+pub const CAN_POST: u64 = (1 << 10) | (1 << 11) | (1 << 14);
+
+/// One REST call the bot made.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub body: Value,
+}
+
+#[derive(Default)]
+struct Inner {
+    requests: Mutex<Vec<Recorded>>,
+    changed: Notify,
+    gateway: Mutex<Option<mpsc::UnboundedSender<Value>>>,
+    seq: AtomicU64,
+    ids: AtomicU64,
+    /// Permissions of the bot's role per channel, for GET /channels and /guilds/.../roles.
+    channel_denies: Mutex<HashMap<String, u64>>,
+    addr: Mutex<Option<SocketAddr>>,
+}
+
+#[derive(Clone)]
+pub struct FakeDiscord {
+    inner: Arc<Inner>,
+    pub url: String,
+}
+
+impl FakeDiscord {
+    pub async fn start() -> Self {
+        let inner = Arc::new(Inner::default());
+        inner.ids.store(1_000_000_000_000_000_000, Ordering::SeqCst);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        *inner.addr.lock().unwrap() = Some(addr);
+        let app = Router::new()
+            .route("/gateway", get(gateway))
+            .route("/api/v10/{*rest}", any(rest))
+            .with_state(Arc::clone(&inner));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Self {
+            inner,
+            url: format!("http://{addr}"),
+        }
+    }
+
+    /// Makes GET /channels/{id} carry an overwrite denying `deny` to @everyone there.
+    pub fn deny_in_channel(&self, channel: &str, deny: u64) {
+        self.inner
+            .channel_denies
+            .lock()
+            .unwrap()
+            .insert(channel.to_string(), deny);
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.inner.requests.lock().unwrap().clone()
+    }
+
+    /// Waits (up to 30 s) for a request that `pred` accepts, and returns it.
+    pub async fn wait_for(&self, what: &str, pred: impl Fn(&Recorded) -> bool) -> Recorded {
+        let wait = async {
+            loop {
+                let notified = self.inner.changed.notified();
+                if let Some(r) = self.requests().into_iter().find(|r| pred(r)) {
+                    return r;
+                }
+                notified.await;
+            }
+        };
+        match tokio::time::timeout(Duration::from_secs(30), wait).await {
+            Ok(r) => r,
+            Err(_) => panic!(
+                "timed out waiting for {what}; requests: {:#?}",
+                self.requests()
+            ),
+        }
+    }
+
+    /// Waits until the bot has connected and registered its commands; returns them.
+    pub async fn wait_until_ready(&self) -> Value {
+        let put = self
+            .wait_for("command registration", |r| {
+                r.method == "PUT" && r.path.ends_with("/commands")
+            })
+            .await;
+        put.body
+    }
+
+    fn next_id(&self) -> String {
+        self.inner.ids.fetch_add(1, Ordering::SeqCst).to_string()
+    }
+
+    /// Sends a gateway dispatch event to the connected bot.
+    pub fn dispatch(&self, event: &str, data: Value) {
+        let seq = self.inner.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        let payload = json!({"op": 0, "s": seq, "t": event, "d": data});
+        let sender = self.inner.gateway.lock().unwrap().clone();
+        sender
+            .expect("the bot is connected")
+            .send(payload)
+            .expect("gateway open");
+    }
+
+    /// Injects an interaction and waits for the bot's answer to it (the callback body).
+    pub async fn interact(&self, mut interaction: Value) -> Value {
+        let id = self.next_id();
+        interaction["id"] = json!(id);
+        interaction["token"] = json!(format!("token-{id}"));
+        self.dispatch("INTERACTION_CREATE", interaction);
+        let path = format!("/api/v10/interactions/{id}/token-{id}/callback");
+        self.wait_for(&format!("the answer to interaction {id}"), |r| {
+            r.path == path
+        })
+        .await
+        .body
+    }
+}
+
+async fn rest(
+    State(inner): State<Arc<Inner>>,
+    Path(rest): Path<String>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let path = uri.path().to_string();
+    let segments: Vec<&str> = rest.split('/').collect();
+    let addr = inner.addr.lock().unwrap().expect("bound");
+    let ok = |v: Value| (StatusCode::OK, Some(v));
+    let (status, reply) = match (method.as_str(), segments.as_slice()) {
+        ("GET", ["gateway"]) => ok(json!({"url": format!("ws://{addr}/gateway")})),
+        ("GET", ["gateway", "bot"]) => ok(json!({
+            "url": format!("ws://{addr}/gateway"),
+            "shards": 1,
+            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+        })),
+        ("GET", ["users", "@me"]) => ok(
+            json!({"id": BOT_ID, "username": "layoffs-bot", "discriminator": "0000", "bot": true}),
+        ),
+        ("PUT", ["applications", _, .., "commands"]) => {
+            let commands: Vec<Value> = body
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+                .map(|(i, mut c)| {
+                    c["id"] = json!(format!("50000000000000000{i}"));
+                    c["application_id"] = json!(APP_ID);
+                    c["version"] = json!("1");
+                    if c.get("type").is_none() {
+                        c["type"] = json!(1);
+                    }
+                    c
+                })
+                .collect();
+            ok(Value::Array(commands))
+        }
+        ("POST", ["interactions", _, _, "callback"]) => (StatusCode::NO_CONTENT, None),
+        ("POST" | "PATCH" | "GET", ["webhooks", ..]) => ok(message(&body, CHANNEL)),
+        ("POST", ["channels", channel, "messages"]) => ok(message(&body, channel)),
+        ("GET", ["channels", channel]) => {
+            let deny = inner
+                .channel_denies
+                .lock()
+                .unwrap()
+                .get(*channel)
+                .copied()
+                .unwrap_or(0);
+            ok(json!({
+                "id": channel, "type": 0, "name": "news", "guild_id": GUILD_A, "position": 1,
+                "permission_overwrites": [{"id": GUILD_A, "type": 0, "allow": "0", "deny": deny.to_string()}]
+            }))
+        }
+        ("GET", ["guilds", guild, "roles"]) => ok(json!([role(guild, CAN_POST)])),
+        ("GET", ["guilds", _, "members", user]) => ok(json!({
+            "user": {"id": user, "username": "layoffs-bot", "discriminator": "0000", "bot": true},
+            "roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0
+        })),
+        _ => (
+            StatusCode::NOT_FOUND,
+            Some(json!({"message": "Unknown route", "code": 0})),
+        ),
+    };
+    let response = match reply {
+        Some(v) => (status, axum::Json(v)).into_response(),
+        None => status.into_response(),
+    };
+    inner.requests.lock().unwrap().push(Recorded {
+        method: method.to_string(),
+        path,
+        body,
+    });
+    inner.changed.notify_waiters();
+    response
+}
+
+fn role(id: &str, permissions: u64) -> Value {
+    json!({
+        "id": id, "name": "@everyone", "color": 0, "colors": {"primary_color": 0}, "hoist": false,
+        "position": 0, "permissions": permissions.to_string(), "managed": false, "mentionable": false
+    })
+}
+
+fn message(body: &Value, channel: &str) -> Value {
+    json!({
+        "id": "400000000000000001", "channel_id": channel,
+        "author": {"id": BOT_ID, "username": "layoffs-bot", "discriminator": "0000", "bot": true},
+        "content": body.get("content").cloned().unwrap_or(json!("")),
+        "timestamp": "2026-11-26T12:00:00.000000+00:00", "tts": false, "mention_everyone": false,
+        "mentions": [], "mention_roles": [], "attachments": [],
+        "embeds": body.get("embeds").cloned().unwrap_or(json!([])),
+        "pinned": false, "type": 0
+    })
+}
+
+async fn gateway(State(inner): State<Arc<Inner>>, ws: WebSocketUpgrade) -> Response {
+    ws.on_upgrade(move |socket| session(inner, socket))
+}
+
+async fn session(inner: Arc<Inner>, mut socket: WebSocket) {
+    let hello = json!({"op": 10, "s": null, "t": null, "d": {"heartbeat_interval": 41250}});
+    if socket
+        .send(Message::Text(hello.to_string().into()))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let (tx, mut rx) = mpsc::unbounded_channel::<Value>();
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let Some(Ok(Message::Text(text))) = incoming else {
+                    if matches!(incoming, Some(Ok(_))) { continue; }
+                    return;
+                };
+                let Ok(payload) = serde_json::from_str::<Value>(&text) else { continue };
+                match payload["op"].as_u64() {
+                    Some(1) => {
+                        let ack = json!({"op": 11, "s": null, "t": null, "d": null});
+                        let _ = socket.send(Message::Text(ack.to_string().into())).await;
+                    }
+                    Some(2) => {
+                        let seq = inner.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                        let addr = inner.addr.lock().unwrap().expect("bound");
+                        let ready = json!({"op": 0, "s": seq, "t": "READY", "d": {
+                            "v": 10,
+                            "user": {"id": BOT_ID, "username": "layoffs-bot", "discriminator": "0000", "bot": true, "avatar": null},
+                            "guilds": [{"id": GUILD_A, "unavailable": true}, {"id": GUILD_B, "unavailable": true}],
+                            "session_id": "fake-session",
+                            "resume_gateway_url": format!("ws://{addr}/gateway"),
+                            "application": {"id": APP_ID, "flags": 0}
+                        }});
+                        *inner.gateway.lock().unwrap() = Some(tx.clone());
+                        let _ = socket.send(Message::Text(ready.to_string().into())).await;
+                    }
+                    _ => {}
+                }
+            }
+            Some(out) = rx.recv() => {
+                if socket.send(Message::Text(out.to_string().into())).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// A member of a guild with the given permission bits.
+fn member(user: &str, permissions: u64) -> Value {
+    json!({
+        "user": {"id": user, "username": format!("user{}", &user[user.len() - 2..]), "discriminator": "0", "global_name": null, "avatar": null},
+        "roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
+        "flags": 0, "permissions": permissions.to_string()
+    })
+}
+
+/// Where and by whom an interaction is made.
+#[derive(Clone, Copy)]
+pub struct Who<'a> {
+    pub guild: &'a str,
+    pub user: &'a str,
+    pub permissions: u64,
+    /// The bot's permissions in the channel.
+    pub app_permissions: u64,
+}
+
+impl Who<'_> {
+    pub const MOD_A: Who<'static> = Who {
+        guild: GUILD_A,
+        user: MOD_USER,
+        permissions: MANAGE_GUILD,
+        app_permissions: CAN_POST,
+    };
+    pub const MOD_B: Who<'static> = Who {
+        guild: GUILD_B,
+        user: MOD_USER,
+        permissions: MANAGE_GUILD,
+        app_permissions: CAN_POST,
+    };
+    pub const USER_A: Who<'static> = Who {
+        guild: GUILD_A,
+        user: PLAIN_USER,
+        permissions: 0,
+        app_permissions: CAN_POST,
+    };
+}
+
+fn envelope(kind: u8, who: Who<'_>, data: Value) -> Value {
+    json!({
+        "application_id": APP_ID, "type": kind, "version": 1, "locale": "en-US", "guild_locale": "en-US",
+        "entitlements": [], "attachment_size_limit": 8_388_608,
+        "guild_id": who.guild, "channel_id": CHANNEL,
+        "channel": {"id": CHANNEL, "type": 0, "name": "general", "guild_id": who.guild},
+        "member": member(who.user, who.permissions),
+        "app_permissions": who.app_permissions.to_string(),
+        "data": data
+    })
+}
+
+/// A slash command: `options` as Discord nests them (subcommands hold their own options).
+pub fn slash(who: Who<'_>, name: &str, options: Value) -> Value {
+    envelope(
+        2,
+        who,
+        json!({"id": "500000000000000000", "name": name, "type": 1, "options": options}),
+    )
+}
+
+/// A slash command with resolved channels (for channel options).
+pub fn slash_with_channel(who: Who<'_>, name: &str, options: Value, channel: &str) -> Value {
+    let mut i = slash(who, name, options);
+    i["data"]["resolved"] = json!({"channels": {channel: {"id": channel, "type": 0, "name": "news", "permissions": "0"}}});
+    i
+}
+
+/// An autocomplete request for `options` (one of which has "focused": true).
+pub fn autocomplete(who: Who<'_>, name: &str, options: Value) -> Value {
+    envelope(
+        4,
+        who,
+        json!({"id": "500000000000000000", "name": name, "type": 1, "options": options}),
+    )
+}
+
+/// A button press on a message of the bot.
+pub fn button(who: Who<'_>, custom_id: &str) -> Value {
+    let mut i = envelope(3, who, json!({"custom_id": custom_id, "component_type": 2}));
+    i["message"] = json!({
+        "id": "400000000000000001", "channel_id": CHANNEL,
+        "author": {"id": BOT_ID, "username": "layoffs-bot", "discriminator": "0000", "bot": true},
+        "content": "", "timestamp": "2026-11-26T12:00:00.000000+00:00", "tts": false,
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+        "embeds": [], "pinned": false, "type": 0,
+        "components": [{"type": 1, "components": [{"type": 2, "style": 2, "custom_id": custom_id, "label": "x"}]}]
+    });
+    i
+}
+
+/// A slash command in a DM with the bot.
+pub fn dm_slash(name: &str, options: Value) -> Value {
+    json!({
+        "application_id": APP_ID, "type": 2, "version": 1, "locale": "en-US",
+        "entitlements": [], "attachment_size_limit": 8_388_608,
+        "channel_id": "700000000000000099",
+        "channel": {"id": "700000000000000099", "type": 1, "recipients": [{"id": PLAIN_USER, "username": "someone", "discriminator": "0"}]},
+        "user": {"id": PLAIN_USER, "username": "someone", "discriminator": "0", "global_name": null, "avatar": null},
+        "app_permissions": CAN_POST.to_string(),
+        "data": {"id": "500000000000000000", "name": name, "type": 1, "options": options}
+    })
+}
