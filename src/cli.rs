@@ -70,6 +70,8 @@ pub enum Command {
         #[arg(default_value = "")]
         input: String,
     },
+    /// List pending, failing and dead deliveries of posts, and disabled subscriptions.
+    Deliveries,
     /// People affected per month, summing known numbers, optionally for one company.
     Totals {
         /// A company name or alias.
@@ -144,6 +146,10 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
             emit(&out)?;
             ExitCode::SUCCESS
         }
+        Command::Deliveries => {
+            emit(&deliveries_text(&store).await?)?;
+            ExitCode::SUCCESS
+        }
         Command::Totals { company, days } => {
             let company_id = match company.as_deref() {
                 Some(name) => Some(service::resolve_company(&store, name).await?.id),
@@ -199,6 +205,48 @@ async fn import_files(store: &Store, files: &[PathBuf], dry_run: bool) -> ExitCo
     } else {
         ExitCode::SUCCESS
     }
+}
+
+async fn deliveries_text(store: &Store) -> Result<String> {
+    let rows = store.open_deliveries().await?;
+    let disabled = store.disabled_subscriptions().await?;
+    let mut out = String::new();
+    let pending: Vec<_> = rows
+        .iter()
+        .filter(|r| r.status == "pending" && r.last_error.is_none())
+        .collect();
+    let failing: Vec<_> = rows
+        .iter()
+        .filter(|r| r.status == "pending" && r.last_error.is_some())
+        .collect();
+    let dead: Vec<_> = rows.iter().filter(|r| r.status == "dead").collect();
+    for (title, list) in [
+        ("Pending", &pending),
+        ("Failing (will retry)", &failing),
+        ("Dead", &dead),
+    ] {
+        let _ = writeln!(out, "{title}: {}", list.len());
+        for r in list.as_slice() {
+            let _ = write!(
+                out,
+                "  delivery {} of event #{} to channel {}: {} attempts, next {}",
+                r.id, r.event_id, r.channel_id, r.attempts, r.next_attempt_at
+            );
+            if let Some(e) = &r.last_error {
+                let _ = write!(out, ", last error: {e}");
+            }
+            out.push('\n');
+        }
+    }
+    let _ = writeln!(out, "Disabled subscriptions: {}", disabled.len());
+    for d in &disabled {
+        let _ = writeln!(
+            out,
+            "  channel {} in guild {}: {}",
+            d.channel_id, d.guild_id, d.reason
+        );
+    }
+    Ok(out)
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error.

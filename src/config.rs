@@ -9,6 +9,14 @@ use crate::error::{Error, Result};
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_string()))
+    }
+}
+
 impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
@@ -36,10 +44,13 @@ pub struct BotConfig {
     pub dev_guild: Option<u64>,
     /// Events added by this guild's moderators are global.
     pub home_guild: Option<u64>,
+    /// The wait after a post's first failure (doubling after each further one).
+    pub retry_base: std::time::Duration,
 }
 
 impl BotConfig {
-    /// Reads `DISCORD_TOKEN`, `DISCORD_API_URL`, `DEV_GUILD_ID` and `HOME_GUILD_ID`.
+    /// Reads `DISCORD_TOKEN`, `DISCORD_API_URL`, `DEV_GUILD_ID`, `HOME_GUILD_ID` and
+    /// `DELIVERY_RETRY_BASE_MS`.
     pub fn from_env() -> Result<Self> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -86,6 +97,19 @@ impl BotConfig {
             api_url,
             dev_guild: guild_id(get("DEV_GUILD_ID"), "DEV_GUILD_ID")?,
             home_guild: guild_id(get("HOME_GUILD_ID"), "HOME_GUILD_ID")?,
+            retry_base: match get("DELIVERY_RETRY_BASE_MS") {
+                None => crate::notify::Backoff::default().base,
+                Some(ms) => ms
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|ms| (1..=3_600_000).contains(ms))
+                    .map(std::time::Duration::from_millis)
+                    .ok_or_else(|| {
+                        Error::Config(format!(
+                            "DELIVERY_RETRY_BASE_MS must be milliseconds from 1 to 3600000, not {ms:?}"
+                        ))
+                    })?,
+            },
         })
     }
 }

@@ -7,6 +7,7 @@
 //! - [`store`]: `SQLite`; every SQL statement lives here.
 //! - [`service`]: the use cases the command line (and the bot) call.
 //! - [`import`]: layoffs.fyi CSV import and export.
+//! - [`notify`]: the outbox worker that posts new events to subscribed channels.
 //! - [`cli`]: the `layoffs-bot` command line.
 //! - [`discord`]: the serenity + poise glue: commands, buttons, permission checks.
 //! - [`config`], [`error`]: the bot's settings, and the one error type.
@@ -17,6 +18,7 @@ pub mod discord;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod notify;
 pub mod render;
 pub mod service;
 pub mod store;

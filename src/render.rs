@@ -311,9 +311,189 @@ pub fn event_embed(title: &str, e: &LayoffEvent) -> EmbedView {
     .fit()
 }
 
+/// 1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd".
+pub fn ordinal(n: u64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// "Amazon's 3rd reported layoff in the last 12 months, at least 1,400 people across them
+/// (1 without a reported number)."
+pub fn recent_context(company: &str, recent: &Totals) -> String {
+    if recent.events <= 1 {
+        return format!("{company}'s first reported layoff in the last 12 months.");
+    }
+    let mut out = format!(
+        "{company}'s {} reported layoff in the last 12 months",
+        ordinal(recent.events)
+    );
+    let known = recent.events - recent.unknown;
+    if known > 0 {
+        let qualifier = if recent.unknown > 0 { "at least " } else { "" };
+        let _ = write!(
+            out,
+            ", {qualifier}{} people across them",
+            thousands(recent.people)
+        );
+    }
+    if recent.unknown > 0 {
+        let _ = write!(
+            out,
+            " ({} without a reported number)",
+            thousands(recent.unknown)
+        );
+    }
+    out.push('.');
+    out
+}
+
+/// The post about a new event in a subscribed channel.
+pub fn post_embed(e: &LayoffEvent, recent: &Totals) -> EmbedView {
+    let mut title = format!("New layoff: {}", e.company);
+    if let Some(teams) = &e.teams {
+        let _ = write!(title, " ({teams})");
+    }
+    let mut fields = vec![("People".to_string(), headcount_phrase(&e.headcount))];
+    if let Some(p) = e.percentage {
+        fields.push(("Share of staff".to_string(), p.to_string()));
+    }
+    if let Some(t) = &e.teams {
+        fields.push(("Teams".to_string(), escape_markdown(t)));
+    }
+    if let Some(l) = &e.location {
+        fields.push(("Location".to_string(), escape_markdown(l)));
+    }
+    if let Some(s) = &e.source {
+        fields.push(("Source".to_string(), source_markdown(s)));
+    }
+    if let Some(n) = &e.notes {
+        fields.push(("Notes".to_string(), escape_markdown(n)));
+    }
+    EmbedView {
+        title,
+        description: format!(
+            "Announced {}. {}",
+            e.date,
+            recent_context(&e.company, recent)
+        ),
+        fields,
+        footer: format!(
+            "Event #{} · added {}",
+            e.id,
+            e.added_at.format("%Y-%m-%d %H:%M UTC")
+        ),
+    }
+    .fit()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn context_names_the_rank_and_sums_known_numbers_only() {
+        let t = Totals {
+            events: 3,
+            people: 1400,
+            unknown: 1,
+        };
+        assert_eq!(
+            recent_context("Amazon", &t),
+            "Amazon's 3rd reported layoff in the last 12 months, at least 1,400 people across them (1 without a reported number)."
+        );
+        let t = Totals {
+            events: 2,
+            people: 900,
+            unknown: 0,
+        };
+        assert_eq!(
+            recent_context("Acme", &t),
+            "Acme's 2nd reported layoff in the last 12 months, 900 people across them."
+        );
+        let t = Totals {
+            events: 2,
+            people: 0,
+            unknown: 2,
+        };
+        assert_eq!(
+            recent_context("Acme", &t),
+            "Acme's 2nd reported layoff in the last 12 months (2 without a reported number)."
+        );
+        assert_eq!(
+            recent_context(
+                "Acme",
+                &Totals {
+                    events: 1,
+                    people: 5,
+                    unknown: 0
+                }
+            ),
+            "Acme's first reported layoff in the last 12 months."
+        );
+        assert_eq!(ordinal(11), "11th");
+        assert_eq!(ordinal(22), "22nd");
+        assert_eq!(ordinal(101), "101st");
+    }
+
+    fn sample_event(headcount: Headcount, notes: Option<String>) -> LayoffEvent {
+        LayoffEvent {
+            id: 7,
+            company_id: 1,
+            company: "Amazon".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2024, 4, 3).unwrap(),
+            headcount,
+            percentage: None,
+            teams: Some("AWS sales".into()),
+            location: Some("Seattle".into()),
+            source: crate::domain::Source::parse("Wall Street Journal").unwrap(),
+            notes,
+            scope: crate::domain::EventScope::Global,
+            added_by: "discord:1".into(),
+            added_at: chrono::DateTime::from_timestamp(1_764_158_400, 0).unwrap(),
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn posts_show_exact_approximate_and_unknown_counts() {
+        let recent = Totals {
+            events: 1,
+            people: 0,
+            unknown: 1,
+        };
+        for (h, shown) in [
+            (Headcount::Exact(1800), "1,800 people"),
+            (Headcount::Approx("hundreds".into()), "hundreds"),
+            (Headcount::Unknown, "number not disclosed"),
+        ] {
+            let view = post_embed(&sample_event(h, None), &recent);
+            assert_eq!(view.title, "New layoff: Amazon (AWS sales)");
+            assert_eq!(view.fields[0], ("People".to_string(), shown.to_string()));
+            assert!(
+                view.footer.starts_with("Event #7 · added 2025-11-26"),
+                "{}",
+                view.footer
+            );
+        }
+    }
+
+    #[test]
+    fn long_post_text_is_cut_to_the_limits() {
+        let view = post_embed(
+            &sample_event(Headcount::Exact(5), Some("n".repeat(5000))),
+            &Totals::default(),
+        );
+        let notes = &view.fields.last().unwrap().1;
+        assert_eq!(notes.chars().count(), EMBED_FIELD_VALUE_MAX);
+        assert!(notes.ends_with('…'));
+        assert!(view.total_len() <= EMBED_TOTAL_MAX);
+    }
 
     #[test]
     fn embeds_are_cut_to_discords_limits() {

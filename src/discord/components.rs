@@ -159,6 +159,7 @@ async fn respond(
                 ));
             }
             let event = service::confirm_addition(&data.store, pending, by, Utc::now()).await?;
+            data.outbox.notify_one();
             let view = render::event_embed(&format!("Added event #{}", event.id), &event);
             Ok(update(&view, Vec::new()))
         }

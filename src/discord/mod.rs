@@ -22,6 +22,8 @@ pub struct Data {
     pub store: Store,
     /// Events added by this guild's moderators are global.
     pub home_guild: Option<u64>,
+    /// Wakes the delivery worker after an event is added.
+    pub outbox: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// The embed colour: a muted red.
@@ -59,10 +61,22 @@ pub async fn run(config: BotConfig, store: Store) -> Result<()> {
         http = http.proxy(url.clone()).ratelimiter_disabled(true);
         tracing::info!(api_url = %url, "sending Discord REST calls to DISCORD_API_URL");
     }
+    let base = config.api_url.as_deref().unwrap_or("https://discord.com");
+    let poster = crate::notify::HttpPoster::new(base, config.token.clone())
+        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+    let backoff = crate::notify::Backoff {
+        base: config.retry_base,
+        ..crate::notify::Backoff::default()
+    };
+    let outbox = crate::notify::Outbox::new(store.clone(), poster, backoff);
     let data = Data {
         store,
         home_guild: config.home_guild,
+        outbox: outbox.waker(),
     };
+    // The worker starts once, here, not on Ready (which fires again on every reconnect).
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(outbox.run(stopped));
     let dev_guild = config.dev_guild;
     let framework = poise::Framework::builder()
         .options(options())
@@ -96,7 +110,13 @@ pub async fn run(config: BotConfig, store: Store) -> Result<()> {
         tracing::info!("shutting down");
         shards.shutdown_all().await;
     });
-    client.start().await?;
+    let result = client.start().await;
+    // Let the worker finish the round under way, then stop.
+    let _ = stop.send(true);
+    if let Err(e) = worker.await {
+        tracing::error!(error = %e, "the delivery worker panicked");
+    }
+    result?;
     Ok(())
 }
 

@@ -127,7 +127,9 @@ impl From<EventRow> for LayoffEvent {
 }
 
 impl Store {
-    /// Stores one event (creating its company if new) with its audit row.
+    /// Stores one event (creating its company if new) with its audit row and one outbox row
+    /// per matching subscription, in one transaction. Imports use [`Store::add_batch`], which
+    /// posts nothing.
     pub async fn add_event(
         &self,
         event: &NewEvent,
@@ -137,6 +139,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let company_id = upsert_company(&mut tx, &event.company, None, None).await?;
         let id = insert_event(&mut tx, company_id, event, actor, now).await?;
+        // One post per matching subscription, committed with the event or not at all.
+        super::outbox::enqueue(&mut tx, id, company_id, event.scope, now).await?;
         tx.commit().await?;
         self.event(id)
             .await?

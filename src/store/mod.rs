@@ -3,6 +3,7 @@
 
 mod companies;
 mod events;
+mod outbox;
 mod subscriptions;
 
 use std::str::FromStr;
@@ -14,6 +15,7 @@ use sqlx::{SqlitePool, migrate::Migrator};
 
 pub use companies::Company;
 pub use events::{BatchEvent, BatchOutcome, EventPage, MonthTotal, Page, Totals};
+pub use outbox::{Delivery, DeliveryRow, DisabledSubscription};
 pub use subscriptions::Subscription;
 
 use crate::domain::NameIndex;

@@ -13,19 +13,27 @@ use crate::fake_discord::{
 use crate::{data, now};
 
 /// Home guild of these tests: neither A nor B, so their events are their own.
-const HOME: &str = "800000000000000009";
+pub const HOME: &str = "800000000000000009";
 const EPHEMERAL: u64 = 64;
 
-struct Bot {
-    fake: FakeDiscord,
-    store: Store,
-    child: tokio::process::Child,
-    _dir: tempfile::TempDir,
+/// The real `layoffs-bot run`, its store and the fake Discord it talks to.
+pub struct Bot {
+    pub fake: FakeDiscord,
+    pub store: Store,
+    pub child: tokio::process::Child,
+    url: String,
+    env: Vec<(String, String)>,
+    dir: tempfile::TempDir,
 }
 
 impl Bot {
     /// Starts the real binary on a store with `files` imported, and waits until it is ready.
-    async fn start(files: &[&str]) -> (Self, Value) {
+    pub async fn start(files: &[&str]) -> (Self, Value) {
+        Self::start_with(files, &[]).await
+    }
+
+    /// The same, with more environment variables (they win over the defaults).
+    pub async fn start_with(files: &[&str], env: &[(&str, &str)]) -> (Self, Value) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("bot.db").display());
         let store = Store::open(&url).await.unwrap();
@@ -35,54 +43,95 @@ impl Bot {
                 .unwrap();
         }
         let fake = FakeDiscord::start().await;
-        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_layoffs-bot"))
-            .arg("run")
-            .env("DATABASE_URL", &url)
-            .env("DISCORD_TOKEN", "MTIzNDU2.fake.token")
-            .env("DISCORD_API_URL", &fake.url)
-            .env("HOME_GUILD_ID", HOME)
-            .env_remove("DEV_GUILD_ID")
-            .env(
-                "RUST_LOG",
-                std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
-            )
-            .current_dir(dir.path())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start layoffs-bot");
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect();
+        let child = spawn(&url, &fake, &env, dir.path());
         let commands = fake.wait_until_ready().await;
         (
             Self {
                 fake,
                 store,
                 child,
-                _dir: dir,
+                url,
+                env,
+                dir,
             },
             commands,
         )
     }
+
+    pub fn store_url(&self) -> &str {
+        &self.url
+    }
+
+    /// `kill -9`, then start again on the same store and fake Discord.
+    pub async fn crash_and_restart(&mut self) {
+        self.child.start_kill().unwrap();
+        self.child.wait().await.unwrap();
+        let registrations = self
+            .fake
+            .requests()
+            .iter()
+            .filter(|r| r.method == "PUT")
+            .count();
+        self.child = spawn(&self.url, &self.fake, &self.env, self.dir.path());
+        let fake = self.fake.clone();
+        self.fake
+            .wait_for("registration after the restart", move |_| {
+                fake.requests().iter().filter(|r| r.method == "PUT").count() > registrations
+            })
+            .await;
+    }
 }
 
-fn opt(name: &str, kind: u8, value: Value) -> Value {
+fn spawn(
+    url: &str,
+    fake: &FakeDiscord,
+    env: &[(String, String)],
+    dir: &std::path::Path,
+) -> tokio::process::Child {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_layoffs-bot"));
+    command
+        .arg("run")
+        .env("DATABASE_URL", url)
+        .env("DISCORD_TOKEN", "MTIzNDU2.fake.token")
+        .env("DISCORD_API_URL", &fake.url)
+        .env("HOME_GUILD_ID", HOME)
+        .env_remove("DEV_GUILD_ID")
+        .env(
+            "RUST_LOG",
+            std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
+        )
+        .current_dir(dir)
+        .kill_on_drop(true);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.spawn().expect("start layoffs-bot")
+}
+
+pub fn opt(name: &str, kind: u8, value: Value) -> Value {
     json!({"name": name, "type": kind, "value": value})
 }
 
-fn sub(name: &str, options: Value) -> Value {
+pub fn sub(name: &str, options: Value) -> Value {
     json!([{"name": name, "type": 1, "options": options}])
 }
 
-fn is_ephemeral(answer: &Value) -> bool {
+pub fn is_ephemeral(answer: &Value) -> bool {
     answer["data"]["flags"].as_u64().unwrap_or(0) & EPHEMERAL != 0
 }
 
-fn content(answer: &Value) -> String {
+pub fn content(answer: &Value) -> String {
     answer["data"]["content"]
         .as_str()
         .unwrap_or_default()
         .to_string()
 }
 
-fn no_pings(answer: &Value) {
+pub fn no_pings(answer: &Value) {
     assert_eq!(
         answer["data"]["allowed_mentions"]["parse"],
         json!([]),

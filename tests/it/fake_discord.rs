@@ -39,8 +39,38 @@ pub struct Recorded {
     pub body: Value,
 }
 
+/// A fault a channel's message endpoint answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Always this status (403, 404).
+    Status(u16),
+    /// The next `n` posts get a 500.
+    ServerErrors(u32),
+    /// The next `n` posts get a per-route 429.
+    RouteLimited(u32),
+    /// The next `n` posts get a global 429.
+    GlobalLimited(u32),
+}
+
+/// Posts the fake accepted, and how it limited the bot.
+#[derive(Default)]
+struct Messages {
+    /// channel -> posted message bodies (a nonce seen again is not posted again).
+    by_channel: HashMap<String, Vec<Value>>,
+    nonces: HashMap<(String, String), String>,
+    /// Start times of message posts in the last second, for the global limit.
+    window: std::collections::VecDeque<tokio::time::Instant>,
+    /// 429s the fake gave because the bot went over 50 requests in a second.
+    over_limit: u32,
+    faults: HashMap<String, Fault>,
+    next_id: u64,
+}
+
 #[derive(Default)]
 struct Inner {
+    messages: Mutex<Messages>,
+    /// Enforce Discord's 50 requests per second on message posts.
+    enforce_limit: std::sync::atomic::AtomicBool,
     requests: Mutex<Vec<Recorded>>,
     changed: Notify,
     gateway: Mutex<Option<mpsc::UnboundedSender<Value>>>,
@@ -86,6 +116,84 @@ impl FakeDiscord {
             .lock()
             .unwrap()
             .insert(channel.to_string(), deny);
+    }
+
+    /// Answers message posts in `channel` with `fault`.
+    pub fn fault(&self, channel: &str, fault: Fault) {
+        self.inner
+            .messages
+            .lock()
+            .unwrap()
+            .faults
+            .insert(channel.to_string(), fault);
+    }
+
+    /// Turns on the global limit of 50 message posts in any second.
+    pub fn enforce_global_limit(&self) {
+        self.inner.enforce_limit.store(true, Ordering::SeqCst);
+    }
+
+    /// Messages posted per channel (each nonce once, as Discord's enforce_nonce does).
+    pub fn posts(&self) -> HashMap<String, Vec<Value>> {
+        self.inner.messages.lock().unwrap().by_channel.clone()
+    }
+
+    /// How often the bot went over the global limit.
+    pub fn over_limit(&self) -> u32 {
+        self.inner.messages.lock().unwrap().over_limit
+    }
+
+    /// Waits until `pred` holds for the posts (checked after every request).
+    pub async fn wait_for_posts(
+        &self,
+        what: &str,
+        pred: impl Fn(&HashMap<String, Vec<Value>>) -> bool,
+    ) {
+        let wait = async {
+            loop {
+                let notified = self.inner.changed.notified();
+                if pred(&self.posts()) {
+                    return;
+                }
+                notified.await;
+            }
+        };
+        if tokio::time::timeout(Duration::from_mins(1), wait)
+            .await
+            .is_err()
+        {
+            panic!(
+                "timed out waiting for {what}; posts: {:?}",
+                self.posts()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.len()))
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+
+    /// Closes the gateway connection, as Discord does at times; the bot must reconnect.
+    pub fn disconnect(&self) {
+        let sender = self.inner.gateway.lock().unwrap().take();
+        if let Some(tx) = sender {
+            let _ = tx.send(json!({"__close": true}));
+        }
+    }
+
+    /// Waits until the bot is connected to the gateway again after [`Self::disconnect`].
+    pub async fn wait_connected(&self) {
+        let wait = async {
+            loop {
+                let notified = self.inner.changed.notified();
+                if self.inner.gateway.lock().unwrap().is_some() {
+                    return;
+                }
+                notified.await;
+            }
+        };
+        tokio::time::timeout(Duration::from_mins(1), wait)
+            .await
+            .expect("the bot reconnects");
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -195,7 +303,28 @@ async fn rest(
         }
         ("POST", ["interactions", _, _, "callback"]) => (StatusCode::NO_CONTENT, None),
         ("POST" | "PATCH" | "GET", ["webhooks", ..]) => ok(message(&body, CHANNEL)),
-        ("POST", ["channels", channel, "messages"]) => ok(message(&body, channel)),
+        ("POST", ["channels", channel, "messages"]) => {
+            let (status, reply) = post_message(&inner, channel, &body);
+            let mut response = (status, axum::Json(reply.clone())).into_response();
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                let headers = response.headers_mut();
+                let after = reply["retry_after"].as_f64().unwrap_or(1.0);
+                headers.insert("retry-after", after.ceil().to_string().parse().unwrap());
+                if reply["global"] == true {
+                    headers.insert("x-ratelimit-global", "true".parse().unwrap());
+                    headers.insert("x-ratelimit-scope", "global".parse().unwrap());
+                } else {
+                    headers.insert("x-ratelimit-scope", "user".parse().unwrap());
+                }
+            }
+            inner.requests.lock().unwrap().push(Recorded {
+                method: method.to_string(),
+                path,
+                body,
+            });
+            inner.changed.notify_waiters();
+            return response;
+        }
         ("GET", ["channels", channel]) => {
             let deny = inner
                 .channel_denies
@@ -230,6 +359,94 @@ async fn rest(
     });
     inner.changed.notify_waiters();
     response
+}
+
+/// Discord's message endpoint: the global limit, injected faults, enforce_nonce.
+fn post_message(inner: &Inner, channel: &str, body: &Value) -> (StatusCode, Value) {
+    let mut m = inner.messages.lock().unwrap();
+    let now = tokio::time::Instant::now();
+    while m
+        .window
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+    {
+        m.window.pop_front();
+    }
+    if inner.enforce_limit.load(Ordering::SeqCst) && m.window.len() >= 50 {
+        m.over_limit += 1;
+        let wait = Duration::from_secs(1).saturating_sub(now.duration_since(m.window[0]));
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            json!({"message": "You are being rate limited.", "retry_after": wait.as_secs_f64(), "global": true}),
+        );
+    }
+    m.window.push_back(now);
+    let limited = |global: bool| {
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            json!({"message": "You are being rate limited.", "retry_after": 0.05, "global": global}),
+        )
+    };
+    match m.faults.get(channel).copied() {
+        Some(Fault::Status(403)) => {
+            return (
+                StatusCode::FORBIDDEN,
+                json!({"message": "Missing Access", "code": 50001}),
+            );
+        }
+        Some(Fault::Status(404)) => {
+            return (
+                StatusCode::NOT_FOUND,
+                json!({"message": "Unknown Channel", "code": 10003}),
+            );
+        }
+        Some(Fault::Status(code)) => {
+            return (
+                StatusCode::from_u16(code).unwrap(),
+                json!({"message": "fault", "code": 0}),
+            );
+        }
+        Some(Fault::ServerErrors(n)) if n > 0 => {
+            m.faults
+                .insert(channel.to_string(), Fault::ServerErrors(n - 1));
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({"message": "500: Internal Server Error", "code": 0}),
+            );
+        }
+        Some(Fault::RouteLimited(n)) if n > 0 => {
+            m.faults
+                .insert(channel.to_string(), Fault::RouteLimited(n - 1));
+            return limited(false);
+        }
+        Some(Fault::GlobalLimited(n)) if n > 0 => {
+            m.faults
+                .insert(channel.to_string(), Fault::GlobalLimited(n - 1));
+            return limited(true);
+        }
+        _ => {}
+    }
+    let nonce = body["nonce"].as_str().map(str::to_string);
+    if let Some(nonce) = &nonce
+        && body["enforce_nonce"] == true
+        && let Some(id) = m.nonces.get(&(channel.to_string(), nonce.clone()))
+    {
+        let mut existing = message(body, channel);
+        existing["id"] = json!(id);
+        return (StatusCode::OK, existing);
+    }
+    m.next_id += 1;
+    let id = format!("{}", 300_000_000_000_000_000u64 + m.next_id);
+    if let Some(nonce) = nonce {
+        m.nonces.insert((channel.to_string(), nonce), id.clone());
+    }
+    m.by_channel
+        .entry(channel.to_string())
+        .or_default()
+        .push(body.clone());
+    let mut created = message(body, channel);
+    created["id"] = json!(id);
+    (StatusCode::OK, created)
 }
 
 fn role(id: &str, permissions: u64) -> Value {
@@ -278,6 +495,13 @@ async fn session(inner: Arc<Inner>, mut socket: WebSocket) {
                         let ack = json!({"op": 11, "s": null, "t": null, "d": null});
                         let _ = socket.send(Message::Text(ack.to_string().into())).await;
                     }
+                    Some(2 | 6) if payload["op"] == 6 => {
+                        let seq = inner.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                        let resumed = json!({"op": 0, "s": seq, "t": "RESUMED", "d": {}});
+                        *inner.gateway.lock().unwrap() = Some(tx.clone());
+                        inner.changed.notify_waiters();
+                        let _ = socket.send(Message::Text(resumed.to_string().into())).await;
+                    }
                     Some(2) => {
                         let seq = inner.seq.fetch_add(1, Ordering::SeqCst) + 1;
                         let addr = inner.addr.lock().unwrap().expect("bound");
@@ -290,12 +514,17 @@ async fn session(inner: Arc<Inner>, mut socket: WebSocket) {
                             "application": {"id": APP_ID, "flags": 0}
                         }});
                         *inner.gateway.lock().unwrap() = Some(tx.clone());
+                        inner.changed.notify_waiters();
                         let _ = socket.send(Message::Text(ready.to_string().into())).await;
                     }
                     _ => {}
                 }
             }
             Some(out) = rx.recv() => {
+                if out.get("__close").is_some() {
+                    let _ = socket.send(Message::Close(Some(axum::extract::ws::CloseFrame { code: 4000, reason: "reconnect".into() }))).await;
+                    return;
+                }
                 if socket.send(Message::Text(out.to_string().into())).await.is_err() {
                     return;
                 }

@@ -11,8 +11,10 @@
 mod bot;
 mod cli;
 mod commands;
+mod delivery;
 mod fake_discord;
 mod import;
+mod outbox;
 mod store;
 
 use std::path::PathBuf;

@@ -56,6 +56,7 @@ async fn add(
     };
     match service::add_event(&ctx.data().store, &raw, by, Utc::now()).await? {
         AddOutcome::Added(event) => {
+            ctx.data().outbox.notify_one();
             let view = render::event_embed(&format!("Added event #{}", event.id), &event);
             ctx.send(embed_reply(&view, Vec::new(), true)).await?;
         }

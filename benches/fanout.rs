@@ -1,0 +1,95 @@
+//! Fan-out of one new event to 1,000 subscribed channels through the real delivery worker and
+//! HTTP poster, against the fake Discord enforcing the global limit of 50 requests a second.
+//! Criterion reports messages per second; the ratio to 50/s is what BENCHMARKS.md records.
+
+#[allow(dead_code, clippy::all, clippy::pedantic)]
+#[path = "../tests/it/fake_discord.rs"]
+mod fake_discord;
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use layoffs_bot::Store;
+use layoffs_bot::domain::{Actor, CompanyName, EventScope, Headcount, NewEvent};
+use layoffs_bot::notify::{Backoff, HttpPoster, Outbox};
+use tokio::runtime::Runtime;
+
+const CHANNELS: u64 = 1000;
+const GUILD: u64 = 800_000_000_000_000_001;
+
+fn fan_out(c: &mut Criterion) {
+    let rt = Runtime::new().unwrap();
+    let mut group = c.benchmark_group("fan-out");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(1));
+    group.throughput(Throughput::Elements(CHANNELS));
+    group.bench_function("1,000 channels, global limit enforced", |b| {
+        b.iter_custom(|iters| {
+            rt.block_on(async {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    total += one_fan_out().await;
+                }
+                total
+            })
+        });
+    });
+    group.finish();
+}
+
+async fn one_fan_out() -> Duration {
+    let fake = fake_discord::FakeDiscord::start().await;
+    fake.enforce_global_limit();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!(
+        "sqlite://{}",
+        dir.path().join("fanout.db").display()
+    ))
+    .await
+    .unwrap();
+    for i in 0..CHANNELS {
+        store
+            .subscribe(
+                GUILD,
+                710_000_000_000_000_000 + i,
+                None,
+                &Actor::cli("bench"),
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+    }
+    let poster = HttpPoster::new(&fake.url, "a.b.c".parse().unwrap()).unwrap();
+    let outbox = Outbox::new(store.clone(), poster, Backoff::default());
+    let event = NewEvent {
+        company: CompanyName::parse("Acme").unwrap(),
+        date: Utc::now().date_naive(),
+        headcount: Headcount::Exact(100),
+        percentage: None,
+        teams: None,
+        location: None,
+        source: None,
+        notes: None,
+        scope: EventScope::Guild(GUILD),
+    };
+    store
+        .add_event(&event, &Actor::cli("bench"), Utc::now())
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while outbox.try_dispatch_once(Utc::now()).await.unwrap() > 0 {}
+    let elapsed = started.elapsed();
+    let delivered: usize = fake.posts().values().map(Vec::len).sum();
+    assert_eq!(delivered, CHANNELS as usize);
+    assert_eq!(fake.over_limit(), 0, "went over 50 requests a second");
+    eprintln!(
+        "fan-out: {CHANNELS} posts in {elapsed:.2?} = {:.1} msg/s ({:.0}% of 50/s)",
+        CHANNELS as f64 / elapsed.as_secs_f64(),
+        CHANNELS as f64 / elapsed.as_secs_f64() / 50.0 * 100.0
+    );
+    elapsed
+}
+
+criterion_group!(benches, fan_out);
+criterion_main!(benches);

@@ -1,0 +1,219 @@
+//! Delivery of new-event posts: the worker that claims due outbox rows, posts them paced under
+//! Discord's global limit, and records each outcome (sent, retry with backoff, rate-limited,
+//! disabled subscription, dead). Exactly once: a nonce per delivery with `enforce_nonce`.
+
+pub mod backoff;
+pub mod poster;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use tokio::sync::{Notify, watch};
+use tokio::time::Instant;
+
+pub use backoff::Backoff;
+pub use poster::{ChannelPoster, HttpPoster, PostOutcome};
+
+use crate::error::Result;
+use crate::render;
+use crate::store::{Delivery, Store};
+
+/// Discord allows 50 requests a second in all; we keep a little under it.
+pub const POSTS_PER_SECOND: u32 = 48;
+/// Rows claimed per round (one per channel).
+const BATCH: u32 = 50;
+/// How long a claimed row is ours; longer than any request can take.
+const LEASE: Duration = Duration::from_mins(1);
+/// Even with nothing to wake it, the worker looks again this often (another process may add).
+const POLL: Duration = Duration::from_secs(5);
+
+/// Hands out evenly spaced start times, so posts never burst; a global 429 pauses it.
+#[derive(Debug)]
+pub struct Pacer {
+    period: Duration,
+    next: Mutex<Option<Instant>>,
+}
+
+impl Pacer {
+    pub fn per_second(n: u32) -> Self {
+        Self {
+            period: Duration::from_secs(1) / n.max(1),
+            next: Mutex::new(None),
+        }
+    }
+
+    /// Waits for this caller's slot.
+    pub async fn acquire(&self) {
+        let at = {
+            let Ok(mut next) = self.next.lock() else {
+                return;
+            };
+            let now = Instant::now();
+            let at = next.map_or(now, |n| n.max(now));
+            *next = Some(at + self.period);
+            at
+        };
+        tokio::time::sleep_until(at).await;
+    }
+
+    /// No slot starts before `wait` from now.
+    pub fn pause(&self, wait: Duration) {
+        if let Ok(mut next) = self.next.lock() {
+            let until = Instant::now() + wait;
+            *next = Some(next.map_or(until, |n| n.max(until)));
+        }
+    }
+}
+
+/// The message body of one delivery: the embed, no pings, and the nonce Discord dedupes on.
+pub fn message_body(embed: &render::EmbedView, delivery_id: i64) -> Value {
+    json!({
+        "embeds": [crate::discord::to_embed(embed)],
+        "allowed_mentions": {"parse": []},
+        "nonce": format!("lb-{delivery_id}"),
+        "enforce_nonce": true,
+    })
+}
+
+/// The delivery worker.
+pub struct Outbox<P> {
+    store: Store,
+    poster: P,
+    backoff: Backoff,
+    pacer: Pacer,
+    wake: Arc<Notify>,
+}
+
+impl<P: ChannelPoster> Outbox<P> {
+    pub fn new(store: Store, poster: P, backoff: Backoff) -> Self {
+        Self {
+            store,
+            poster,
+            backoff,
+            pacer: Pacer::per_second(POSTS_PER_SECOND),
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Notify this after adding an event, so its posts go out at once.
+    pub fn waker(&self) -> Arc<Notify> {
+        Arc::clone(&self.wake)
+    }
+
+    /// One round: claims the due rows (one per channel) and delivers them, paced. Returns how
+    /// many rows it handled.
+    pub async fn try_dispatch_once(&self, now: DateTime<Utc>) -> Result<usize> {
+        let lease = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
+        let due = self.store.claim_due(now, lease, BATCH).await?;
+        let count = due.len();
+        let results = futures::future::join_all(due.into_iter().map(|d| self.deliver(d))).await;
+        for r in results {
+            r?;
+        }
+        Ok(count)
+    }
+
+    async fn deliver(&self, d: Delivery) -> Result<()> {
+        let Some(event) = self.store.event(d.event_id).await? else {
+            return self
+                .store
+                .mark_dead(d.id, "the event was removed before it was posted")
+                .await;
+        };
+        let recent = self
+            .store
+            .recent_totals(event.company_id, d.guild_id, event.date)
+            .await?;
+        let body = message_body(&render::post_embed(&event, &recent), d.id);
+        self.pacer.acquire().await;
+        let outcome = self.poster.post(d.channel_id, &body).await;
+        let now = Utc::now();
+        let later = |wait: Duration| now + chrono::Duration::from_std(wait).unwrap_or_default();
+        match outcome {
+            PostOutcome::Sent { message_id } => self.store.mark_sent(d.id, message_id, now).await,
+            PostOutcome::RateLimited {
+                retry_after,
+                global,
+            } => {
+                tracing::warn!(delivery = d.id, ?retry_after, global, "rate limited");
+                if global {
+                    self.pacer.pause(retry_after);
+                } else {
+                    self.store
+                        .hold_channel(d.channel_id, later(retry_after))
+                        .await?;
+                }
+                self.store
+                    .mark_retry(d.id, later(retry_after), "rate limited (429)", false)
+                    .await
+            }
+            PostOutcome::Unreachable { reason, .. } => {
+                tracing::warn!(delivery = d.id, channel = d.channel_id, %reason, "disabling the subscription");
+                self.store
+                    .disable_subscription(d.subscription_id, &reason, now)
+                    .await
+            }
+            PostOutcome::Rejected(reason) => {
+                tracing::error!(delivery = d.id, %reason, "Discord rejected the post");
+                self.store.mark_dead(d.id, &reason).await
+            }
+            PostOutcome::Failed(reason) => {
+                if let Some(wait) = self.backoff.after_failure(d.attempts, d.id) {
+                    tracing::warn!(delivery = d.id, attempts = d.attempts, ?wait, %reason, "post failed; will retry");
+                    self.store
+                        .mark_retry(d.id, later(wait), &reason, true)
+                        .await
+                } else {
+                    tracing::error!(delivery = d.id, attempts = d.attempts, %reason, "post failed; giving up");
+                    let why = format!("gave up after {} attempts: {reason}", d.attempts);
+                    self.store.mark_dead(d.id, &why).await
+                }
+            }
+        }
+    }
+
+    /// Delivers until `shutdown` turns true, finishing the round under way. Leases left by a
+    /// previous process are released first.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        match self.store.release_leases().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                deliveries = n,
+                "retrying deliveries left in flight by the last run"
+            ),
+            Err(e) => tracing::error!(error = %e, "could not release delivery leases"),
+        }
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let idle = match self.try_dispatch_once(Utc::now()).await {
+                Ok(0) => self.idle_wait().await,
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::error!(error = %e, "delivery round failed");
+                    POLL
+                }
+            };
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(idle) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        tracing::info!("delivery worker stopped");
+    }
+
+    /// Until the next row falls due, at most [`POLL`].
+    async fn idle_wait(&self) -> Duration {
+        match self.store.next_due_at().await {
+            Ok(Some(at)) => (at - Utc::now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .min(POLL),
+            _ => POLL,
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! The Discord seam of delivery: `ChannelPoster` posts one message and says how it went, with
+//! what a retry needs (429's Retry-After, global or per route). `HttpPoster` is the real one,
+//! on its own HTTP client, because serenity's errors drop the 429 headers and body.
+
+use std::future::Future;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::config::Secret;
+
+/// How one post went.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PostOutcome {
+    Sent {
+        message_id: u64,
+    },
+    /// 429: wait this long; `global` stops every post, otherwise only this channel's.
+    RateLimited {
+        retry_after: Duration,
+        global: bool,
+    },
+    /// 403 or 404: the channel is gone or closed to us; the subscription is disabled.
+    Unreachable {
+        status: u16,
+        reason: String,
+    },
+    /// Another 4xx: this message will never be accepted.
+    Rejected(String),
+    /// 5xx, a timeout or a connection error: worth another try.
+    Failed(String),
+}
+
+pub trait ChannelPoster: Send + Sync + 'static {
+    fn post(&self, channel_id: u64, body: &Value) -> impl Future<Output = PostOutcome> + Send;
+}
+
+/// Posts with reqwest to `{base}/api/v10/channels/{id}/messages`.
+#[derive(Debug, Clone)]
+pub struct HttpPoster {
+    client: reqwest::Client,
+    base: String,
+    token: Secret,
+}
+
+impl HttpPoster {
+    pub fn new(base: &str, token: Secret) -> Result<Self, reqwest::Error> {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .user_agent("DiscordBot (https://github.com/layoffs-bot, 0.1)")
+            .build()?;
+        Ok(Self {
+            client,
+            base: base.trim_end_matches('/').to_string(),
+            token,
+        })
+    }
+}
+
+impl ChannelPoster for HttpPoster {
+    async fn post(&self, channel_id: u64, body: &Value) -> PostOutcome {
+        let url = format!("{}/api/v10/channels/{channel_id}/messages", self.base);
+        let request = self
+            .client
+            .post(url)
+            .header("Authorization", format!("Bot {}", self.token.expose()))
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => return PostOutcome::Failed(format!("request failed: {e}")),
+        };
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let retry_header = header("retry-after");
+        let global_header = header("x-ratelimit-global").is_some_and(|v| v == "true")
+            || header("x-ratelimit-scope").is_some_and(|v| v == "global");
+        let bytes = response.bytes().await.unwrap_or_default();
+        let json: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        classify(status, retry_header.as_deref(), global_header, &json)
+    }
+}
+
+/// Reads Discord's answer. Separate from the I/O so it can be tested.
+pub fn classify(
+    status: u16,
+    retry_after: Option<&str>,
+    global_header: bool,
+    body: &Value,
+) -> PostOutcome {
+    let message = body["message"].as_str().unwrap_or("no message").to_string();
+    match status {
+        200..=299 => match body["id"].as_str().and_then(|id| id.parse().ok()) {
+            Some(message_id) => PostOutcome::Sent { message_id },
+            None => PostOutcome::Failed("Discord accepted the post but sent no message id".into()),
+        },
+        429 => {
+            let seconds = body["retry_after"]
+                .as_f64()
+                .or_else(|| retry_after.and_then(|h| h.trim().parse::<f64>().ok()))
+                .filter(|s| s.is_finite() && *s >= 0.0)
+                .unwrap_or(1.0)
+                .min(3600.0);
+            PostOutcome::RateLimited {
+                retry_after: Duration::from_secs_f64(seconds),
+                global: global_header || body["global"].as_bool().unwrap_or(false),
+            }
+        }
+        403 => PostOutcome::Unreachable {
+            status,
+            reason: format!(
+                "Discord 403 ({message}): the bot may no longer view or post in this channel"
+            ),
+        },
+        404 => PostOutcome::Unreachable {
+            status,
+            reason: format!("Discord 404 ({message}): the channel no longer exists"),
+        },
+        400..=499 => PostOutcome::Rejected(format!("Discord {status}: {message}")),
+        _ => PostOutcome::Failed(format!("Discord {status}: {message}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn rate_limits_read_the_body_first_then_the_header() {
+        assert_eq!(
+            classify(
+                429,
+                Some("3"),
+                false,
+                &json!({"retry_after": 0.25, "global": true})
+            ),
+            PostOutcome::RateLimited {
+                retry_after: Duration::from_millis(250),
+                global: true
+            }
+        );
+        assert_eq!(
+            classify(429, Some("2"), true, &Value::Null),
+            PostOutcome::RateLimited {
+                retry_after: Duration::from_secs(2),
+                global: true
+            }
+        );
+        assert_eq!(
+            classify(429, None, false, &Value::Null),
+            PostOutcome::RateLimited {
+                retry_after: Duration::from_secs(1),
+                global: false
+            }
+        );
+    }
+
+    #[test]
+    fn statuses_map_to_what_the_worker_does() {
+        assert_eq!(
+            classify(200, None, false, &json!({"id": "123"})),
+            PostOutcome::Sent { message_id: 123 }
+        );
+        assert!(matches!(
+            classify(403, None, false, &json!({"message": "Missing Access"})),
+            PostOutcome::Unreachable { status: 403, .. }
+        ));
+        assert!(matches!(
+            classify(404, None, false, &json!({})),
+            PostOutcome::Unreachable { status: 404, .. }
+        ));
+        assert!(matches!(
+            classify(400, None, false, &json!({})),
+            PostOutcome::Rejected(_)
+        ));
+        assert!(matches!(
+            classify(502, None, false, &Value::Null),
+            PostOutcome::Failed(_)
+        ));
+    }
+}

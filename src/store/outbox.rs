@@ -1,0 +1,305 @@
+//! The outbox of posts to subscribed channels: rows written with their event, claimed by the
+//! one delivery worker under a lease, and finished as sent, retried, or dead; nothing is
+//! deleted. Also the context a post carries (the company's recent cuts).
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+
+use super::events::Totals;
+use super::{Store, snowflake_from_db, snowflake_to_db};
+use crate::domain::EventScope;
+use crate::error::Result;
+
+/// A claimed delivery: what to post where, and the how-many-th attempt this is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub id: i64,
+    pub event_id: i64,
+    pub subscription_id: i64,
+    pub channel_id: u64,
+    pub guild_id: u64,
+    pub attempts: u32,
+}
+
+/// A delivery as the operator sees it (`layoffs-bot deliveries`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub event_id: i64,
+    pub channel_id: u64,
+    pub status: String,
+    pub attempts: u32,
+    pub next_attempt_at: String,
+    pub last_error: Option<String>,
+}
+
+/// A subscription the worker turned off, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisabledSubscription {
+    pub guild_id: u64,
+    pub channel_id: u64,
+    pub reason: String,
+}
+
+/// Writes one delivery per matching active subscription; part of the event's transaction.
+pub(super) async fn enqueue(
+    conn: &mut SqliteConnection,
+    event_id: i64,
+    company_id: i64,
+    scope: EventScope,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let guild = scope.guild().map(snowflake_to_db);
+    let done = sqlx::query!(
+        "INSERT INTO deliveries (event_id, subscription_id, channel_id, next_attempt_at, created_at)
+         SELECT ?1, s.id, s.channel_id, ?2, ?2 FROM subscriptions s
+         WHERE s.active = 1 AND s.removed_at IS NULL
+           AND (?3 IS NULL OR s.guild_id = ?3)
+           AND (s.company_id IS NULL OR s.company_id = ?4)
+         ON CONFLICT (event_id, channel_id) DO NOTHING",
+        event_id,
+        now,
+        guild,
+        company_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+impl Store {
+    /// Claims up to `limit` due deliveries, at most one per channel, leasing them until
+    /// `lease_until`.
+    pub async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Delivery>> {
+        let limit = i64::from(limit);
+        let rows = sqlx::query!(
+            r#"UPDATE deliveries SET attempts = attempts + 1, leased_until = ?2
+               WHERE id IN (
+                   SELECT min(d.id) FROM deliveries d
+                   WHERE d.status = 'pending' AND d.next_attempt_at <= ?1
+                     AND (d.leased_until IS NULL OR d.leased_until <= ?1)
+                     AND NOT EXISTS (SELECT 1 FROM deliveries o
+                                     WHERE o.channel_id = d.channel_id AND o.status = 'pending'
+                                       AND o.leased_until > ?1)
+                   GROUP BY d.channel_id
+                   ORDER BY min(d.next_attempt_at), min(d.id)
+                   LIMIT ?3)
+               RETURNING id AS "id!", event_id, subscription_id, channel_id, attempts"#,
+            now,
+            lease_until,
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let guild = sqlx::query_scalar!(
+                "SELECT guild_id FROM subscriptions WHERE id = ?1",
+                r.subscription_id
+            )
+            .fetch_one(&self.pool)
+            .await?;
+            out.push(Delivery {
+                id: r.id,
+                event_id: r.event_id,
+                subscription_id: r.subscription_id,
+                channel_id: snowflake_from_db(r.channel_id),
+                guild_id: snowflake_from_db(guild),
+                attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
+            });
+        }
+        out.sort_by_key(|d| d.id);
+        Ok(out)
+    }
+
+    /// Releases every lease: at start, a lease can only be a dead process's.
+    pub async fn release_leases(&self) -> Result<u64> {
+        let done = sqlx::query!(
+            "UPDATE deliveries SET leased_until = NULL WHERE status = 'pending' AND leased_until IS NOT NULL"
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    pub async fn mark_sent(&self, id: i64, message_id: u64, now: DateTime<Utc>) -> Result<()> {
+        let message = snowflake_to_db(message_id);
+        sqlx::query!(
+            "UPDATE deliveries SET status = 'sent', message_id = ?2, sent_at = ?3, leased_until = NULL,
+                    last_error = NULL
+             WHERE id = ?1",
+            id,
+            message,
+            now
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Tries again at `at`. A rate limit is not a failed attempt, so it gives the attempt back.
+    pub async fn mark_retry(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+        error: &str,
+        count_attempt: bool,
+    ) -> Result<()> {
+        let give_back = i64::from(!count_attempt);
+        sqlx::query!(
+            "UPDATE deliveries SET next_attempt_at = ?2, last_error = ?3, leased_until = NULL,
+                    attempts = max(attempts - ?4, 0)
+             WHERE id = ?1",
+            id,
+            at,
+            error,
+            give_back
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Holds every pending delivery of a channel until `at` (a per-route rate limit).
+    pub async fn hold_channel(&self, channel_id: u64, at: DateTime<Utc>) -> Result<()> {
+        let channel = snowflake_to_db(channel_id);
+        sqlx::query!(
+            "UPDATE deliveries SET next_attempt_at = max(next_attempt_at, ?2)
+             WHERE channel_id = ?1 AND status = 'pending'",
+            channel,
+            at
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Gives up on one delivery, keeping it (and why) for the operator.
+    pub async fn mark_dead(&self, id: i64, error: &str) -> Result<()> {
+        sqlx::query!(
+            "UPDATE deliveries SET status = 'dead', last_error = ?2, leased_until = NULL WHERE id = ?1",
+            id,
+            error
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Turns a subscription off (403, 404): its pending deliveries die with the reason.
+    pub async fn disable_subscription(
+        &self,
+        subscription_id: i64,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query!(
+            "UPDATE subscriptions SET active = 0, disabled_reason = ?2, updated_at = ?3 WHERE id = ?1",
+            subscription_id,
+            reason,
+            now
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "UPDATE deliveries SET status = 'dead', last_error = ?2, leased_until = NULL
+             WHERE subscription_id = ?1 AND status = 'pending'",
+            subscription_id,
+            reason
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// When the next pending delivery falls due, if any.
+    pub async fn next_due_at(&self) -> Result<Option<DateTime<Utc>>> {
+        let at = sqlx::query_scalar!(
+            r#"SELECT min(max(next_attempt_at, COALESCE(leased_until, next_attempt_at)))
+               AS "at: DateTime<Utc>" FROM deliveries WHERE status = 'pending'"#
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(at)
+    }
+
+    /// Pending, failing and dead deliveries, oldest first (sent ones are left out).
+    pub async fn open_deliveries(&self) -> Result<Vec<DeliveryRow>> {
+        let rows = sqlx::query!(
+            "SELECT id, event_id, channel_id, status, attempts, next_attempt_at, last_error
+             FROM deliveries WHERE status != 'sent' ORDER BY id"
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| DeliveryRow {
+                id: r.id,
+                event_id: r.event_id,
+                channel_id: snowflake_from_db(r.channel_id),
+                status: r.status,
+                attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
+                next_attempt_at: r.next_attempt_at,
+                last_error: r.last_error,
+            })
+            .collect())
+    }
+
+    /// Subscriptions the worker disabled, in every guild.
+    pub async fn disabled_subscriptions(&self) -> Result<Vec<DisabledSubscription>> {
+        let rows = sqlx::query!(
+            r#"SELECT guild_id, channel_id, disabled_reason AS "reason!"
+               FROM subscriptions
+               WHERE active = 0 AND removed_at IS NULL AND disabled_reason IS NOT NULL
+               ORDER BY id"#
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| DisabledSubscription {
+                guild_id: snowflake_from_db(r.guild_id),
+                channel_id: snowflake_from_db(r.channel_id),
+                reason: r.reason,
+            })
+            .collect())
+    }
+
+    /// The company's events seen in `guild` in the 12 months up to `date` (this one included).
+    pub async fn recent_totals(
+        &self,
+        company_id: i64,
+        guild: u64,
+        date: NaiveDate,
+    ) -> Result<Totals> {
+        let guild = snowflake_to_db(guild);
+        let from = date.checked_sub_days(Days::new(365)).unwrap_or(date);
+        let row = sqlx::query!(
+            r#"SELECT COUNT(*) AS "events!: i64",
+                      COALESCE(SUM(headcount), 0) AS "people!: i64",
+                      COALESCE(SUM(headcount IS NULL), 0) AS "unknown!: i64"
+               FROM events
+               WHERE company_id = ?1 AND deleted_at IS NULL
+                 AND (guild_id IS NULL OR guild_id = ?2)
+                 AND announced_on BETWEEN ?3 AND ?4"#,
+            company_id,
+            guild,
+            from,
+            date
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Totals {
+            events: u64::try_from(row.events).unwrap_or_default(),
+            people: u64::try_from(row.people).unwrap_or_default(),
+            unknown: u64::try_from(row.unknown).unwrap_or_default(),
+        })
+    }
+}

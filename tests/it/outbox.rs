@@ -1,0 +1,232 @@
+//! The outbox and its worker without Discord: a scripted poster, a real temporary store, and
+//! time passed in, so retries are checked without waiting for them.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use layoffs_bot::Store;
+use layoffs_bot::domain::{Actor, EventScope, Headcount};
+use layoffs_bot::notify::{Backoff, ChannelPoster, Outbox, PostOutcome};
+use serde_json::Value;
+
+use crate::{TestStore, event};
+
+#[derive(Default)]
+struct Script {
+    /// Outcomes per channel, in order; when none is left, the post succeeds.
+    outcomes: Mutex<HashMap<u64, VecDeque<PostOutcome>>>,
+    calls: Mutex<Vec<(u64, Value)>>,
+}
+
+#[derive(Clone, Default)]
+struct Scripted(Arc<Script>);
+
+impl Scripted {
+    fn then(&self, channel: u64, outcome: PostOutcome) {
+        self.0
+            .outcomes
+            .lock()
+            .unwrap()
+            .entry(channel)
+            .or_default()
+            .push_back(outcome);
+    }
+
+    fn calls(&self) -> Vec<(u64, Value)> {
+        self.0.calls.lock().unwrap().clone()
+    }
+}
+
+impl ChannelPoster for Scripted {
+    async fn post(&self, channel_id: u64, body: &Value) -> PostOutcome {
+        let n = {
+            let mut calls = self.0.calls.lock().unwrap();
+            calls.push((channel_id, body.clone()));
+            calls.len() as u64
+        };
+        let scripted = self
+            .0
+            .outcomes
+            .lock()
+            .unwrap()
+            .get_mut(&channel_id)
+            .and_then(VecDeque::pop_front);
+        scripted.unwrap_or(PostOutcome::Sent {
+            message_id: 9000 + n,
+        })
+    }
+}
+
+const GUILD: u64 = 42;
+
+async fn setup(channels: &[u64]) -> (TestStore, Outbox<Scripted>, Scripted) {
+    let t = TestStore::new().await;
+    for &c in channels {
+        t.store
+            .subscribe(GUILD, c, None, &Actor::cli("test"), Utc::now())
+            .await
+            .unwrap();
+    }
+    let poster = Scripted::default();
+    let backoff = Backoff {
+        base: Duration::from_secs(2),
+        cap: Duration::from_mins(1),
+        max_attempts: 3,
+    };
+    let outbox = Outbox::new(t.store.clone(), poster.clone(), backoff);
+    (t, outbox, poster)
+}
+
+async fn add(store: &Store, company: &str) -> i64 {
+    let e = layoffs_bot::domain::NewEvent {
+        scope: EventScope::Guild(GUILD),
+        ..event(company, "2024-05-01", Headcount::Exact(10))
+    };
+    store
+        .add_event(&e, &Actor::discord(1), Utc::now())
+        .await
+        .unwrap()
+        .id
+}
+
+fn later(hours: i64) -> DateTime<Utc> {
+    Utc::now() + chrono::Duration::hours(hours)
+}
+
+#[tokio::test]
+async fn each_subscription_gets_one_post_with_a_nonce_and_no_pings() {
+    let (t, outbox, poster) = setup(&[1, 2, 3]).await;
+    add(&t.store, "Acme").await;
+    assert_eq!(outbox.try_dispatch_once(Utc::now()).await.unwrap(), 3);
+    assert_eq!(
+        outbox.try_dispatch_once(later(1)).await.unwrap(),
+        0,
+        "sent rows stay sent"
+    );
+    let calls = poster.calls();
+    let mut channels: Vec<u64> = calls.iter().map(|(c, _)| *c).collect();
+    channels.sort_unstable();
+    assert_eq!(channels, [1, 2, 3]);
+    let nonces: std::collections::HashSet<&str> = calls
+        .iter()
+        .map(|(_, b)| b["nonce"].as_str().unwrap())
+        .collect();
+    assert_eq!(nonces.len(), 3);
+    assert!(calls.iter().all(|(_, b)| b["enforce_nonce"] == true
+        && b["allowed_mentions"]["parse"] == serde_json::json!([])));
+    assert!(t.store.open_deliveries().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn failures_back_off_then_die_and_rate_limits_do_not_count() {
+    let (t, outbox, poster) = setup(&[1, 2]).await;
+    for _ in 0..3 {
+        poster.then(1, PostOutcome::Failed("Discord 500".into()));
+    }
+    poster.then(
+        2,
+        PostOutcome::RateLimited {
+            retry_after: Duration::from_secs(30),
+            global: false,
+        },
+    );
+    add(&t.store, "Acme").await;
+
+    assert_eq!(outbox.try_dispatch_once(Utc::now()).await.unwrap(), 2);
+    // Both wait: channel 1 backs off about 2 s, channel 2 holds for 30 s.
+    assert_eq!(outbox.try_dispatch_once(Utc::now()).await.unwrap(), 0);
+    let open = t.store.open_deliveries().await.unwrap();
+    let one = open.iter().find(|r| r.channel_id == 1).unwrap();
+    assert_eq!(
+        (one.attempts, one.last_error.as_deref()),
+        (1, Some("Discord 500"))
+    );
+    let two = open.iter().find(|r| r.channel_id == 2).unwrap();
+    assert_eq!(two.attempts, 0, "a 429 is not a failed attempt");
+
+    assert_eq!(outbox.try_dispatch_once(later(1)).await.unwrap(), 2);
+    assert_eq!(outbox.try_dispatch_once(later(2)).await.unwrap(), 1);
+    let open = t.store.open_deliveries().await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].status, "dead");
+    assert_eq!(
+        open[0].last_error.as_deref(),
+        Some("gave up after 3 attempts: Discord 500")
+    );
+}
+
+#[tokio::test]
+async fn a_403_or_404_disables_the_subscription_and_kills_its_pending_posts() {
+    let (t, outbox, poster) = setup(&[1, 2]).await;
+    poster.then(
+        1,
+        PostOutcome::Unreachable {
+            status: 403,
+            reason: "Discord 403 (Missing Access)".into(),
+        },
+    );
+    add(&t.store, "Acme").await;
+    add(&t.store, "Globex").await;
+    // One row per channel per round: channel 1's second post is still pending when it fails.
+    outbox.try_dispatch_once(Utc::now()).await.unwrap();
+    let disabled = t.store.disabled_subscriptions().await.unwrap();
+    assert_eq!(disabled.len(), 1);
+    assert_eq!(disabled[0].channel_id, 1);
+    outbox.try_dispatch_once(Utc::now()).await.unwrap();
+    let dead: Vec<_> = t
+        .store
+        .open_deliveries()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.status == "dead")
+        .collect();
+    assert_eq!(dead.len(), 2, "{dead:?}");
+    assert_eq!(
+        poster.calls().iter().filter(|(c, _)| *c == 1).count(),
+        1,
+        "nothing more is sent there"
+    );
+    // A new event does not reach the disabled channel.
+    add(&t.store, "Initech").await;
+    outbox.try_dispatch_once(Utc::now()).await.unwrap();
+    assert_eq!(poster.calls().iter().filter(|(c, _)| *c == 1).count(), 1);
+}
+
+#[tokio::test]
+async fn a_lease_left_by_a_crash_is_released_and_the_retry_reuses_the_nonce() {
+    let (t, outbox, poster) = setup(&[1]).await;
+    add(&t.store, "Acme").await;
+    // A process claims the row and dies before finishing it.
+    let now = Utc::now();
+    let claimed = t.store.claim_due(now, later(1), 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(
+        outbox.try_dispatch_once(now).await.unwrap(),
+        0,
+        "still leased"
+    );
+    assert_eq!(t.store.release_leases().await.unwrap(), 1);
+    assert_eq!(outbox.try_dispatch_once(Utc::now()).await.unwrap(), 1);
+    let nonce = poster.calls()[0].1["nonce"].as_str().unwrap().to_string();
+    assert_eq!(nonce, format!("lb-{}", claimed[0].id));
+}
+
+#[tokio::test]
+async fn an_event_removed_before_delivery_is_not_posted() {
+    let (t, outbox, poster) = setup(&[1]).await;
+    let id = add(&t.store, "Acme").await;
+    t.store
+        .delete_event(id, &Actor::discord(1), Utc::now())
+        .await
+        .unwrap();
+    outbox.try_dispatch_once(Utc::now()).await.unwrap();
+    assert!(poster.calls().is_empty());
+    let open = t.store.open_deliveries().await.unwrap();
+    assert_eq!(
+        open[0].last_error.as_deref(),
+        Some("the event was removed before it was posted")
+    );
+}
