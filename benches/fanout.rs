@@ -22,7 +22,10 @@ fn fan_out(c: &mut Criterion) {
     let rt = Runtime::new().unwrap();
     let mut group = c.benchmark_group("fan-out");
     group.sample_size(10);
+    // Each fan-out takes about 21 s by design (48 posts a second); ten of them is the least
+    // criterion takes.
     group.warm_up_time(Duration::from_millis(1));
+    group.measurement_time(Duration::from_secs(220));
     group.throughput(Throughput::Elements(CHANNELS));
     group.bench_function("1,000 channels, global limit enforced", |b| {
         b.iter_custom(|iters| {
