@@ -63,6 +63,18 @@ pub struct Totals {
     pub unknown: u64,
 }
 
+impl Totals {
+    /// From SQLite's COUNT and SUMs (never negative).
+    pub(super) fn from_counts(events: i64, people: i64, unknown: i64) -> Self {
+        let count = |n: i64| u64::try_from(n).unwrap_or_default();
+        Self {
+            events: count(events),
+            people: count(people),
+            unknown: count(unknown),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MonthTotal {
     /// "2024-04"
@@ -452,11 +464,7 @@ impl Store {
         )
         .fetch_one(&self.pool)
         .await?;
-        Ok(Totals {
-            events: u64::try_from(row.events).unwrap_or_default(),
-            people: u64::try_from(row.people).unwrap_or_default(),
-            unknown: u64::try_from(row.unknown).unwrap_or_default(),
-        })
+        Ok(Totals::from_counts(row.events, row.people, row.unknown))
     }
 
     /// Totals per calendar month, newest month first.
@@ -491,11 +499,7 @@ impl Store {
             .into_iter()
             .map(|r| MonthTotal {
                 month: r.month,
-                totals: Totals {
-                    events: u64::try_from(r.events).unwrap_or_default(),
-                    people: u64::try_from(r.people).unwrap_or_default(),
-                    unknown: u64::try_from(r.unknown).unwrap_or_default(),
-                },
+                totals: Totals::from_counts(r.events, r.people, r.unknown),
             })
             .collect())
     }

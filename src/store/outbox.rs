@@ -296,10 +296,6 @@ impl Store {
         )
         .fetch_one(&self.pool)
         .await?;
-        Ok(Totals {
-            events: u64::try_from(row.events).unwrap_or_default(),
-            people: u64::try_from(row.people).unwrap_or_default(),
-            unknown: u64::try_from(row.unknown).unwrap_or_default(),
-        })
+        Ok(Totals::from_counts(row.events, row.people, row.unknown))
     }
 }
