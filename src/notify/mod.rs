@@ -29,7 +29,7 @@ const LEASE: Duration = Duration::from_mins(1);
 /// Even with nothing to wake it, the worker looks again this often (another process may add).
 const POLL: Duration = Duration::from_secs(5);
 
-/// Hands out evenly spaced start times, so posts never burst; a global 429 pauses it.
+/// Spaces post starts evenly, so posts never burst; a global 429 pauses it.
 #[derive(Debug)]
 pub struct Pacer {
     period: Duration,
@@ -44,18 +44,26 @@ impl Pacer {
         }
     }
 
-    /// Waits for this caller's slot.
+    /// Waits until a post may start. Each start is at least one period after the previous
+    /// one as it really happened: a late wake-up shifts the ones after it instead of
+    /// squeezing them together.
     pub async fn acquire(&self) {
-        let at = {
-            let Ok(mut next) = self.next.lock() else {
-                return;
+        loop {
+            let at = {
+                let Ok(mut next) = self.next.lock() else {
+                    return;
+                };
+                let now = Instant::now();
+                match *next {
+                    Some(at) if at > now => at,
+                    _ => {
+                        *next = Some(now + self.period);
+                        return;
+                    }
+                }
             };
-            let now = Instant::now();
-            let at = next.map_or(now, |n| n.max(now));
-            *next = Some(at + self.period);
-            at
-        };
-        tokio::time::sleep_until(at).await;
+            tokio::time::sleep_until(at).await;
+        }
     }
 
     /// No slot starts before `wait` from now.
@@ -215,5 +223,46 @@ impl<P: ChannelPoster> Outbox<P> {
                 .min(POLL),
             _ => POLL,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Start times of `n` concurrent acquirers, sorted.
+    async fn starts(pacer: &Pacer, n: usize) -> Vec<Instant> {
+        let mut times = futures::future::join_all((0..n).map(|_| async {
+            pacer.acquire().await;
+            Instant::now()
+        }))
+        .await;
+        times.sort();
+        times
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn starts_are_spaced_by_the_period_never_bursting() {
+        let pacer = Pacer::per_second(50);
+        let times = starts(&pacer, 20).await;
+        for pair in times.windows(2) {
+            assert!(
+                pair[1] - pair[0] >= Duration::from_millis(20),
+                "{:?}",
+                pair[1] - pair[0]
+            );
+        }
+        // 20 starts at 50/s take 19 periods.
+        assert_eq!(times[19] - times[0], Duration::from_millis(380));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pause_holds_every_start_back() {
+        let pacer = Pacer::per_second(50);
+        let begin = Instant::now();
+        pacer.pause(Duration::from_secs(2));
+        let times = starts(&pacer, 2).await;
+        assert!(times[0] - begin >= Duration::from_secs(2));
+        assert!(times[1] - times[0] >= Duration::from_millis(20));
     }
 }
