@@ -175,7 +175,15 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             tracing::error!(error = %error, "start-up failed (command registration)");
         }
         other => {
-            tracing::warn!(error = %other, "unhandled framework error");
+            // Anything else that came from an interaction still gets an answer.
+            tracing::error!(error = %other, "framework error");
+            if let Some(ctx) = other.ctx() {
+                let _ = ctx
+                    .send(ephemeral(
+                        "Something went wrong on our side. It has been logged; please try again later.",
+                    ))
+                    .await;
+            }
         }
     }
 }
