@@ -1,6 +1,7 @@
 //! Delivery of new-event posts: the worker that claims due outbox rows, posts them paced under
 //! Discord's global limit, and records each outcome (sent, retry with backoff, rate-limited,
 //! disabled subscription, dead). Exactly once: a nonce per delivery with `enforce_nonce`.
+//! After a correction, the posts already sent are edited to match.
 
 pub mod backoff;
 pub mod poster;
@@ -123,12 +124,57 @@ impl<P: ChannelPoster> Outbox<P> {
     pub async fn try_dispatch_once(&self, now: DateTime<Utc>) -> Result<usize> {
         let lease = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
         let due = self.store.claim_due(now, lease, BATCH).await?;
-        let count = due.len();
+        let mut count = due.len();
         let results = futures::future::join_all(due.into_iter().map(|d| self.deliver(d))).await;
         for r in results {
             r?;
         }
+        for edit in self.store.due_edits(BATCH).await? {
+            if self.edit(edit).await? {
+                count += 1;
+            }
+        }
         Ok(count)
+    }
+
+    /// Brings a sent post in line with its corrected event. True when done with it (edited,
+    /// or impossible to edit); false when worth another try.
+    async fn edit(&self, e: crate::store::DueEdit) -> Result<bool> {
+        let Some(event) = self.store.event(e.event_id).await? else {
+            self.store.edit_done(e.id).await?;
+            return Ok(true);
+        };
+        let recent = self
+            .store
+            .recent_totals(event.company_id, e.guild_id, event.date)
+            .await?;
+        let embed = render::post_embed(&event, &recent);
+        let body = json!({
+            "embeds": [crate::discord::to_embed(&embed)],
+            "allowed_mentions": {"parse": []},
+        });
+        self.pacer.acquire().await;
+        match self.poster.edit(e.channel_id, e.message_id, &body).await {
+            PostOutcome::Sent { .. } => {}
+            PostOutcome::RateLimited {
+                retry_after,
+                global,
+            } => {
+                if global {
+                    self.pacer.pause(retry_after);
+                }
+                return Ok(false);
+            }
+            PostOutcome::Failed(reason) => {
+                tracing::warn!(delivery = e.id, %reason, "editing a post failed; will retry");
+                return Ok(false);
+            }
+            PostOutcome::Unreachable { reason, .. } | PostOutcome::Rejected(reason) => {
+                tracing::warn!(delivery = e.id, %reason, "cannot edit the post; leaving it");
+            }
+        }
+        self.store.edit_done(e.id).await?;
+        Ok(true)
     }
 
     async fn deliver(&self, d: Delivery) -> Result<()> {

@@ -32,7 +32,16 @@ pub enum PostOutcome {
 }
 
 pub trait ChannelPoster: Send + Sync + 'static {
+    /// Posts a new message in the channel.
     fn post(&self, channel_id: u64, body: &Value) -> impl Future<Output = PostOutcome> + Send;
+
+    /// Replaces a message's content (after the event was corrected).
+    fn edit(
+        &self,
+        channel_id: u64,
+        message_id: u64,
+        body: &Value,
+    ) -> impl Future<Output = PostOutcome> + Send;
 }
 
 /// Posts with reqwest to `{base}/api/v10/channels/{id}/messages`.
@@ -60,9 +69,21 @@ impl HttpPoster {
 impl ChannelPoster for HttpPoster {
     async fn post(&self, channel_id: u64, body: &Value) -> PostOutcome {
         let url = format!("{}/api/v10/channels/{channel_id}/messages", self.base);
-        let request = self
-            .client
-            .post(url)
+        self.send(self.client.post(url), body).await
+    }
+
+    async fn edit(&self, channel_id: u64, message_id: u64, body: &Value) -> PostOutcome {
+        let url = format!(
+            "{}/api/v10/channels/{channel_id}/messages/{message_id}",
+            self.base
+        );
+        self.send(self.client.patch(url), body).await
+    }
+}
+
+impl HttpPoster {
+    async fn send(&self, request: reqwest::RequestBuilder, body: &Value) -> PostOutcome {
+        let request = request
             .header("Authorization", format!("Bot {}", self.token.expose()))
             .header("Content-Type", "application/json")
             .body(body.to_string());

@@ -39,7 +39,7 @@ impl Store {
     /// Adds `alias` as another name of `company` (created if missing). An alias whose key
     /// already names a company or another alias is left as it is.
     pub async fn add_alias(&self, alias: &CompanyName, company: &CompanyName) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let company_id = upsert_company(&mut tx, company, None, None).await?;
         let key = alias.key();
         let display = alias.display();

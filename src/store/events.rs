@@ -148,7 +148,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<LayoffEvent> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let company_id = upsert_company(&mut tx, &event.company, None, None).await?;
         let id = insert_event(&mut tx, company_id, event, actor, now).await?;
         // One post per matching subscription, committed with the event or not at all.
@@ -168,7 +168,7 @@ impl Store {
         now: DateTime<Utc>,
         dry_run: bool,
     ) -> Result<BatchOutcome> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut outcome = BatchOutcome::default();
         for (i, item) in batch.iter().enumerate() {
             let fingerprint = item.event.fingerprint();
@@ -231,7 +231,7 @@ impl Store {
             .event(id)
             .await?
             .ok_or_else(|| Error::NotFound(format!("There is no event #{id}.")))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let company_id = upsert_company(&mut tx, &event.company, None, None).await?;
         let c = Columns::of(event);
         let fingerprint = event.fingerprint();
@@ -263,6 +263,7 @@ impl Store {
         }
         let diff = diff(&event_json(&before), &new_event_json(event));
         audit(&mut tx, id, "update", actor, now, &diff).await?;
+        super::outbox::mark_edits_due(&mut tx, id).await?;
         tx.commit().await?;
         self.event(id)
             .await?
@@ -280,7 +281,7 @@ impl Store {
             .event(id)
             .await?
             .ok_or_else(|| Error::NotFound(format!("There is no event #{id}.")))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let actor_s = actor.as_str();
         let changed = sqlx::query!(
             "UPDATE events SET deleted_by = ?2, deleted_at = ?3 WHERE id = ?1 AND deleted_at IS NULL",

@@ -15,7 +15,7 @@ use sqlx::{SqlitePool, migrate::Migrator};
 
 pub use companies::Company;
 pub use events::{BatchEvent, BatchOutcome, EventPage, MonthTotal, Page, Totals};
-pub use outbox::{Delivery, DeliveryRow, DisabledSubscription};
+pub use outbox::{Delivery, DeliveryRow, DisabledSubscription, DueEdit};
 pub use subscriptions::Subscription;
 
 use crate::domain::NameIndex;
@@ -69,6 +69,13 @@ impl Store {
         };
         store.ensure_builtin_aliases().await?;
         Ok(store)
+    }
+
+    /// A write transaction that takes the write lock at once (`BEGIN IMMEDIATE`). A deferred
+    /// one that reads first fails with SQLITE_BUSY_SNAPSHOT, busy timeout or not, when another
+    /// process (the bot, an import) commits in between.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     pub fn pool(&self) -> &SqlitePool {

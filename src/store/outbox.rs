@@ -67,7 +67,60 @@ pub(super) async fn enqueue(
     Ok(done.rows_affected())
 }
 
+/// Asks for the event's sent posts to be edited; part of the edit's transaction.
+pub(super) async fn mark_edits_due(conn: &mut SqliteConnection, event_id: i64) -> Result<()> {
+    sqlx::query!(
+        "UPDATE deliveries SET edit_due = 1 WHERE event_id = ?1 AND status = 'sent'",
+        event_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A sent post to bring in line with its corrected event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueEdit {
+    pub id: i64,
+    pub event_id: i64,
+    pub channel_id: u64,
+    pub message_id: u64,
+    pub guild_id: u64,
+}
+
 impl Store {
+    /// Sent posts whose event was corrected since, oldest first.
+    pub async fn due_edits(&self, limit: u32) -> Result<Vec<DueEdit>> {
+        let limit = i64::from(limit);
+        let rows = sqlx::query!(
+            r#"SELECT d.id, d.event_id, d.channel_id, d.message_id AS "message_id!", s.guild_id
+               FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+               WHERE d.edit_due = 1 AND d.message_id IS NOT NULL
+               ORDER BY d.id LIMIT ?1"#,
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| DueEdit {
+                id: r.id,
+                event_id: r.event_id,
+                channel_id: snowflake_from_db(r.channel_id),
+                message_id: snowflake_from_db(r.message_id),
+                guild_id: snowflake_from_db(r.guild_id),
+            })
+            .collect())
+    }
+
+    /// The post was edited, or cannot be (its channel or message is gone).
+    pub async fn edit_done(&self, id: i64) -> Result<()> {
+        sqlx::query!("UPDATE deliveries SET edit_due = 0 WHERE id = ?1", id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Claims up to `limit` due deliveries, at most one per channel, leasing them until
     /// `lease_until`.
     pub async fn claim_due(
@@ -198,7 +251,7 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query!(
             "UPDATE subscriptions SET active = 0, disabled_reason = ?2, updated_at = ?3 WHERE id = ?1",
             subscription_id,

@@ -162,6 +162,17 @@ async fn a_new_event_is_posted_once_to_each_matching_subscription() {
                 .unwrap()
                 .starts_with("Updated")
     );
+    // The correction edits the posts already sent, in place.
+    let edited = bot
+        .fake
+        .wait_for("the edit of the post", |r| {
+            r.method == "PATCH"
+                && r.path
+                    .starts_with(&format!("/api/v10/channels/{all_a}/messages/"))
+        })
+        .await;
+    assert_eq!(edited.body["embeds"][0]["fields"][0]["value"], "900 people");
+    assert_eq!(edited.body["allowed_mentions"]["parse"], json!([]));
     let imported = layoffs_bot::import::import_file(
         &bot.store,
         &crate::data("tests/data/layoffs_fyi_classic_2361.csv"),

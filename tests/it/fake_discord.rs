@@ -303,6 +303,23 @@ async fn rest(
         }
         ("POST", ["interactions", _, _, "callback"]) => (StatusCode::NO_CONTENT, None),
         ("POST" | "PATCH" | "GET", ["webhooks", ..]) => ok(message(&body, CHANNEL)),
+        ("PATCH", ["channels", channel, "messages", message]) => {
+            let mut m = inner.messages.lock().unwrap();
+            let found = m
+                .by_channel
+                .get_mut(*channel)
+                .and_then(|posts| posts.iter_mut().find(|p| p["id"] == *message));
+            match found {
+                Some(post) => {
+                    post["embeds"] = body["embeds"].clone();
+                    ok(post.clone())
+                }
+                None => (
+                    StatusCode::NOT_FOUND,
+                    Some(json!({"message": "Unknown Message", "code": 10008})),
+                ),
+            }
+        }
         ("POST", ["channels", channel, "messages"]) => {
             let (status, reply) = post_message(&inner, channel, &body);
             let mut response = (status, axum::Json(reply.clone())).into_response();
@@ -440,10 +457,12 @@ fn post_message(inner: &Inner, channel: &str, body: &Value) -> (StatusCode, Valu
     if let Some(nonce) = nonce {
         m.nonces.insert((channel.to_string(), nonce), id.clone());
     }
+    let mut stored = body.clone();
+    stored["id"] = json!(id);
     m.by_channel
         .entry(channel.to_string())
         .or_default()
-        .push(body.clone());
+        .push(stored);
     let mut created = message(body, channel);
     created["id"] = json!(id);
     (StatusCode::OK, created)

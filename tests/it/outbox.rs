@@ -40,6 +40,13 @@ impl Scripted {
 }
 
 impl ChannelPoster for Scripted {
+    async fn edit(&self, channel_id: u64, message_id: u64, body: &Value) -> PostOutcome {
+        let mut edited = body.clone();
+        edited["edited_message"] = serde_json::json!(message_id);
+        self.0.calls.lock().unwrap().push((channel_id, edited));
+        PostOutcome::Sent { message_id }
+    }
+
     async fn post(&self, channel_id: u64, body: &Value) -> PostOutcome {
         let n = {
             let mut calls = self.0.calls.lock().unwrap();
@@ -228,5 +235,41 @@ async fn an_event_removed_before_delivery_is_not_posted() {
     assert_eq!(
         open[0].last_error.as_deref(),
         Some("the event was removed before it was posted")
+    );
+}
+
+#[tokio::test]
+async fn a_correction_edits_the_posts_already_sent_once() {
+    let (t, outbox, poster) = setup(&[1, 2]).await;
+    let id = add(&t.store, "Acme").await;
+    outbox.try_dispatch_once(Utc::now()).await.unwrap();
+    let mut corrected = t
+        .store
+        .event(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .to_new_event()
+        .unwrap();
+    corrected.headcount = Headcount::Exact(25);
+    t.store
+        .update_event(id, &corrected, &Actor::discord(1), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(outbox.try_dispatch_once(Utc::now()).await.unwrap(), 2);
+    let edits: Vec<(u64, Value)> = poster
+        .calls()
+        .into_iter()
+        .filter(|(_, b)| b.get("edited_message").is_some())
+        .collect();
+    assert_eq!(edits.len(), 2);
+    for (_, body) in &edits {
+        assert_eq!(body["embeds"][0]["fields"][0]["value"], "25 people");
+        assert!(body.get("nonce").is_none(), "an edit is not a new post");
+    }
+    assert_eq!(
+        outbox.try_dispatch_once(Utc::now()).await.unwrap(),
+        0,
+        "edited once"
     );
 }
