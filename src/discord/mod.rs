@@ -35,6 +35,16 @@ pub fn options() -> poise::FrameworkOptions<Data, Error> {
         commands: commands::all(),
         allowed_mentions: Some(CreateAllowedMentions::new()),
         on_error: |error| Box::pin(on_error(error)),
+        pre_command: |ctx| {
+            Box::pin(async move {
+                tracing::info!(
+                    command = %ctx.command().qualified_name,
+                    guild = ?ctx.guild_id().map(serenity::GuildId::get),
+                    user = %ctx.author().id,
+                    "command"
+                );
+            })
+        },
         event_handler: |framework, event| {
             Box::pin(async move {
                 if let serenity::FullEvent::InteractionCreate {
