@@ -90,6 +90,8 @@ pub async fn run(config: BotConfig, store: Store) -> Result<()> {
     let dev_guild = config.dev_guild;
     let framework = poise::Framework::builder()
         .options(options())
+        // The builder's own flag wins over the options'.
+        .initialize_owners(false)
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 let commands = &framework.options().commands;

@@ -522,6 +522,8 @@ async fn session(inner: Arc<Inner>, mut socket: WebSocket) {
                         let _ = socket.send(Message::Text(resumed.to_string().into())).await;
                     }
                     Some(2) => {
+                        // A new session numbers its events from 1.
+                        inner.seq.store(0, Ordering::SeqCst);
                         let seq = inner.seq.fetch_add(1, Ordering::SeqCst) + 1;
                         let addr = inner.addr.lock().unwrap().expect("bound");
                         let ready = json!({"op": 0, "s": seq, "t": "READY", "d": {
