@@ -200,7 +200,7 @@ impl FakeDiscord {
         self.inner.requests.lock().unwrap().clone()
     }
 
-    /// Waits (up to 30 s) for a request that `pred` accepts, and returns it.
+    /// Waits (up to a minute: CI machines can be slow) for a request that `pred` accepts.
     pub async fn wait_for(&self, what: &str, pred: impl Fn(&Recorded) -> bool) -> Recorded {
         let wait = async {
             loop {
@@ -211,7 +211,7 @@ impl FakeDiscord {
                 notified.await;
             }
         };
-        match tokio::time::timeout(Duration::from_secs(30), wait).await {
+        match tokio::time::timeout(Duration::from_mins(1), wait).await {
             Ok(r) => r,
             Err(_) => panic!(
                 "timed out waiting for {what}; requests: {:#?}",

@@ -108,6 +108,8 @@ async fn edit(
         notes,
     };
     let event = service::edit_event(&ctx.data().store, id, &changes, by, Utc::now()).await?;
+    // Its posts already sent are edited to match.
+    ctx.data().outbox.notify_one();
     let view = render::event_embed(&format!("Updated event #{}", event.id), &event);
     ctx.send(embed_reply(&view, Vec::new(), true)).await?;
     Ok(())
