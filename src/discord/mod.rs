@@ -117,19 +117,22 @@ pub async fn run(config: BotConfig, store: Store) -> Result<()> {
         Err(e) => tracing::warn!(error = %e, "GET /gateway/bot failed; using the default URL"),
     }
     let shards = client.shard_manager.clone();
-    tokio::spawn(async move {
-        shutdown_signal().await;
-        tracing::info!("shutting down");
-        shards.shutdown_all().await;
-    });
-    let result = client.start().await;
+    // serenity's start() does not return on shutdown while no shard could connect (Discord
+    // unreachable), so the signal ends the wait itself.
+    let result = tokio::select! {
+        r = client.start() => r.map_err(Error::from),
+        () = shutdown_signal() => {
+            tracing::info!("shutting down");
+            shards.shutdown_all().await;
+            Ok(())
+        }
+    };
     // Let the worker finish the round under way, then stop.
     let _ = stop.send(true);
     if let Err(e) = worker.await {
         tracing::error!(error = %e, "the delivery worker panicked");
     }
-    result?;
-    Ok(())
+    result
 }
 
 async fn shutdown_signal() {
