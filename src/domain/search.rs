@@ -72,14 +72,6 @@ impl NameIndex {
         Self { entries }
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// Up to `limit` companies for a partly typed name, one per company, ranked exact >
     /// prefix > word prefix > typo-tolerant. An empty input lists the first names.
     pub fn autocomplete(&self, input: &str, limit: usize) -> Vec<Match> {
