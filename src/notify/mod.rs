@@ -6,6 +6,7 @@
 pub mod backoff;
 pub mod poster;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -125,7 +126,20 @@ impl<P: ChannelPoster> Outbox<P> {
         let lease = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
         let due = self.store.claim_due(now, lease, BATCH).await?;
         let mut count = due.len();
-        let results = futures::future::join_all(due.into_iter().map(|d| self.deliver(d))).await;
+        // A fan-out puts one event in many rows: render it once per guild, not once per row.
+        let mut views: HashMap<(i64, u64), Option<render::EmbedView>> = HashMap::new();
+        for d in &due {
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                views.entry((d.event_id, d.guild_id))
+            {
+                slot.insert(self.post_view(d.event_id, d.guild_id).await?);
+            }
+        }
+        let results = futures::future::join_all(due.into_iter().map(|d| {
+            let view = views.get(&(d.event_id, d.guild_id)).cloned().flatten();
+            self.deliver(d, view)
+        }))
+        .await;
         for r in results {
             r?;
         }
@@ -140,15 +154,10 @@ impl<P: ChannelPoster> Outbox<P> {
     /// Brings a sent post in line with its corrected event. True when done with it (edited,
     /// or impossible to edit); false when worth another try.
     async fn edit(&self, e: crate::store::DueEdit) -> Result<bool> {
-        let Some(event) = self.store.event(e.event_id).await? else {
+        let Some(embed) = self.post_view(e.event_id, e.guild_id).await? else {
             self.store.edit_done(e.id).await?;
             return Ok(true);
         };
-        let recent = self
-            .store
-            .recent_totals(event.company_id, e.guild_id, event.date)
-            .await?;
-        let embed = render::post_embed(&event, &recent);
         let body = json!({
             "embeds": [crate::discord::to_embed(&embed)],
             "allowed_mentions": {"parse": []},
@@ -177,18 +186,27 @@ impl<P: ChannelPoster> Outbox<P> {
         Ok(true)
     }
 
-    async fn deliver(&self, d: Delivery) -> Result<()> {
-        let Some(event) = self.store.event(d.event_id).await? else {
+    /// The post about an event as seen in a guild (its context counts that guild's events),
+    /// or None if the event was removed.
+    async fn post_view(&self, event_id: i64, guild_id: u64) -> Result<Option<render::EmbedView>> {
+        let Some(event) = self.store.event(event_id).await? else {
+            return Ok(None);
+        };
+        let recent = self
+            .store
+            .recent_totals(event.company_id, guild_id, event.date)
+            .await?;
+        Ok(Some(render::post_embed(&event, &recent)))
+    }
+
+    async fn deliver(&self, d: Delivery, view: Option<render::EmbedView>) -> Result<()> {
+        let Some(view) = view else {
             return self
                 .store
                 .mark_dead(d.id, "the event was removed before it was posted")
                 .await;
         };
-        let recent = self
-            .store
-            .recent_totals(event.company_id, d.guild_id, event.date)
-            .await?;
-        let body = message_body(&render::post_embed(&event, &recent), d.id);
+        let body = message_body(&view, d.id);
         self.pacer.acquire().await;
         let outcome = self.poster.post(d.channel_id, &body).await;
         let now = Utc::now();

@@ -36,36 +36,41 @@ impl Store {
         Ok(company)
     }
 
-    /// Adds `alias` as another name of `company` (created if missing). An alias whose key
-    /// already names a company or another alias is left as it is.
-    pub async fn add_alias(&self, alias: &CompanyName, company: &CompanyName) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let company_id = upsert_company(&mut tx, company, None, None).await?;
-        let key = alias.key();
-        let display = alias.display();
-        sqlx::query!(
-            "INSERT INTO company_aliases (key, alias, company_id)
-             SELECT ?1, ?2, ?3
-             WHERE NOT EXISTS (SELECT 1 FROM companies WHERE key = ?1)
-             ON CONFLICT (key) DO NOTHING",
-            key,
-            display,
-            company_id
-        )
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
+    /// Seeds the built-in aliases (AWS -> Amazon, ...). Reads first, so that an up-to-date store
+    /// (every start after the first) takes no write lock; otherwise one transaction.
     pub(super) async fn ensure_builtin_aliases(&self) -> Result<()> {
-        for (alias, company) in BUILTIN_ALIASES {
-            let (Ok(alias), Ok(company)) = (CompanyName::parse(alias), CompanyName::parse(company))
-            else {
-                continue;
-            };
-            self.add_alias(&alias, &company).await?;
+        let pairs: Vec<(CompanyName, CompanyName)> = BUILTIN_ALIASES
+            .iter()
+            .filter_map(|(a, c)| Some((CompanyName::parse(a).ok()?, CompanyName::parse(c).ok()?)))
+            .collect();
+        let mut conn = self.pool.acquire().await?;
+        let mut missing = false;
+        for (alias, _) in &pairs {
+            missing |= find_by_key(&mut conn, alias.key()).await?.is_none();
         }
+        drop(conn);
+        if !missing {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        for (alias, company) in &pairs {
+            let company_id = upsert_company(&mut tx, company, None, None).await?;
+            let key = alias.key();
+            let display = alias.display();
+            // An alias whose key already names a company or another alias is left as it is.
+            sqlx::query!(
+                "INSERT INTO company_aliases (key, alias, company_id)
+                 SELECT ?1, ?2, ?3
+                 WHERE NOT EXISTS (SELECT 1 FROM companies WHERE key = ?1)
+                 ON CONFLICT (key) DO NOTHING",
+                key,
+                display,
+                company_id
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

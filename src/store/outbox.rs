@@ -142,30 +142,26 @@ impl Store {
                    GROUP BY d.channel_id
                    ORDER BY min(d.next_attempt_at), min(d.id)
                    LIMIT ?3)
-               RETURNING id AS "id!", event_id, subscription_id, channel_id, attempts"#,
+               RETURNING id AS "id!", event_id, subscription_id, channel_id, attempts,
+                         (SELECT guild_id FROM subscriptions s WHERE s.id = subscription_id)
+                             AS "guild_id!: i64""#,
             now,
             lease_until,
             limit
         )
         .fetch_all(&self.pool)
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let guild = sqlx::query_scalar!(
-                "SELECT guild_id FROM subscriptions WHERE id = ?1",
-                r.subscription_id
-            )
-            .fetch_one(&self.pool)
-            .await?;
-            out.push(Delivery {
+        let mut out: Vec<Delivery> = rows
+            .into_iter()
+            .map(|r| Delivery {
                 id: r.id,
                 event_id: r.event_id,
                 subscription_id: r.subscription_id,
                 channel_id: snowflake_from_db(r.channel_id),
-                guild_id: snowflake_from_db(guild),
+                guild_id: snowflake_from_db(r.guild_id),
                 attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
-            });
-        }
+            })
+            .collect();
         out.sort_by_key(|d| d.id);
         Ok(out)
     }
