@@ -5,15 +5,19 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 
-use crate::domain::{Viewer, event::thousands};
+use crate::app;
+use crate::csv_io as import;
+use crate::domain::{Days, Tenant, Viewer, thousands};
 use crate::error::{Error, Result};
-use crate::import;
-use crate::render;
+use crate::render::{self, limits::AUTOCOMPLETE_CHOICE_COUNT};
 use crate::service;
 use crate::store::{DEFAULT_DATABASE_URL, Store};
+
+/// `--days` as clap checks it: 1 to [`Days::MAX`].
+const DAYS_RANGE: std::ops::RangeInclusive<i64> = 1..=Days::MAX as i64;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -55,7 +59,7 @@ pub enum Command {
         /// A company name or alias, in any spelling.
         company: Option<String>,
         /// Keep only the last N days (1-3650).
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(DAYS_RANGE))]
         days: Option<u32>,
         /// Which page of results, from 1.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
@@ -77,7 +81,7 @@ pub enum Command {
         /// A company name or alias.
         company: Option<String>,
         /// Keep only the last N days (1-3650).
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(DAYS_RANGE))]
         days: Option<u32>,
     },
 }
@@ -105,10 +109,11 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
         _ => None,
     };
     let store = Store::open(&cli.database_url).await?;
+    let today = Utc::now().date_naive();
     let code = match cli.command {
         Command::Run => {
             if let Some(config) = bot_config {
-                crate::discord::run(config, store.clone()).await?;
+                app::run(config, store.clone()).await?;
             }
             ExitCode::SUCCESS
         }
@@ -120,30 +125,18 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
             page,
             guild,
         } => {
-            let viewer = Viewer { guild };
-            let listing = service::listing(
-                &store,
-                company.as_deref(),
-                viewer,
-                days,
-                page - 1,
-                Utc::now().date_naive(),
-            )
-            .await?;
+            let viewer = Viewer {
+                tenant: guild.map(Tenant::discord),
+            };
+            let days = days_of(days)?;
+            let listing =
+                service::listing(&store, company.as_deref(), &viewer, days, page - 1, today)
+                    .await?;
             emit(&render::listing_text(&listing))?;
             ExitCode::SUCCESS
         }
         Command::Companies { input } => {
-            let mut out = String::new();
-            for m in store.autocomplete(&input, 25).await? {
-                if m.label == m.company {
-                    out.push_str(&m.company);
-                } else {
-                    let _ = write!(out, "{} (alias of {})", m.label, m.company);
-                }
-                out.push('\n');
-            }
-            emit(&out)?;
+            emit(&companies_text(&store, &input).await?)?;
             ExitCode::SUCCESS
         }
         Command::Deliveries => {
@@ -151,31 +144,57 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
             ExitCode::SUCCESS
         }
         Command::Totals { company, days } => {
-            let company_id = match company.as_deref() {
-                Some(name) => Some(service::resolve_company(&store, name).await?.id),
-                None => None,
-            };
-            let since = service::since(days, Utc::now().date_naive())?;
-            let mut out = String::from("month    layoffs  people (known)  without a number\n");
-            for m in store
-                .monthly_totals(company_id, Viewer::EVERYONE, since)
-                .await?
-            {
-                let _ = writeln!(
-                    out,
-                    "{}  {:>7}  {:>14}  {:>16}",
-                    m.month,
-                    thousands(m.totals.events),
-                    thousands(m.totals.people),
-                    thousands(m.totals.unknown)
-                );
-            }
-            emit(&out)?;
+            emit(&totals_text(&store, company.as_deref(), days_of(days)?, today).await?)?;
             ExitCode::SUCCESS
         }
     };
     store.close().await;
     Ok(code)
+}
+
+fn days_of(days: Option<u32>) -> Result<Option<Days>> {
+    Ok(days.map(|d| Days::parse(i64::from(d))).transpose()?)
+}
+
+async fn companies_text(store: &Store, input: &str) -> Result<String> {
+    let mut out = String::new();
+    for m in store.autocomplete(input, AUTOCOMPLETE_CHOICE_COUNT).await? {
+        if m.label == m.company {
+            out.push_str(&m.company);
+        } else {
+            let _ = write!(out, "{} (alias of {})", m.label, m.company);
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+async fn totals_text(
+    store: &Store,
+    company: Option<&str>,
+    days: Option<Days>,
+    today: NaiveDate,
+) -> Result<String> {
+    let company_id = match company {
+        Some(name) => Some(service::resolve_company(store, name).await?.id),
+        None => None,
+    };
+    let since = days.map(|d| d.since(today));
+    let mut out = String::from("month    layoffs  people (known)  without a number\n");
+    for m in store
+        .monthly_totals(company_id, &Viewer::EVERYONE, since)
+        .await?
+    {
+        let _ = writeln!(
+            out,
+            "{}  {:>7}  {:>14}  {:>16}",
+            m.month,
+            thousands(m.totals.events),
+            thousands(m.totals.people),
+            thousands(m.totals.unknown)
+        );
+    }
+    Ok(out)
 }
 
 async fn import_files(store: &Store, files: &[PathBuf], dry_run: bool) -> ExitCode {
@@ -242,8 +261,8 @@ async fn deliveries_text(store: &Store) -> Result<String> {
     for d in &disabled {
         let _ = writeln!(
             out,
-            "  channel {} in guild {}: {}",
-            d.channel_id, d.guild_id, d.reason
+            "  channel {} of {}: {}",
+            d.channel_id, d.tenant, d.reason
         );
     }
     Ok(out)

@@ -5,6 +5,9 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 
+/// The wait after a post's first failure, unless `DELIVERY_RETRY_BASE_MS` says otherwise.
+pub const DEFAULT_RETRY_BASE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A value that must never be printed: `Debug` and `Display` show only that it is set.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -98,7 +101,7 @@ impl BotConfig {
             dev_guild: guild_id(get("DEV_GUILD_ID"), "DEV_GUILD_ID")?,
             home_guild: guild_id(get("HOME_GUILD_ID"), "HOME_GUILD_ID")?,
             retry_base: match get("DELIVERY_RETRY_BASE_MS") {
-                None => crate::notify::Backoff::default().base,
+                None => DEFAULT_RETRY_BASE,
                 Some(ms) => ms
                     .parse::<u64>()
                     .ok()

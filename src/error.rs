@@ -32,17 +32,18 @@ pub enum Error {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
-    #[error("Discord error: {0}")]
-    Discord(#[from] Box<serenity::Error>),
+    /// A chat platform's API failed (its adapter converts its own error type).
+    #[error("{platform} error: {source}")]
+    Platform {
+        platform: &'static str,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A bug or broken invariant of ours; logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-impl From<serenity::Error> for Error {
-    fn from(e: serenity::Error) -> Self {
-        Self::Discord(Box::new(e))
-    }
-}
 
 impl Error {
     /// What a user may see: the message for their own mistakes, a generic line otherwise.
@@ -61,7 +62,11 @@ impl Error {
                 }
                 msg
             }
-            Self::Db(_) | Self::Migrate(_) | Self::Io(_) | Self::Discord(_) => {
+            Self::Db(_)
+            | Self::Migrate(_)
+            | Self::Io(_)
+            | Self::Platform { .. }
+            | Self::Internal(_) => {
                 "Something went wrong on our side. It has been logged; please try again later."
                     .to_string()
             }

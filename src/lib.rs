@@ -1,23 +1,27 @@
 //! layoffs-bot keeps a curated, sourced record of tech-industry layoffs and brings it into
-//! Discord communities; this crate is its library, and the binary is a thin shell around it.
+//! chat communities; this crate is its library, and the binary is a thin shell around it.
 //!
 //! # Layout
-//! - [`domain`]: pure types and rules (company names, events, name matching). No I/O.
-//! - [`render`]: the text people read, within Discord's limits.
-//! - [`store`]: `SQLite`; every SQL statement lives here.
-//! - [`service`]: the use cases the command line (and the bot) call.
-//! - [`import`]: layoffs.fyi CSV import and export.
-//! - [`notify`]: the outbox worker that posts new events to subscribed channels.
-//! - [`cli`]: the `layoffs-bot` command line.
-//! - [`discord`]: the serenity + poise glue: commands, buttons, permission checks.
+//! Data flows one way: front ends ([`discord`], [`cli`]) → [`service`] → [`store`] and
+//! [`domain`]; [`render`] turns domain data into platform-neutral views; [`notify`] delivers
+//! them; [`app`] wires it all at start.
+//! - [`domain`]: pure types and rules (tenants, company names, event fields, pages, matching).
+//! - [`render`]: views (title, fields, footer, buttons, image) and text, within Discord's limits.
+//! - [`store`]: `SQLite`; every SQL statement lives here. Writes take a transaction.
+//! - [`service`]: the use cases; each write is one transaction owned here.
+//! - [`csv_io`]: layoffs.fyi CSV import and export.
+//! - [`notify`]: the delivery worker that posts new events to subscribed channels.
+//! - [`discord`]: the serenity + poise front end: commands, buttons, view adapter.
+//! - [`cli`]: the `layoffs-bot` command line; [`app`]: start-up wiring and shutdown.
 //! - [`config`], [`error`]: the bot's settings, and the one error type.
 
+pub mod app;
 pub mod cli;
 pub mod config;
+pub mod csv_io;
 pub mod discord;
 pub mod domain;
 pub mod error;
-pub mod import;
 pub mod notify;
 pub mod render;
 pub mod service;

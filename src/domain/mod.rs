@@ -1,12 +1,21 @@
-//! Pure domain types and rules: company names, layoff events, name matching. No I/O here.
+//! Pure domain types and rules: tenants and scope, company names, event fields and events,
+//! pages and totals, name matching. No I/O here.
 
 pub mod company;
+pub mod days;
 pub mod event;
+pub mod fields;
+pub mod records;
 pub mod search;
+pub mod tenant;
 
 pub use company::{BUILTIN_ALIASES, CompanyName, normalize_key};
-pub use event::{Actor, EventScope, Headcount, LayoffEvent, NewEvent, Percentage, Source, Viewer};
+pub use days::Days;
+pub use event::{EventPatch, LayoffEvent, NewEvent, RawEvent};
+pub use fields::{Headcount, Percentage, Source, thousands};
+pub use records::{Company, EventPage, Listing, MonthTotal, Page, Totals};
 pub use search::{Match, NameEntry, NameIndex, Tier};
+pub use tenant::{Actor, EventScope, Platform, Tenant, Viewer};
 
 /// A value that failed validation: which field, and a sentence a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -15,7 +15,7 @@ pub struct Backoff {
 impl Default for Backoff {
     fn default() -> Self {
         Self {
-            base: Duration::from_secs(2),
+            base: crate::config::DEFAULT_RETRY_BASE,
             cap: Duration::from_mins(10),
             max_attempts: 8,
         }

@@ -1,26 +1,29 @@
-//! Delivery of new-event posts: the worker that claims due outbox rows, posts them paced under
-//! Discord's global limit, and records each outcome (sent, retry with backoff, rate-limited,
-//! disabled subscription, dead). Exactly once: a nonce per delivery with `enforce_nonce`.
-//! After a correction, the posts already sent are edited to match.
+//! Delivery of posts about new events: the worker that claims due outbox rows
+//! (`store::deliveries`), posts their views paced under Discord's global limit, and records
+//! each outcome (sent, retry with backoff, rate-limited, disabled subscription, dead). Exactly
+//! once: a nonce per delivery with `enforce_nonce`. After a correction, the posts already
+//! sent are edited to match.
 
 pub mod backoff;
+pub mod discord_json;
+pub mod pacer;
 pub mod poster;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
 use tokio::sync::{Notify, watch};
-use tokio::time::Instant;
 
 pub use backoff::Backoff;
+pub use pacer::Pacer;
 pub use poster::{ChannelPoster, HttpPoster, PostOutcome};
 
+use crate::domain::Tenant;
 use crate::error::Result;
-use crate::render;
-use crate::store::{Delivery, Store};
+use crate::render::{self, View};
+use crate::store::{Delivery, DueEdit, Store};
 
 /// Discord allows 50 requests a second in all. 47 leaves room for the bot's other calls and
 /// for network jitter: starts 1/47 s apart stay within 50 a second with up to 60 ms of it.
@@ -32,112 +35,63 @@ const LEASE: Duration = Duration::from_mins(1);
 /// Even with nothing to wake it, the worker looks again this often (another process may add).
 const POLL: Duration = Duration::from_secs(5);
 
-/// Spaces post starts evenly, so posts never burst; a global 429 pauses it.
-#[derive(Debug)]
-pub struct Pacer {
-    period: Duration,
-    next: Mutex<Option<Instant>>,
-}
+/// Wakes the worker after an event is added or corrected, so its posts go out at once.
+#[derive(Debug, Clone, Default)]
+pub struct Wake(Arc<Notify>);
 
-impl Pacer {
-    pub fn per_second(n: u32) -> Self {
-        Self {
-            period: Duration::from_secs(1) / n.max(1),
-            next: Mutex::new(None),
-        }
-    }
-
-    /// Waits until a post may start. Starts keep to a grid one period apart, so the rate
-    /// holds; a late wake-up is not made up by squeezing the next start closer than half a
-    /// period.
-    pub async fn acquire(&self) {
-        loop {
-            let at = {
-                let Ok(mut next) = self.next.lock() else {
-                    return;
-                };
-                let now = Instant::now();
-                match *next {
-                    Some(at) if at > now => at,
-                    Some(at) if at + self.period > now => {
-                        // Woken a little late (timers tick in milliseconds): keep to the grid so
-                        // the rate holds, but never start the next within half a period.
-                        *next = Some((at + self.period).max(now + self.period / 2));
-                        return;
-                    }
-                    _ => {
-                        // Idle, or very late: start a fresh grid from now.
-                        *next = Some(now + self.period);
-                        return;
-                    }
-                }
-            };
-            tokio::time::sleep_until(at).await;
-        }
-    }
-
-    /// No slot starts before `wait` from now.
-    pub fn pause(&self, wait: Duration) {
-        if let Ok(mut next) = self.next.lock() {
-            let until = Instant::now() + wait;
-            *next = Some(next.map_or(until, |n| n.max(until)));
-        }
+impl Wake {
+    pub fn notify(&self) {
+        self.0.notify_one();
     }
 }
 
-/// The message body of one delivery: the embed, no pings, and the nonce Discord dedupes on.
-pub fn message_body(embed: &render::EmbedView, delivery_id: i64) -> Value {
-    json!({
-        "embeds": [crate::discord::to_embed(embed)],
-        "allowed_mentions": {"parse": []},
-        "nonce": format!("lb-{delivery_id}"),
-        "enforce_nonce": true,
-    })
+/// `now + wait`, saturating.
+fn after(now: DateTime<Utc>, wait: Duration) -> DateTime<Utc> {
+    now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX)
 }
 
-/// The delivery worker.
-pub struct Outbox<P> {
+/// The delivery worker: one per process, started once.
+pub struct Worker<P> {
     store: Store,
     poster: P,
     backoff: Backoff,
     pacer: Pacer,
-    wake: Arc<Notify>,
+    wake: Wake,
 }
 
-impl<P: ChannelPoster> Outbox<P> {
+impl<P: ChannelPoster> Worker<P> {
     pub fn new(store: Store, poster: P, backoff: Backoff) -> Self {
         Self {
             store,
             poster,
             backoff,
             pacer: Pacer::per_second(POSTS_PER_SECOND),
-            wake: Arc::new(Notify::new()),
+            wake: Wake::default(),
         }
     }
 
-    /// Notify this after adding an event, so its posts go out at once.
-    pub fn waker(&self) -> Arc<Notify> {
-        Arc::clone(&self.wake)
+    /// The handle that wakes this worker.
+    pub fn wake(&self) -> Wake {
+        self.wake.clone()
     }
 
-    /// One round: claims the due rows (one per channel) and delivers them, paced. Returns how
-    /// many rows it handled.
+    /// One round at `now`: claims the due rows (one per channel) and delivers them, paced,
+    /// then edits corrected posts. Returns how many rows it handled.
     pub async fn try_dispatch_once(&self, now: DateTime<Utc>) -> Result<usize> {
-        let lease = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
-        let due = self.store.claim_due(now, lease, BATCH).await?;
+        let due = self.store.claim_due(now, after(now, LEASE), BATCH).await?;
         let mut count = due.len();
-        // A fan-out puts one event in many rows: render it once per guild, not once per row.
-        let mut views: HashMap<(i64, u64), Option<render::EmbedView>> = HashMap::new();
+        // A fan-out puts one event in many rows: render it once per tenant, not once per row.
+        let mut views: HashMap<(i64, Tenant), Option<View>> = HashMap::new();
         for d in &due {
             if let std::collections::hash_map::Entry::Vacant(slot) =
-                views.entry((d.event_id, d.guild_id))
+                views.entry((d.event_id, d.tenant.clone()))
             {
-                slot.insert(self.post_view(d.event_id, d.guild_id).await?);
+                slot.insert(self.post_view(d.event_id, &d.tenant).await?);
             }
         }
         let results = futures::future::join_all(due.into_iter().map(|d| {
-            let view = views.get(&(d.event_id, d.guild_id)).cloned().flatten();
-            self.deliver(d, view)
+            let view = views.get(&(d.event_id, d.tenant.clone())).cloned().flatten();
+            self.deliver(d, view, now)
         }))
         .await;
         for r in results {
@@ -153,17 +107,13 @@ impl<P: ChannelPoster> Outbox<P> {
 
     /// Brings a sent post in line with its corrected event. True when done with it (edited,
     /// or impossible to edit); false when worth another try.
-    async fn edit(&self, e: crate::store::DueEdit) -> Result<bool> {
-        let Some(embed) = self.post_view(e.event_id, e.guild_id).await? else {
+    async fn edit(&self, e: DueEdit) -> Result<bool> {
+        let Some(view) = self.post_view(e.event_id, &e.tenant).await? else {
             self.store.edit_done(e.id).await?;
             return Ok(true);
         };
-        let body = json!({
-            "embeds": [crate::discord::to_embed(&embed)],
-            "allowed_mentions": {"parse": []},
-        });
         self.pacer.acquire().await;
-        match self.poster.edit(e.channel_id, e.message_id, &body).await {
+        match self.poster.edit(e.channel_id, e.message_id, &view).await {
             PostOutcome::Sent { .. } => {}
             PostOutcome::RateLimited {
                 retry_after,
@@ -186,31 +136,34 @@ impl<P: ChannelPoster> Outbox<P> {
         Ok(true)
     }
 
-    /// The post about an event as seen in a guild (its context counts that guild's events),
+    /// The post about an event as seen in a tenant (its context counts that tenant's events),
     /// or None if the event was removed.
-    async fn post_view(&self, event_id: i64, guild_id: u64) -> Result<Option<render::EmbedView>> {
+    async fn post_view(&self, event_id: i64, tenant: &Tenant) -> Result<Option<View>> {
         let Some(event) = self.store.event(event_id).await? else {
             return Ok(None);
         };
         let recent = self
             .store
-            .recent_totals(event.company_id, guild_id, event.date)
+            .recent_totals(event.company_id, tenant, event.date)
             .await?;
-        Ok(Some(render::post_embed(&event, &recent)))
+        Ok(Some(render::post_view(&event, &recent)))
     }
 
-    async fn deliver(&self, d: Delivery, view: Option<render::EmbedView>) -> Result<()> {
+    async fn deliver(&self, d: Delivery, view: Option<View>, now: DateTime<Utc>) -> Result<()> {
         let Some(view) = view else {
             return self
                 .store
                 .mark_dead(d.id, "the event was removed before it was posted")
                 .await;
         };
-        let body = message_body(&view, d.id);
         self.pacer.acquire().await;
-        let outcome = self.poster.post(d.channel_id, &body).await;
-        let now = Utc::now();
-        let later = |wait: Duration| now + chrono::Duration::from_std(wait).unwrap_or_default();
+        let nonce = format!("lb-{}", d.id);
+        let outcome = self.poster.post(d.channel_id, &view, &nonce).await;
+        self.record(&d, outcome, now).await
+    }
+
+    /// Stores what one post attempt came to.
+    async fn record(&self, d: &Delivery, outcome: PostOutcome, now: DateTime<Utc>) -> Result<()> {
         match outcome {
             PostOutcome::Sent { message_id } => self.store.mark_sent(d.id, message_id, now).await,
             PostOutcome::RateLimited {
@@ -218,15 +171,14 @@ impl<P: ChannelPoster> Outbox<P> {
                 global,
             } => {
                 tracing::warn!(delivery = d.id, ?retry_after, global, "rate limited");
+                let at = after(now, retry_after);
                 if global {
                     self.pacer.pause(retry_after);
                 } else {
-                    self.store
-                        .hold_channel(d.channel_id, later(retry_after))
-                        .await?;
+                    self.store.hold_channel(d.channel_id, at).await?;
                 }
                 self.store
-                    .mark_retry(d.id, later(retry_after), "rate limited (429)", false)
+                    .mark_retry(d.id, at, "rate limited (429)", false)
                     .await
             }
             PostOutcome::Unreachable { reason, .. } => {
@@ -236,21 +188,23 @@ impl<P: ChannelPoster> Outbox<P> {
                     .await
             }
             PostOutcome::Rejected(reason) => {
-                tracing::error!(delivery = d.id, %reason, "Discord rejected the post");
+                tracing::error!(delivery = d.id, %reason, "the platform rejected the post");
                 self.store.mark_dead(d.id, &reason).await
             }
-            PostOutcome::Failed(reason) => {
-                if let Some(wait) = self.backoff.after_failure(d.attempts, d.id) {
-                    tracing::warn!(delivery = d.id, attempts = d.attempts, ?wait, %reason, "post failed; will retry");
-                    self.store
-                        .mark_retry(d.id, later(wait), &reason, true)
-                        .await
-                } else {
-                    tracing::error!(delivery = d.id, attempts = d.attempts, %reason, "post failed; giving up");
-                    let why = format!("gave up after {} attempts: {reason}", d.attempts);
-                    self.store.mark_dead(d.id, &why).await
-                }
-            }
+            PostOutcome::Failed(reason) => self.failed(d, &reason, now).await,
+        }
+    }
+
+    async fn failed(&self, d: &Delivery, reason: &str, now: DateTime<Utc>) -> Result<()> {
+        if let Some(wait) = self.backoff.after_failure(d.attempts, d.id) {
+            tracing::warn!(delivery = d.id, attempts = d.attempts, ?wait, %reason, "post failed; will retry");
+            self.store
+                .mark_retry(d.id, after(now, wait), reason, true)
+                .await
+        } else {
+            tracing::error!(delivery = d.id, attempts = d.attempts, %reason, "post failed; giving up");
+            let why = format!("gave up after {} attempts: {reason}", d.attempts);
+            self.store.mark_dead(d.id, &why).await
         }
     }
 
@@ -265,10 +219,7 @@ impl<P: ChannelPoster> Outbox<P> {
             ),
             Err(e) => tracing::error!(error = %e, "could not release delivery leases"),
         }
-        loop {
-            if *shutdown.borrow() {
-                break;
-            }
+        while !*shutdown.borrow() {
             let idle = match self.try_dispatch_once(Utc::now()).await {
                 Ok(0) => self.idle_wait().await,
                 Ok(_) => continue,
@@ -278,7 +229,7 @@ impl<P: ChannelPoster> Outbox<P> {
                 }
             };
             tokio::select! {
-                () = self.wake.notified() => {}
+                () = self.wake.0.notified() => {}
                 () = tokio::time::sleep(idle) => {}
                 _ = shutdown.changed() => {}
             }
@@ -295,46 +246,5 @@ impl<P: ChannelPoster> Outbox<P> {
                 .min(POLL),
             _ => POLL,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Start times of `n` concurrent acquirers, sorted.
-    async fn starts(pacer: &Pacer, n: usize) -> Vec<Instant> {
-        let mut times = futures::future::join_all((0..n).map(|_| async {
-            pacer.acquire().await;
-            Instant::now()
-        }))
-        .await;
-        times.sort();
-        times
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn starts_are_spaced_by_the_period_never_bursting() {
-        let pacer = Pacer::per_second(50);
-        let times = starts(&pacer, 20).await;
-        for pair in times.windows(2) {
-            assert!(
-                pair[1] - pair[0] >= Duration::from_millis(20),
-                "{:?}",
-                pair[1] - pair[0]
-            );
-        }
-        // 20 starts at 50/s take 19 periods.
-        assert_eq!(times[19] - times[0], Duration::from_millis(380));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_pause_holds_every_start_back() {
-        let pacer = Pacer::per_second(50);
-        let begin = Instant::now();
-        pacer.pause(Duration::from_secs(2));
-        let times = starts(&pacer, 2).await;
-        assert!(times[0] - begin >= Duration::from_secs(2));
-        assert!(times[1] - times[0] >= Duration::from_millis(20));
     }
 }

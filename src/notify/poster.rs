@@ -1,13 +1,15 @@
-//! The Discord seam of delivery: `ChannelPoster` posts one message and says how it went, with
-//! what a retry needs (429's Retry-After, global or per route). `HttpPoster` is the real one,
-//! on its own HTTP client, because serenity's errors drop the 429 headers and body.
+//! The platform seam of delivery: `ChannelPoster` posts one view and says how it went, with
+//! what a retry needs (429's Retry-After, global or per route). `HttpPoster` is Discord's, on
+//! its own HTTP client, because serenity's errors drop the 429 headers and body.
 
 use std::future::Future;
 use std::time::Duration;
 
 use serde_json::Value;
 
+use super::discord_json;
 use crate::config::Secret;
+use crate::render::View;
 
 /// How one post went.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,15 +34,20 @@ pub enum PostOutcome {
 }
 
 pub trait ChannelPoster: Send + Sync + 'static {
-    /// Posts a new message in the channel.
-    fn post(&self, channel_id: u64, body: &Value) -> impl Future<Output = PostOutcome> + Send;
+    /// Posts a new message in the channel; `nonce` makes a retry of the same delivery a no-op.
+    fn post(
+        &self,
+        channel_id: u64,
+        view: &View,
+        nonce: &str,
+    ) -> impl Future<Output = PostOutcome> + Send;
 
     /// Replaces a message's content (after the event was corrected).
     fn edit(
         &self,
         channel_id: u64,
         message_id: u64,
-        body: &Value,
+        view: &View,
     ) -> impl Future<Output = PostOutcome> + Send;
 }
 
@@ -67,17 +74,19 @@ impl HttpPoster {
 }
 
 impl ChannelPoster for HttpPoster {
-    async fn post(&self, channel_id: u64, body: &Value) -> PostOutcome {
+    async fn post(&self, channel_id: u64, view: &View, nonce: &str) -> PostOutcome {
         let url = format!("{}/api/v10/channels/{channel_id}/messages", self.base);
-        self.send(self.client.post(url), body).await
+        let body = discord_json::message(view, Some(nonce));
+        self.send(self.client.post(url), &body).await
     }
 
-    async fn edit(&self, channel_id: u64, message_id: u64, body: &Value) -> PostOutcome {
+    async fn edit(&self, channel_id: u64, message_id: u64, view: &View) -> PostOutcome {
         let url = format!(
             "{}/api/v10/channels/{channel_id}/messages/{message_id}",
             self.base
         );
-        self.send(self.client.patch(url), body).await
+        let body = discord_json::message(view, None);
+        self.send(self.client.patch(url), &body).await
     }
 }
 

@@ -3,19 +3,19 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
-use sqlx::SqliteConnection;
+use chrono::{DateTime, Utc};
 
-use super::Store;
-use crate::domain::{BUILTIN_ALIASES, CompanyName, Match, NameEntry, NameIndex, normalize_key};
+use super::{Conn, Store};
+use crate::domain::{
+    BUILTIN_ALIASES, Company, CompanyName, Match, NameEntry, NameIndex, normalize_key,
+};
 use crate::error::Result;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Company {
-    pub id: i64,
-    pub name: String,
-    pub industry: Option<String>,
-    pub country: Option<String>,
+/// Facts a company's events share, from the imported data.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CompanyFacts<'a> {
+    pub industry: Option<&'a str>,
+    pub country: Option<&'a str>,
 }
 
 impl Store {
@@ -39,6 +39,7 @@ impl Store {
     /// Seeds the built-in aliases (AWS -> Amazon, ...). Reads first, so that an up-to-date store
     /// (every start after the first) takes no write lock; otherwise one transaction.
     pub(super) async fn ensure_builtin_aliases(&self) -> Result<()> {
+        let now = Utc::now();
         let pairs: Vec<(CompanyName, CompanyName)> = BUILTIN_ALIASES
             .iter()
             .filter_map(|(a, c)| Some((CompanyName::parse(a).ok()?, CompanyName::parse(c).ok()?)))
@@ -54,7 +55,7 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         for (alias, company) in &pairs {
-            let company_id = upsert_company(&mut tx, company, None, None).await?;
+            let company_id = upsert(&mut tx, company, CompanyFacts::default(), now).await?;
             let key = alias.key();
             let display = alias.display();
             // An alias whose key already names a company or another alias is left as it is.
@@ -121,7 +122,7 @@ impl Store {
     }
 }
 
-pub(super) async fn find_by_key(conn: &mut SqliteConnection, key: &str) -> Result<Option<Company>> {
+pub(super) async fn find_by_key(conn: &mut Conn, key: &str) -> Result<Option<Company>> {
     let company = sqlx::query_as!(
         Company,
         r#"SELECT id AS "id!", name AS "name!", industry, country FROM companies WHERE key = ?1
@@ -139,12 +140,13 @@ pub(super) async fn find_by_key(conn: &mut SqliteConnection, key: &str) -> Resul
 
 /// The company's id, creating it if no name or alias has its key; fills in a missing industry
 /// or country.
-pub(super) async fn upsert_company(
-    conn: &mut SqliteConnection,
+pub async fn upsert(
+    conn: &mut Conn,
     name: &CompanyName,
-    industry: Option<&str>,
-    country: Option<&str>,
+    facts: CompanyFacts<'_>,
+    now: DateTime<Utc>,
 ) -> Result<i64> {
+    let CompanyFacts { industry, country } = facts;
     if let Some(found) = find_by_key(conn, name.key()).await? {
         if (found.industry.is_none() && industry.is_some())
             || (found.country.is_none() && country.is_some())
@@ -161,7 +163,6 @@ pub(super) async fn upsert_company(
         }
         return Ok(found.id);
     }
-    let now = Utc::now();
     let display = name.display();
     let key = name.key();
     let id = sqlx::query_scalar!(

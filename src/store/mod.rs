@@ -1,10 +1,15 @@
 //! The `SQLite` store: connection setup, embedded migrations, and every SQL statement of the
-//! crate (companies, events, audit trail), with the in-memory name index kept fresh.
+//! crate, one module per table family. Reads are methods on [`Store`]; writes take a
+//! connection, so that `service` puts a use case's writes in one transaction ([`Tx`]).
 
-mod companies;
-mod events;
-mod outbox;
-mod subscriptions;
+pub mod audit;
+pub mod companies;
+pub mod deliveries;
+pub mod events;
+pub mod pending;
+pub mod subscriptions;
+pub mod tenants;
+pub mod totals;
 
 use std::str::FromStr;
 use std::sync::{Arc, RwLock};
@@ -13,10 +18,8 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{SqlitePool, migrate::Migrator};
 
-pub use companies::Company;
-pub use events::{BatchEvent, BatchOutcome, EventPage, MonthTotal, Page, Totals};
-pub use outbox::{Delivery, DeliveryRow, DisabledSubscription, DueEdit};
-pub use subscriptions::Subscription;
+pub use deliveries::{Delivery, DeliveryRow, DueEdit};
+pub use subscriptions::{DisabledSubscription, Subscription};
 
 use crate::domain::NameIndex;
 use crate::error::{Error, Result};
@@ -25,6 +28,11 @@ use crate::error::{Error, Result};
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://layoffs.db";
+
+/// One connection: what write functions take (a [`Tx`] derefs to it).
+pub type Conn = sqlx::SqliteConnection;
+/// A write transaction; dropped without `commit`, it rolls back.
+pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
 
 /// The name index and the `names_version` it was built at.
 type CachedIndex = (i64, Arc<NameIndex>);
@@ -47,21 +55,24 @@ impl Store {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| Error::Config(format!("DATABASE_URL {url:?} is not valid: {e}")))?
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await
-            .map_err(|e| {
-                Error::Config(format!(
-                    "cannot open the store at {url}: {} (does its folder exist?)",
-                    e.as_database_error()
-                        .map_or_else(|| e.to_string(), |d| d.message().to_string())
-                ))
-            })?;
+            .journal_mode(SqliteJournalMode::Wal);
+        let pool = connect(options, 4).await.map_err(|e| {
+            Error::Config(format!(
+                "cannot open the store at {url}: {} (does its folder exist?)",
+                e.as_database_error()
+                    .map_or_else(|| e.to_string(), |d| d.message().to_string())
+            ))
+        })?;
+        Self::ready(pool).await
+    }
+
+    /// A private in-memory store on one connection, for tests of the use cases.
+    pub async fn open_in_memory() -> Result<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
+        Self::ready(connect(options, 1).await?).await
+    }
+
+    async fn ready(pool: SqlitePool) -> Result<Self> {
         MIGRATOR.run(&pool).await?;
         let store = Self {
             pool,
@@ -74,13 +85,24 @@ impl Store {
     /// A write transaction that takes the write lock at once (`BEGIN IMMEDIATE`). A deferred
     /// one that reads first fails with SQLITE_BUSY_SNAPSHOT, busy timeout or not, when another
     /// process (the bot, an import) commits in between.
-    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pub async fn begin_write(&self) -> Result<Tx> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+async fn connect(options: SqliteConnectOptions, size: u32) -> sqlx::Result<SqlitePool> {
+    let options = options
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    SqlitePoolOptions::new()
+        .max_connections(size)
+        .connect_with(options)
+        .await
 }
 
 /// Discord ids are u64; SQLite integers are i64. The one place that converts between them.
@@ -90,6 +112,11 @@ pub fn snowflake_to_db(id: u64) -> i64 {
 
 pub fn snowflake_from_db(id: i64) -> u64 {
     u64::from_ne_bytes(id.to_ne_bytes())
+}
+
+/// SQLite's COUNT and SUMs (never negative) as counts.
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or_default()
 }
 
 #[cfg(test)]

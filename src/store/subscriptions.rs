@@ -1,15 +1,15 @@
-//! Channel subscriptions to new events, and moderator additions awaiting confirmation.
+//! Channel subscriptions to new events: subscribe, unsubscribe, list, and disable when the
+//! channel is gone or closed to the bot.
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, snowflake_from_db, snowflake_to_db};
-use crate::domain::Actor;
+use super::{Conn, Store, snowflake_from_db, snowflake_to_db, tenants};
+use crate::domain::{Actor, Tenant};
 use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
     pub id: i64,
-    pub guild_id: u64,
     pub channel_id: u64,
     pub company_id: Option<i64>,
     pub company: Option<String>,
@@ -17,51 +17,59 @@ pub struct Subscription {
     pub disabled_reason: Option<String>,
 }
 
-impl Store {
-    /// Subscribes a channel (or updates and re-enables its subscription).
-    pub async fn subscribe(
-        &self,
-        guild_id: u64,
-        channel_id: u64,
-        company_id: Option<i64>,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Subscription> {
-        let (guild, channel) = (snowflake_to_db(guild_id), snowflake_to_db(channel_id));
-        let actor = actor.as_str();
-        sqlx::query!(
-            "INSERT INTO subscriptions (guild_id, channel_id, company_id, active, created_by,
-                                        created_at, updated_at)
-             VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5)
-             ON CONFLICT (channel_id) DO UPDATE SET
-                 guild_id = excluded.guild_id, company_id = excluded.company_id, active = 1,
-                 disabled_reason = NULL, removed_at = NULL, updated_at = excluded.updated_at",
-            guild,
-            channel,
-            company_id,
-            actor,
-            now
-        )
-        .execute(&self.pool)
-        .await?;
-        let subs = self.subscriptions(guild_id).await?;
-        subs.into_iter()
-            .find(|s| s.channel_id == channel_id)
-            .ok_or_else(|| crate::Error::NotFound("the subscription vanished".into()))
-    }
+/// A subscription the worker turned off, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisabledSubscription {
+    pub tenant: String,
+    pub channel_id: u64,
+    pub reason: String,
+}
 
+/// Subscribes a channel of `tenant_id` (or updates and re-enables its subscription).
+pub async fn upsert(
+    conn: &mut Conn,
+    tenant_id: i64,
+    channel_id: u64,
+    company_id: Option<i64>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let channel = snowflake_to_db(channel_id);
+    let actor = actor.as_str();
+    sqlx::query!(
+        "INSERT INTO subscriptions (tenant_id, channel_id, company_id, active, created_by,
+                                    created_at, updated_at)
+         VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5)
+         ON CONFLICT (channel_id) DO UPDATE SET
+             tenant_id = excluded.tenant_id, company_id = excluded.company_id, active = 1,
+             disabled_reason = NULL, removed_at = NULL, updated_at = excluded.updated_at",
+        tenant_id,
+        channel,
+        company_id,
+        actor,
+        now
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+impl Store {
     /// Removes a channel's subscription; false if it had none.
     pub async fn unsubscribe(
         &self,
-        guild_id: u64,
+        tenant: &Tenant,
         channel_id: u64,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let (guild, channel) = (snowflake_to_db(guild_id), snowflake_to_db(channel_id));
+        let (platform, external) = tenants::bind(Some(tenant));
+        let channel = snowflake_to_db(channel_id);
         let done = sqlx::query!(
-            "UPDATE subscriptions SET removed_at = ?3, active = 0, updated_at = ?3
-             WHERE guild_id = ?1 AND channel_id = ?2 AND removed_at IS NULL",
-            guild,
+            "UPDATE subscriptions SET removed_at = ?4, active = 0, updated_at = ?4
+             WHERE tenant_id = (SELECT id FROM tenants WHERE platform = ?1 AND external_id = ?2)
+               AND channel_id = ?3 AND removed_at IS NULL",
+            platform,
+            external,
             channel,
             now
         )
@@ -71,16 +79,18 @@ impl Store {
         Ok(done > 0)
     }
 
-    /// A guild's subscriptions, active or disabled (not removed).
-    pub async fn subscriptions(&self, guild_id: u64) -> Result<Vec<Subscription>> {
-        let guild = snowflake_to_db(guild_id);
+    /// A tenant's subscriptions, active or disabled (not removed).
+    pub async fn subscriptions(&self, tenant: &Tenant) -> Result<Vec<Subscription>> {
+        let (platform, external) = tenants::bind(Some(tenant));
         let rows = sqlx::query!(
-            r#"SELECT s.id, s.guild_id, s.channel_id, s.company_id, c.name AS "company?",
+            r#"SELECT s.id, s.channel_id, s.company_id, c.name AS "company?",
                       s.active, s.disabled_reason
                FROM subscriptions s LEFT JOIN companies c ON c.id = s.company_id
-               WHERE s.guild_id = ?1 AND s.removed_at IS NULL
+               WHERE s.tenant_id = (SELECT id FROM tenants WHERE platform = ?1 AND external_id = ?2)
+                 AND s.removed_at IS NULL
                ORDER BY s.id"#,
-            guild
+            platform,
+            external
         )
         .fetch_all(&self.pool)
         .await?;
@@ -88,7 +98,6 @@ impl Store {
             .into_iter()
             .map(|r| Subscription {
                 id: r.id,
-                guild_id: snowflake_from_db(r.guild_id),
                 channel_id: snowflake_from_db(r.channel_id),
                 company_id: r.company_id,
                 company: r.company,
@@ -98,38 +107,52 @@ impl Store {
             .collect())
     }
 
-    /// Keeps a moderator's addition until they confirm it; returns its id.
-    pub async fn hold_addition(
+    /// Turns a subscription off (403, 404): its pending deliveries die with the reason.
+    pub async fn disable_subscription(
         &self,
-        guild_id: u64,
-        user_id: u64,
-        payload: &str,
+        subscription_id: i64,
+        reason: &str,
         now: DateTime<Utc>,
-    ) -> Result<i64> {
-        let (guild, user) = (snowflake_to_db(guild_id), snowflake_to_db(user_id));
-        let id = sqlx::query_scalar!(
-            r#"INSERT INTO pending_additions (guild_id, user_id, payload, created_at)
-               VALUES (?1, ?2, ?3, ?4) RETURNING id AS "id!""#,
-            guild,
-            user,
-            payload,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query!(
+            "UPDATE subscriptions SET active = 0, disabled_reason = ?2, updated_at = ?3 WHERE id = ?1",
+            subscription_id,
+            reason,
             now
         )
-        .fetch_one(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(id)
+        sqlx::query!(
+            "UPDATE deliveries SET status = 'dead', last_error = ?2, leased_until = NULL
+             WHERE subscription_id = ?1 AND status = 'pending'",
+            subscription_id,
+            reason
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
-    /// Takes (and forgets) a held addition of this guild: its payload, if it is still there.
-    pub async fn take_addition(&self, id: i64, guild_id: u64) -> Result<Option<String>> {
-        let guild = snowflake_to_db(guild_id);
-        let payload = sqlx::query_scalar!(
-            "DELETE FROM pending_additions WHERE id = ?1 AND guild_id = ?2 RETURNING payload",
-            id,
-            guild
+    /// Subscriptions the worker disabled, in every tenant.
+    pub async fn disabled_subscriptions(&self) -> Result<Vec<DisabledSubscription>> {
+        let rows = sqlx::query!(
+            r#"SELECT t.platform || ':' || t.external_id AS "tenant!: String", s.channel_id,
+                      s.disabled_reason AS "reason!"
+               FROM subscriptions s JOIN tenants t ON t.id = s.tenant_id
+               WHERE s.active = 0 AND s.removed_at IS NULL AND s.disabled_reason IS NOT NULL
+               ORDER BY s.id"#
         )
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        Ok(payload)
+        Ok(rows
+            .into_iter()
+            .map(|r| DisabledSubscription {
+                tenant: r.tenant,
+                channel_id: snowflake_from_db(r.channel_id),
+                reason: r.reason,
+            })
+            .collect())
     }
 }

@@ -6,7 +6,9 @@ use chrono::Utc;
 use poise::serenity_prelude as serenity;
 
 use super::autocomplete_company;
-use crate::discord::{Context, ephemeral, moderator, permissions};
+use crate::discord::checks::moderator;
+use crate::discord::reply::ephemeral;
+use crate::discord::{Context, permissions};
 use crate::error::Error;
 use crate::service;
 
@@ -52,16 +54,15 @@ async fn subscribe(
         .await?;
         return Ok(());
     }
-    ctx.data()
-        .store
-        .subscribe(
-            by.guild,
-            channel_id.get(),
-            company.as_ref().map(|c| c.id),
-            &by.actor(),
-            Utc::now(),
-        )
-        .await?;
+    service::subscribe(
+        &ctx.data().store,
+        &by.tenant,
+        channel_id.get(),
+        company.as_ref(),
+        &by.actor,
+        Utc::now(),
+    )
+    .await?;
     let what = company.map_or_else(
         || "new layoff events".to_string(),
         |c| format!("new {} layoff events", c.name),
@@ -83,11 +84,8 @@ async fn unsubscribe(
 ) -> Result<(), Error> {
     let by = moderator(ctx)?;
     let channel_id = channel.map_or(ctx.channel_id(), |c| c.id);
-    let removed = ctx
-        .data()
-        .store
-        .unsubscribe(by.guild, channel_id.get(), Utc::now())
-        .await?;
+    let removed =
+        service::unsubscribe(&ctx.data().store, &by.tenant, channel_id.get(), Utc::now()).await?;
     let text = if removed {
         format!("Unsubscribed <#{channel_id}>: no more posts there.")
     } else {
@@ -101,7 +99,7 @@ async fn unsubscribe(
 #[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
 async fn list(ctx: Context<'_>) -> Result<(), Error> {
     let by = moderator(ctx)?;
-    let subscriptions = ctx.data().store.subscriptions(by.guild).await?;
+    let subscriptions = service::subscriptions(&ctx.data().store, &by.tenant).await?;
     if subscriptions.is_empty() {
         ctx.send(ephemeral(
             "No channel here is subscribed. Use /layoff-alerts subscribe to add one.",

@@ -3,10 +3,13 @@
 use chrono::Utc;
 
 use super::autocomplete_company;
-use crate::discord::{Context, components, embed_reply, ephemeral, moderator};
+use crate::discord::checks::moderator;
+use crate::discord::reply::{ephemeral, view_reply};
+use crate::discord::Context;
+use crate::domain::RawEvent;
 use crate::error::Error;
 use crate::render;
-use crate::service::{self, AddOutcome, RawEvent};
+use crate::service::{self, AddOutcome};
 
 /// Add, correct or remove layoff events (moderators)
 #[poise::command(
@@ -54,22 +57,14 @@ async fn add(
         source,
         notes,
     };
-    match service::add_event(&ctx.data().store, &raw, by, Utc::now()).await? {
+    let view = match service::add_event(&ctx.data().store, &raw, &by, Utc::now()).await? {
         AddOutcome::Added(event) => {
-            ctx.data().outbox.notify_one();
-            let view = render::event_embed(&format!("Added event #{}", event.id), &event);
-            ctx.send(embed_reply(&view, Vec::new(), true)).await?;
+            ctx.data().wake.notify();
+            render::event_view(&format!("Added event #{}", event.id), &event)
         }
-        AddOutcome::Held { pending_id, nearby } => {
-            let view = components::nearby_view(&nearby);
-            ctx.send(embed_reply(
-                &view,
-                components::confirm_buttons(pending_id),
-                true,
-            ))
-            .await?;
-        }
-    }
+        AddOutcome::Held { pending_id, nearby } => render::nearby_view(&nearby, pending_id),
+    };
+    ctx.send(view_reply(&view, true)).await?;
     Ok(())
 }
 
@@ -107,11 +102,11 @@ async fn edit(
         source,
         notes,
     };
-    let event = service::edit_event(&ctx.data().store, id, &changes, by, Utc::now()).await?;
+    let event = service::edit_event(&ctx.data().store, id, &changes, &by, Utc::now()).await?;
     // Its posts already sent are edited to match.
-    ctx.data().outbox.notify_one();
-    let view = render::event_embed(&format!("Updated event #{}", event.id), &event);
-    ctx.send(embed_reply(&view, Vec::new(), true)).await?;
+    ctx.data().wake.notify();
+    let view = render::event_view(&format!("Updated event #{}", event.id), &event);
+    ctx.send(view_reply(&view, true)).await?;
     Ok(())
 }
 
@@ -122,7 +117,7 @@ async fn remove(
     #[description = "The event's id (shown as #id)"] id: i64,
 ) -> Result<(), Error> {
     let by = moderator(ctx)?;
-    let event = service::remove_event(&ctx.data().store, id, by, Utc::now()).await?;
+    let event = service::remove_event(&ctx.data().store, id, &by, Utc::now()).await?;
     ctx.send(ephemeral(&format!(
         "Removed event #{}: {}.",
         event.id,

@@ -1,11 +1,10 @@
 //! `/layoffs [company] [days]`: anyone's view of the record.
 
 use chrono::Utc;
-use poise::serenity_prelude as serenity;
 
 use super::autocomplete_company;
-use crate::discord::{Context, components, embed_reply};
-use crate::domain::Viewer;
+use crate::discord::{Context, reply::view_reply, tenant};
+use crate::domain::{Days, Viewer};
 use crate::error::Error;
 use crate::render;
 use crate::service;
@@ -22,25 +21,14 @@ pub async fn layoffs(
     #[max = 3650]
     days: Option<i64>,
 ) -> Result<(), Error> {
-    let days = service::days_option(days)?;
+    let days = days.map(Days::parse).transpose()?;
     let viewer = Viewer {
-        guild: ctx.guild_id().map(serenity::GuildId::get),
+        tenant: ctx.guild_id().map(tenant),
     };
-    let listing = service::listing(
-        &ctx.data().store,
-        company.as_deref(),
-        viewer,
-        days,
-        0,
-        Utc::now().date_naive(),
-    )
-    .await?;
-    let view = render::listing_embed(&listing);
-    ctx.send(embed_reply(
-        &view,
-        components::page_buttons(&listing, days),
-        false,
-    ))
-    .await?;
+    let today = Utc::now().date_naive();
+    let store = &ctx.data().store;
+    let listing = service::listing(store, company.as_deref(), &viewer, days, 0, today).await?;
+    ctx.send(view_reply(&render::listing_view(&listing, days), false))
+        .await?;
     Ok(())
 }

@@ -8,7 +8,8 @@ use poise::serenity_prelude as serenity;
 
 use super::{Context, Data};
 use crate::error::Error;
-use crate::render::{CHOICE_MAX, truncate};
+use crate::render::limits::{AUTOCOMPLETE_CHOICE_COUNT, CHOICE_NAME_LENGTH};
+use crate::render::truncate;
 
 /// Every command, as registered with Discord.
 pub fn all() -> Vec<poise::Command<Data, Error>> {
@@ -24,7 +25,10 @@ async fn autocomplete_company(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
-    let choices = match ctx.data().store.autocomplete(partial, 25).await {
+    let choices = match ctx.data()
+        .store
+        .autocomplete(partial, AUTOCOMPLETE_CHOICE_COUNT)
+        .await {
         Ok(matches) => matches
             .into_iter()
             .map(|m| {
@@ -34,8 +38,8 @@ async fn autocomplete_company(
                     format!("{} ({})", m.label, m.company)
                 };
                 serenity::AutocompleteChoice::new(
-                    truncate(&name, CHOICE_MAX),
-                    truncate(&m.company, CHOICE_MAX),
+                    truncate(&name, CHOICE_NAME_LENGTH),
+                    truncate(&m.company, CHOICE_NAME_LENGTH),
                 )
             })
             .collect(),

@@ -1,18 +1,18 @@
-//! layoffs.fyi CSV: import of both published layouts (told apart by the header) into the
-//! global record, one transaction per file, and export in the newer layout.
+//! layoffs.fyi CSV import: both published layouts (told apart by the header) into the global
+//! record, one transaction per file; every row imported, skipped as a duplicate, or rejected
+//! with its line and reason.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::domain::{
-    Actor, CompanyName, EventScope, Headcount, LayoffEvent, NewEvent, Percentage, Source,
-    event::{MAX_LOCATION, MAX_NOTES, MAX_TEAMS, clean_text, parse_event_date},
-};
+use super::EXPORT_HEADER;
+use crate::domain::fields::{MAX_LABEL, clean_text};
+use crate::domain::{Actor, DomainError, EventScope, Headcount, NewEvent, Percentage, RawEvent};
 use crate::error::{Error, Result};
-use crate::store::{BatchEvent, Store};
+use crate::service::{BatchEvent, import_batch};
+use crate::store::Store;
 
 /// Larger files are surely not a layoffs export; refusing them keeps memory bounded.
 pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
@@ -26,24 +26,6 @@ const REQUIRED: &[&str] = &[
     "percentage_laid_off",
     "date",
     "country",
-];
-
-/// The newer layout, which export writes, plus our own trailing columns for what it lacks.
-pub const EXPORT_HEADER: &[&str] = &[
-    "company",
-    "location",
-    "total_laid_off",
-    "date",
-    "percentage_laid_off",
-    "industry",
-    "source",
-    "stage",
-    "funds_raised",
-    "country",
-    "date_added",
-    "headcount_text",
-    "teams",
-    "notes",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,9 +82,7 @@ pub async fn import_file(
         .map_err(|e| Error::BadFile(format!("cannot read {}: {e}", path.display())))?;
     let parsed = parse(&bytes, now)?;
     let batch: Vec<BatchEvent> = parsed.rows.iter().map(|(_, e)| e.clone()).collect();
-    let outcome = store
-        .add_batch(&batch, &Actor::cli("import"), now, dry_run)
-        .await?;
+    let outcome = import_batch(store, &batch, &Actor::cli("import"), now, dry_run).await?;
     tracing::info!(
         file = %path.display(),
         read = parsed.read,
@@ -129,6 +109,50 @@ pub async fn import_file(
 /// Parses a whole file. A file that is not a layoffs.fyi CSV is an error; a bad row is only
 /// rejected.
 pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<ParsedFile> {
+    let text = as_text(bytes)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| Error::BadFile(format!("cannot read the CSV header: {e}")))?
+        .clone();
+    let (columns, layout) = read_header(&header)?;
+    let mut parsed = ParsedFile {
+        layout,
+        rows: Vec::new(),
+        read: 0,
+        rejected: Vec::new(),
+    };
+    let mut lines = LineCounter::new(text);
+    let today = now.date_naive();
+    for record in reader.records() {
+        parsed.read += 1;
+        let result = match record {
+            Ok(record) => {
+                let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+                let row = Row {
+                    record: &record,
+                    columns: &columns,
+                };
+                (line, row.event(header.len(), today))
+            }
+            // A broken quote or the like: reject the row, keep reading.
+            Err(e) => (
+                e.position().map_or(0, |p| lines.line_at(p.byte())),
+                Err(format!("unreadable CSV: {e}")),
+            ),
+        };
+        match result {
+            (line, Ok(event)) => parsed.rows.push((line, event)),
+            (line, Err(reason)) => parsed.rejected.push(Rejected { line, reason }),
+        }
+    }
+    Ok(parsed)
+}
+
+/// The file as UTF-8 text without a BOM; binary, oversized or non-UTF-8 files are refused.
+fn as_text(bytes: &[u8]) -> Result<&str> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(Error::BadFile(format!(
             "the file is {} bytes; the limit is {MAX_FILE_BYTES}",
@@ -146,14 +170,11 @@ pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<ParsedFile> {
             e.valid_up_to()
         ))
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|e| Error::BadFile(format!("cannot read the CSV header: {e}")))?
-        .clone();
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// Column positions by lower-case name, and the layout they show.
+fn read_header(header: &csv::StringRecord) -> Result<(HashMap<String, usize>, Layout)> {
     let columns: HashMap<String, usize> = header
         .iter()
         .enumerate()
@@ -176,50 +197,7 @@ pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<ParsedFile> {
     } else {
         Layout::Newer
     };
-    let mut parsed = ParsedFile {
-        layout,
-        rows: Vec::new(),
-        read: 0,
-        rejected: Vec::new(),
-    };
-    let mut lines = LineCounter::new(text);
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                // A broken quote or the like: reject the row, keep reading.
-                parsed.read += 1;
-                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-                parsed.rejected.push(Rejected {
-                    line,
-                    reason: format!("unreadable CSV: {e}"),
-                });
-                continue;
-            }
-        };
-        parsed.read += 1;
-        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-        if record.len() != header.len() {
-            parsed.rejected.push(Rejected {
-                line,
-                reason: format!(
-                    "{} fields where the header has {}",
-                    record.len(),
-                    header.len()
-                ),
-            });
-            continue;
-        }
-        let row = Row {
-            record: &record,
-            columns: &columns,
-        };
-        match parse_row(&row, now) {
-            Ok(event) => parsed.rows.push((line, event)),
-            Err(reason) => parsed.rejected.push(Rejected { line, reason }),
-        }
-    }
-    Ok(parsed)
+    Ok((columns, layout))
 }
 
 /// Line numbers (from 1) of byte offsets, for offsets given in increasing order.
@@ -277,49 +255,42 @@ impl<'a> Row<'a> {
     }
 }
 
-fn parse_row(row: &Row<'_>, now: DateTime<Utc>) -> Result<BatchEvent, String> {
-    let field = |name: &str| row.get(name);
-    let named = |e: crate::domain::DomainError| format!("{}: {}", e.field, e.message);
-    let company = CompanyName::parse(field("company")).map_err(named)?;
-    let date = parse_event_date(field("date"), now.date_naive()).map_err(|e| {
-        if field("date").trim().is_empty() {
-            "date: missing".to_string()
-        } else {
-            named(e)
+impl Row<'_> {
+    /// The row as an event, through the same parsing as a moderator's options; or why not.
+    fn event(&self, width: usize, today: NaiveDate) -> Result<BatchEvent, String> {
+        if self.record.len() != width {
+            return Err(format!(
+                "{} fields where the header has {width}",
+                self.record.len()
+            ));
         }
-    })?;
-    let mut headcount = Headcount::parse_count(field("total_laid_off")).map_err(named)?;
-    if headcount == Headcount::Unknown {
-        headcount = Headcount::parse_reported(field("headcount_text")).map_err(named)?;
+        let named = |e: DomainError| format!("{}: {}", e.field, e.message);
+        if self.get("date").trim().is_empty() {
+            return Err("date: missing".to_string());
+        }
+        let count = Headcount::parse_count(self.get("total_laid_off")).map_err(named)?;
+        let percent = Percentage::from_fraction(self.get("percentage_laid_off")).map_err(named)?;
+        let text = |name: &str| Some(self.get(name).to_string());
+        let raw = RawEvent {
+            company: text("company"),
+            date: text("date"),
+            count: count.known().map(i64::from),
+            approx: count.known().is_none().then(|| self.get("headcount_text").to_string()),
+            percent: percent.map(Percentage::value),
+            teams: text("teams"),
+            location: Some(strip_non_us(self.get("location")).to_string()),
+            source: text("source"),
+            notes: text("notes"),
+        };
+        let event = NewEvent::parse(&raw, EventScope::Global, today).map_err(named)?;
+        let label = |name: &'static str, value: &str| clean_text(name, value, MAX_LABEL);
+        Ok(BatchEvent {
+            event,
+            industry: label("industry", self.get("industry")).map_err(named)?,
+            country: label("country", self.get("country").trim().trim_end_matches('.'))
+                .map_err(named)?,
+        })
     }
-    let percentage = Percentage::from_fraction(field("percentage_laid_off")).map_err(named)?;
-    let location =
-        clean_text("location", strip_non_us(field("location")), MAX_LOCATION).map_err(named)?;
-    let source = Source::parse(field("source")).map_err(named)?;
-    let teams = clean_text("teams", field("teams"), MAX_TEAMS).map_err(named)?;
-    let notes = clean_text("notes", field("notes"), MAX_NOTES).map_err(named)?;
-    let industry = clean_text("industry", field("industry"), 100).map_err(named)?;
-    let country = clean_text(
-        "country",
-        field("country").trim().trim_end_matches('.'),
-        100,
-    )
-    .map_err(named)?;
-    Ok(BatchEvent {
-        event: NewEvent {
-            company,
-            date,
-            headcount,
-            percentage,
-            teams,
-            location,
-            source,
-            notes,
-            scope: EventScope::Global,
-        },
-        industry,
-        country,
-    })
 }
 
 /// "Sydney, Non-U.S." is layoffs.fyi's way of saying "Sydney" outside the US; the country
@@ -328,44 +299,6 @@ fn strip_non_us(location: &str) -> &str {
     let t = location.trim();
     t.strip_suffix("Non-U.S.")
         .map_or(t, |rest| rest.trim_end().trim_end_matches(',').trim_end())
-}
-
-/// Writes every global event (or one company's) as CSV in the newer layout, newest first.
-pub async fn export(store: &Store, company_id: Option<i64>, out: impl Write) -> Result<usize> {
-    let events = store.all_events(company_id).await?;
-    let mut writer = csv::Writer::from_writer(out);
-    let csv_err = |e: csv::Error| Error::Io(std::io::Error::other(e));
-    writer.write_record(EXPORT_HEADER).map_err(csv_err)?;
-    for (event, industry, country) in &events {
-        writer
-            .write_record(export_row(event, industry.as_deref(), country.as_deref()))
-            .map_err(csv_err)?;
-    }
-    writer.flush()?;
-    Ok(events.len())
-}
-
-fn export_row(e: &LayoffEvent, industry: Option<&str>, country: Option<&str>) -> [String; 14] {
-    let s = |v: Option<&str>| v.unwrap_or_default().to_string();
-    [
-        e.company.clone(),
-        s(e.location.as_deref()),
-        e.headcount
-            .known()
-            .map(|n| n.to_string())
-            .unwrap_or_default(),
-        e.date.to_string(),
-        e.percentage.map(Percentage::fraction).unwrap_or_default(),
-        s(industry),
-        s(e.source.as_ref().map(Source::as_str)),
-        String::new(),
-        String::new(),
-        s(country),
-        e.added_at.date_naive().to_string(),
-        s(e.headcount.approx_text()),
-        s(e.teams.as_deref()),
-        s(e.notes.as_deref()),
-    ]
 }
 
 #[cfg(test)]

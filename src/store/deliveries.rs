@@ -1,13 +1,11 @@
-//! The outbox of posts to subscribed channels: rows written with their event, claimed by the
-//! one delivery worker under a lease, and finished as sent, retried, or dead; nothing is
-//! deleted. Also the context a post carries (the company's recent cuts).
+//! Deliveries, the outbox table: one row per (event, channel), written in the event's
+//! transaction, claimed by the delivery worker under a lease, and finished as sent, retried,
+//! or dead; nothing is deleted.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
-use sqlx::SqliteConnection;
+use chrono::{DateTime, Utc};
 
-use super::events::Totals;
-use super::{Store, snowflake_from_db, snowflake_to_db};
-use crate::domain::EventScope;
+use super::{Conn, Store, snowflake_from_db, snowflake_to_db, tenants};
+use crate::domain::Tenant;
 use crate::error::Result;
 
 /// A claimed delivery: what to post where, and the how-many-th attempt this is.
@@ -17,7 +15,8 @@ pub struct Delivery {
     pub event_id: i64,
     pub subscription_id: i64,
     pub channel_id: u64,
-    pub guild_id: u64,
+    /// Whose channel: a post counts that tenant's events in its context.
+    pub tenant: Tenant,
     pub attempts: u32,
 }
 
@@ -33,33 +32,25 @@ pub struct DeliveryRow {
     pub last_error: Option<String>,
 }
 
-/// A subscription the worker turned off, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DisabledSubscription {
-    pub guild_id: u64,
-    pub channel_id: u64,
-    pub reason: String,
-}
-
 /// Writes one delivery per matching active subscription; part of the event's transaction.
-pub(super) async fn enqueue(
-    conn: &mut SqliteConnection,
+/// `tenant_id` is the event's owner (None: global, posted to every tenant).
+pub async fn enqueue(
+    conn: &mut Conn,
     event_id: i64,
     company_id: i64,
-    scope: EventScope,
+    tenant_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    let guild = scope.guild().map(snowflake_to_db);
     let done = sqlx::query!(
         "INSERT INTO deliveries (event_id, subscription_id, channel_id, next_attempt_at, created_at)
          SELECT ?1, s.id, s.channel_id, ?2, ?2 FROM subscriptions s
          WHERE s.active = 1 AND s.removed_at IS NULL
-           AND (?3 IS NULL OR s.guild_id = ?3)
+           AND (?3 IS NULL OR s.tenant_id = ?3)
            AND (s.company_id IS NULL OR s.company_id = ?4)
          ON CONFLICT (event_id, channel_id) DO NOTHING",
         event_id,
         now,
-        guild,
+        tenant_id,
         company_id
     )
     .execute(&mut *conn)
@@ -68,7 +59,7 @@ pub(super) async fn enqueue(
 }
 
 /// Asks for the event's sent posts to be edited; part of the edit's transaction.
-pub(super) async fn mark_edits_due(conn: &mut SqliteConnection, event_id: i64) -> Result<()> {
+pub async fn mark_edits_due(conn: &mut Conn, event_id: i64) -> Result<()> {
     sqlx::query!(
         "UPDATE deliveries SET edit_due = 1 WHERE event_id = ?1 AND status = 'sent'",
         event_id
@@ -85,7 +76,7 @@ pub struct DueEdit {
     pub event_id: i64,
     pub channel_id: u64,
     pub message_id: u64,
-    pub guild_id: u64,
+    pub tenant: Tenant,
 }
 
 impl Store {
@@ -93,8 +84,10 @@ impl Store {
     pub async fn due_edits(&self, limit: u32) -> Result<Vec<DueEdit>> {
         let limit = i64::from(limit);
         let rows = sqlx::query!(
-            r#"SELECT d.id, d.event_id, d.channel_id, d.message_id AS "message_id!", s.guild_id
+            r#"SELECT d.id, d.event_id, d.channel_id, d.message_id AS "message_id!",
+                      t.platform AS "platform?", t.external_id AS "external?"
                FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+                    LEFT JOIN tenants t ON t.id = s.tenant_id
                WHERE d.edit_due = 1 AND d.message_id IS NOT NULL
                ORDER BY d.id LIMIT ?1"#,
             limit
@@ -103,13 +96,13 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|r| DueEdit {
+            .filter_map(|r| Some(DueEdit {
                 id: r.id,
                 event_id: r.event_id,
                 channel_id: snowflake_from_db(r.channel_id),
                 message_id: snowflake_from_db(r.message_id),
-                guild_id: snowflake_from_db(r.guild_id),
-            })
+                tenant: tenant_of(r.platform.as_deref(), r.external)?,
+            }))
             .collect())
     }
 
@@ -143,8 +136,12 @@ impl Store {
                    ORDER BY min(d.next_attempt_at), min(d.id)
                    LIMIT ?3)
                RETURNING id AS "id!", event_id, subscription_id, channel_id, attempts,
-                         (SELECT guild_id FROM subscriptions s WHERE s.id = subscription_id)
-                             AS "guild_id!: i64""#,
+                         (SELECT t.platform FROM subscriptions s JOIN tenants t
+                                 ON t.id = s.tenant_id WHERE s.id = subscription_id)
+                             AS "platform?: String",
+                         (SELECT t.external_id FROM subscriptions s JOIN tenants t
+                                 ON t.id = s.tenant_id WHERE s.id = subscription_id)
+                             AS "external?: String""#,
             now,
             lease_until,
             limit
@@ -153,13 +150,15 @@ impl Store {
         .await?;
         let mut out: Vec<Delivery> = rows
             .into_iter()
-            .map(|r| Delivery {
-                id: r.id,
-                event_id: r.event_id,
-                subscription_id: r.subscription_id,
-                channel_id: snowflake_from_db(r.channel_id),
-                guild_id: snowflake_from_db(r.guild_id),
-                attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
+            .filter_map(|r| {
+                Some(Delivery {
+                    id: r.id,
+                    event_id: r.event_id,
+                    subscription_id: r.subscription_id,
+                    channel_id: snowflake_from_db(r.channel_id),
+                    tenant: tenant_of(r.platform.as_deref(), r.external)?,
+                    attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
+                })
             })
             .collect();
         out.sort_by_key(|d| d.id);
@@ -240,34 +239,6 @@ impl Store {
         Ok(())
     }
 
-    /// Turns a subscription off (403, 404): its pending deliveries die with the reason.
-    pub async fn disable_subscription(
-        &self,
-        subscription_id: i64,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query!(
-            "UPDATE subscriptions SET active = 0, disabled_reason = ?2, updated_at = ?3 WHERE id = ?1",
-            subscription_id,
-            reason,
-            now
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query!(
-            "UPDATE deliveries SET status = 'dead', last_error = ?2, leased_until = NULL
-             WHERE subscription_id = ?1 AND status = 'pending'",
-            subscription_id,
-            reason
-        )
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// When the next pending delivery falls due, if any.
     pub async fn next_due_at(&self) -> Result<Option<DateTime<Utc>>> {
         let at = sqlx::query_scalar!(
@@ -300,51 +271,9 @@ impl Store {
             })
             .collect())
     }
+}
 
-    /// Subscriptions the worker disabled, in every guild.
-    pub async fn disabled_subscriptions(&self) -> Result<Vec<DisabledSubscription>> {
-        let rows = sqlx::query!(
-            r#"SELECT guild_id, channel_id, disabled_reason AS "reason!"
-               FROM subscriptions
-               WHERE active = 0 AND removed_at IS NULL AND disabled_reason IS NOT NULL
-               ORDER BY id"#
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| DisabledSubscription {
-                guild_id: snowflake_from_db(r.guild_id),
-                channel_id: snowflake_from_db(r.channel_id),
-                reason: r.reason,
-            })
-            .collect())
-    }
-
-    /// The company's events seen in `guild` in the 12 months up to `date` (this one included).
-    pub async fn recent_totals(
-        &self,
-        company_id: i64,
-        guild: u64,
-        date: NaiveDate,
-    ) -> Result<Totals> {
-        let guild = snowflake_to_db(guild);
-        let from = date.checked_sub_days(Days::new(365)).unwrap_or(date);
-        let row = sqlx::query!(
-            r#"SELECT COUNT(*) AS "events!: i64",
-                      COALESCE(SUM(headcount), 0) AS "people!: i64",
-                      COALESCE(SUM(headcount IS NULL), 0) AS "unknown!: i64"
-               FROM events
-               WHERE company_id = ?1 AND deleted_at IS NULL
-                 AND (guild_id IS NULL OR guild_id = ?2)
-                 AND announced_on BETWEEN ?3 AND ?4"#,
-            company_id,
-            guild,
-            from,
-            date
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(Totals::from_counts(row.events, row.people, row.unknown))
-    }
+/// A subscription's tenant; every row has one (the migration and `subscribe` write it).
+fn tenant_of(platform: Option<&str>, external: Option<String>) -> Option<Tenant> {
+    tenants::scope(platform, external).tenant().cloned()
 }

@@ -1,0 +1,48 @@
+//! CSV export of the global record (or one company's part of it), newest first, in the newer
+//! layoffs.fyi layout that import reads back.
+
+use std::io::Write;
+
+use super::EXPORT_HEADER;
+use crate::domain::{LayoffEvent, Percentage, Source};
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::store::events::ExportRow;
+
+/// Writes every global event (or one company's) as CSV in the newer layout, newest first.
+pub async fn export(store: &Store, company_id: Option<i64>, out: impl Write) -> Result<usize> {
+    let events = store.global_events(company_id).await?;
+    let mut writer = csv::Writer::from_writer(out);
+    let csv_err = |e: csv::Error| Error::Io(std::io::Error::other(e));
+    writer.write_record(EXPORT_HEADER).map_err(csv_err)?;
+    for row in &events {
+        writer.write_record(export_row(row)).map_err(csv_err)?;
+    }
+    writer.flush()?;
+    Ok(events.len())
+}
+
+fn export_row(row: &ExportRow) -> [String; 14] {
+    let s = |v: Option<&str>| v.unwrap_or_default().to_string();
+    let e: &LayoffEvent = &row.event;
+    [
+        e.company.clone(),
+        s(e.location.as_deref()),
+        e.headcount
+            .known()
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+        e.date.to_string(),
+        e.percentage.map(Percentage::fraction).unwrap_or_default(),
+        s(row.industry.as_deref()),
+        s(e.source.as_ref().map(Source::as_str)),
+        String::new(),
+        String::new(),
+        s(row.country.as_deref()),
+        e.added_at.date_naive().to_string(),
+        s(e.headcount.approx_text()),
+        s(e.teams.as_deref()),
+        s(e.notes.as_deref()),
+    ]
+}
+

@@ -1,0 +1,52 @@
+//! Our error handler: the full error goes to the log with the command's name; the user gets
+//! only what they can act on, ephemerally. poise's built-in one would show the whole chain.
+
+use super::Data;
+use super::reply::ephemeral;
+use crate::error::Error;
+use crate::render::{limits::CHOICE_NAME_LENGTH, truncate};
+
+/// What a user sees when something failed on our side.
+pub const INTERNAL: &str =
+    "Something went wrong on our side. It has been logged; please try again later.";
+
+pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            if error.is_user_error() {
+                tracing::debug!(command = %ctx.command().qualified_name, error = %error, "refused");
+            } else {
+                tracing::error!(command = %ctx.command().qualified_name, error = %error, "command failed");
+            }
+            let _ = ctx.send(ephemeral(&error.user_message())).await;
+        }
+        poise::FrameworkError::ArgumentParse {
+            error, input, ctx, ..
+        } => {
+            tracing::debug!(command = %ctx.command().qualified_name, error = %error, "bad argument");
+            let text = match input {
+                Some(input) => format!(
+                    "This option is not valid: {}",
+                    truncate(&input, CHOICE_NAME_LENGTH)
+                ),
+                None => "One of the options is not valid.".to_string(),
+            };
+            let _ = ctx.send(ephemeral(&text)).await;
+        }
+        poise::FrameworkError::GuildOnly { ctx, .. } => {
+            let _ = ctx
+                .send(ephemeral("This command works in servers only."))
+                .await;
+        }
+        poise::FrameworkError::Setup { error, .. } => {
+            tracing::error!(error = %error, "start-up failed (command registration)");
+        }
+        other => {
+            // Anything else that came from an interaction still gets an answer.
+            tracing::error!(error = %other, "framework error");
+            if let Some(ctx) = other.ctx() {
+                let _ = ctx.send(ephemeral(INTERNAL)).await;
+            }
+        }
+    }
+}

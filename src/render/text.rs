@@ -1,0 +1,233 @@
+//! Sentences and lines about the record: headcounts, totals, one event on a line, a post's
+//! context, and the plain-text listing of the command line.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+
+use crate::domain::{EventPage, Headcount, LayoffEvent, Listing, Source, Totals, thousands};
+
+/// "16,000 people", "hundreds", "number not disclosed".
+pub fn headcount_phrase(h: &Headcount) -> String {
+    match h {
+        Headcount::Exact(1) => "1 person".to_string(),
+        Headcount::Exact(n) => format!("{} people", thousands(u64::from(*n))),
+        Headcount::Approx(text) => text.clone(),
+        Headcount::Unknown => "number not disclosed".to_string(),
+    }
+}
+
+/// ", at least 1,400 people" and " (1 without a reported number)", as they apply.
+fn people_and_unknown(t: &Totals, people_suffix: &str) -> String {
+    let mut out = String::new();
+    if t.events > t.unknown {
+        let qualifier = if t.unknown > 0 { "at least " } else { "" };
+        let people = if t.people == 1 { "person" } else { "people" };
+        let _ = write!(out, ", {qualifier}{} {people}{people_suffix}", thousands(t.people));
+    }
+    if t.unknown > 0 {
+        let _ = write!(out, " ({} without a reported number)", thousands(t.unknown));
+    }
+    out
+}
+
+/// "9 layoffs, at least 27,410 people (2 without a reported number)".
+pub fn totals_phrase(t: &Totals) -> String {
+    let layoffs = if t.events == 1 { "layoff" } else { "layoffs" };
+    format!("{} {layoffs}{}", thousands(t.events), people_and_unknown(t, ""))
+}
+
+/// The facts of one event on one line: date · headcount · percent · location.
+pub fn event_summary(e: &LayoffEvent, with_company: bool) -> String {
+    let mut parts = vec![e.date.to_string()];
+    if with_company {
+        parts.push(e.company.clone());
+    }
+    parts.push(headcount_phrase(&e.headcount));
+    if let Some(p) = e.percentage {
+        parts.push(format!("{p} of staff"));
+    }
+    if let Some(loc) = &e.location {
+        parts.push(loc.clone());
+    }
+    parts.join(" · ")
+}
+
+/// " since 2024-01-01", or nothing.
+pub fn range_phrase(since: Option<NaiveDate>) -> String {
+    since.map(|d| format!(" since {d}")).unwrap_or_default()
+}
+
+/// A listing's heading and whether its lines name the company.
+pub fn listing_heading(listing: &Listing) -> (String, bool) {
+    match listing {
+        Listing::Company { company, .. } => (company.name.clone(), false),
+        Listing::Latest { .. } => ("Latest layoffs".to_string(), true),
+    }
+}
+
+/// The plain-text listing that `layoffs-bot query` prints.
+pub fn listing_text(listing: &Listing) -> String {
+    let (heading, with_company) = listing_heading(listing);
+    let (page, since) = match listing {
+        Listing::Company { page, since, .. } | Listing::Latest { page, since } => (page, since),
+    };
+    let mut out = format!(
+        "{heading}{}: {}\n",
+        range_phrase(*since),
+        totals_phrase(&page.totals)
+    );
+    if page.events.is_empty() {
+        out.push_str(&empty_page_text(page));
+        return out;
+    }
+    for e in &page.events {
+        let _ = writeln!(out, "\n#{} {}", e.id, event_summary(e, with_company));
+        let details = [
+            ("Teams", e.teams.as_deref()),
+            ("Source", e.source.as_ref().map(Source::as_str)),
+            ("Notes", e.notes.as_deref()),
+        ];
+        for (label, value) in details {
+            if let Some(v) = value {
+                let _ = writeln!(out, "   {label}: {v}");
+            }
+        }
+    }
+    if page.page_count() > 1 {
+        let _ = writeln!(
+            out,
+            "\nPage {} of {} (--page N for more)",
+            page.page.number + 1,
+            page.page_count()
+        );
+    }
+    out
+}
+
+fn empty_page_text(page: &EventPage) -> String {
+    if page.totals.events == 0 {
+        "\nNo layoffs recorded in this range.\n".to_string()
+    } else {
+        format!(
+            "\nThere is no page {}: the last is page {}.\n",
+            u64::from(page.page.number) + 1,
+            page.page_count()
+        )
+    }
+}
+
+/// 1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd".
+pub fn ordinal(n: u64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// "Amazon's 3rd reported layoff in the last 12 months, at least 1,400 people across them
+/// (1 without a reported number)."
+pub fn recent_context(company: &str, recent: &Totals) -> String {
+    if recent.events <= 1 {
+        return format!("{company}'s first reported layoff in the last 12 months.");
+    }
+    format!(
+        "{company}'s {} reported layoff in the last 12 months{}.",
+        ordinal(recent.events),
+        people_and_unknown(recent, " across them")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_names_the_rank_and_sums_known_numbers_only() {
+        let t = Totals {
+            events: 3,
+            people: 1400,
+            unknown: 1,
+        };
+        assert_eq!(
+            recent_context("Amazon", &t),
+            "Amazon's 3rd reported layoff in the last 12 months, at least 1,400 people across them (1 without a reported number)."
+        );
+        let t = Totals {
+            events: 2,
+            people: 900,
+            unknown: 0,
+        };
+        assert_eq!(
+            recent_context("Acme", &t),
+            "Acme's 2nd reported layoff in the last 12 months, 900 people across them."
+        );
+        let t = Totals {
+            events: 2,
+            people: 0,
+            unknown: 2,
+        };
+        assert_eq!(
+            recent_context("Acme", &t),
+            "Acme's 2nd reported layoff in the last 12 months (2 without a reported number)."
+        );
+        assert_eq!(
+            recent_context(
+                "Acme",
+                &Totals {
+                    events: 1,
+                    people: 5,
+                    unknown: 0
+                }
+            ),
+            "Acme's first reported layoff in the last 12 months."
+        );
+        assert_eq!(ordinal(11), "11th");
+        assert_eq!(ordinal(22), "22nd");
+        assert_eq!(ordinal(101), "101st");
+    }
+
+
+    #[test]
+    fn totals_sum_known_numbers_and_say_when_some_are_unknown() {
+        let t = Totals {
+            events: 3,
+            people: 1400,
+            unknown: 1,
+        };
+        assert_eq!(
+            totals_phrase(&t),
+            "3 layoffs, at least 1,400 people (1 without a reported number)"
+        );
+        let t = Totals {
+            events: 1,
+            people: 0,
+            unknown: 1,
+        };
+        assert_eq!(totals_phrase(&t), "1 layoff (1 without a reported number)");
+        let t = Totals {
+            events: 2,
+            people: 2500,
+            unknown: 0,
+        };
+        assert_eq!(totals_phrase(&t), "2 layoffs, 2,500 people");
+    }
+
+    #[test]
+    fn headcount_phrases() {
+        assert_eq!(headcount_phrase(&Headcount::Exact(1800)), "1,800 people");
+        assert_eq!(headcount_phrase(&Headcount::Exact(1)), "1 person");
+        assert_eq!(
+            headcount_phrase(&Headcount::Approx("hundreds".into())),
+            "hundreds"
+        );
+        assert_eq!(
+            headcount_phrase(&Headcount::Unknown),
+            "number not disclosed"
+        );
+    }
+}

@@ -1,0 +1,241 @@
+//! The views people see: a listing with its page buttons, one event, the post about a new
+//! event in a subscribed channel, and the "is this the same layoff?" question.
+
+use super::text::{headcount_phrase, listing_heading, range_phrase, recent_context, totals_phrase};
+use super::{Button, ButtonId, ButtonStyle, View, escape_markdown, source_markdown};
+use crate::domain::{Days, LayoffEvent, Listing, Totals};
+
+/// One event as a field: the facts in the name, the details in the value.
+pub fn event_field(e: &LayoffEvent, with_company: bool) -> (String, String) {
+    let mut name = e.date.to_string();
+    if with_company {
+        name.push_str(" · ");
+        name.push_str(&e.company);
+    }
+    name.push_str(" · ");
+    name.push_str(&headcount_phrase(&e.headcount));
+    let mut lines = Vec::new();
+    if let Some(p) = e.percentage {
+        lines.push(format!("**Share of staff:** {p}"));
+    }
+    if let Some(t) = &e.teams {
+        lines.push(format!("**Teams:** {}", escape_markdown(t)));
+    }
+    if let Some(l) = &e.location {
+        lines.push(format!("**Location:** {}", escape_markdown(l)));
+    }
+    if let Some(s) = &e.source {
+        lines.push(format!("**Source:** {}", source_markdown(s)));
+    }
+    if let Some(n) = &e.notes {
+        lines.push(format!("**Notes:** {}", escape_markdown(n)));
+    }
+    lines.push(format!("`#{}`", e.id));
+    (name, lines.join("\n"))
+}
+
+/// What `/layoffs` shows, with Previous / Next when there is more than one page.
+pub fn listing_view(listing: &Listing, days: Option<Days>) -> View {
+    let (heading, with_company) = listing_heading(listing);
+    let (page, since) = match listing {
+        Listing::Company { page, since, .. } | Listing::Latest { page, since } => (page, since),
+    };
+    let title = if with_company {
+        heading
+    } else {
+        format!("{heading} layoffs")
+    };
+    let mut description = totals_phrase(&page.totals);
+    description.push_str(&range_phrase(*since));
+    if page.events.is_empty() {
+        description.push_str(if page.totals.events == 0 {
+            "\n\nNo layoffs recorded in this range."
+        } else {
+            "\n\nThis page is past the end."
+        });
+    }
+    View {
+        title,
+        description,
+        fields: page
+            .events
+            .iter()
+            .map(|e| event_field(e, with_company))
+            .collect(),
+        footer: format!(
+            "Page {} of {}",
+            u64::from(page.page.number) + 1,
+            page.page_count()
+        ),
+        buttons: page_buttons(listing, days),
+        ..View::default()
+    }
+    .fit()
+}
+
+fn page_buttons(listing: &Listing, days: Option<Days>) -> Vec<Button> {
+    let page = listing.page();
+    let count = page.page_count();
+    if count <= 1 {
+        return Vec::new();
+    }
+    let current = page.page.number;
+    let to = |page: u32| ButtonId::Page {
+        company: listing.company_id(),
+        days: days.map(Days::get),
+        page,
+    };
+    let next = current.saturating_add(1);
+    vec![
+        Button {
+            id: to(current.saturating_sub(1)),
+            label: "Previous".into(),
+            style: ButtonStyle::Secondary,
+            disabled: current == 0,
+        },
+        Button {
+            id: to(next),
+            label: "Next".into(),
+            style: ButtonStyle::Secondary,
+            disabled: next >= count,
+        },
+    ]
+}
+
+/// One event on its own, for moderators' confirmations.
+pub fn event_view(title: &str, e: &LayoffEvent) -> View {
+    View {
+        title: title.to_string(),
+        fields: vec![event_field(e, true)],
+        footer: added_footer(e),
+        ..View::default()
+    }
+    .fit()
+}
+
+fn added_footer(e: &LayoffEvent) -> String {
+    format!(
+        "Event #{} · added {}",
+        e.id,
+        e.added_at.format("%Y-%m-%d %H:%M UTC")
+    )
+}
+
+/// The question shown when the company has an event close to the new one, with Add anyway
+/// and Cancel.
+pub fn nearby_view(nearby: &[LayoffEvent], pending_id: i64) -> View {
+    View {
+        title: "This company already has an event close to that date".to_string(),
+        description: "Is this the same layoff? Nothing is stored until you choose Add anyway."
+            .to_string(),
+        fields: nearby.iter().map(|e| event_field(e, true)).collect(),
+        buttons: vec![
+            Button {
+                id: ButtonId::AddAnyway(pending_id),
+                label: "Add anyway".into(),
+                style: ButtonStyle::Primary,
+                disabled: false,
+            },
+            Button {
+                id: ButtonId::Cancel(pending_id),
+                label: "Cancel".into(),
+                style: ButtonStyle::Secondary,
+                disabled: false,
+            },
+        ],
+        ..View::default()
+    }
+    .fit()
+}
+
+/// The post about a new event in a subscribed channel.
+pub fn post_view(e: &LayoffEvent, recent: &Totals) -> View {
+    let mut title = format!("New layoff: {}", e.company);
+    if let Some(teams) = &e.teams {
+        title = format!("{title} ({teams})");
+    }
+    let mut fields = vec![("People".to_string(), headcount_phrase(&e.headcount))];
+    if let Some(p) = e.percentage {
+        fields.push(("Share of staff".to_string(), p.to_string()));
+    }
+    let details = [
+        ("Teams", e.teams.as_deref().map(escape_markdown)),
+        ("Location", e.location.as_deref().map(escape_markdown)),
+        ("Source", e.source.as_ref().map(source_markdown)),
+        ("Notes", e.notes.as_deref().map(escape_markdown)),
+    ];
+    fields.extend(
+        details
+            .into_iter()
+            .filter_map(|(name, value)| Some((name.to_string(), value?))),
+    );
+    View {
+        title,
+        description: format!("Announced {}. {}", e.date, recent_context(&e.company, recent)),
+        fields,
+        footer: added_footer(e),
+        ..View::default()
+    }
+    .fit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::limits::{EMBED_FIELD_VALUE_LENGTH, EMBED_TOTAL_LENGTH};
+    use super::*;
+    use crate::domain::{Headcount, Totals};
+
+
+    fn sample_event(headcount: Headcount, notes: Option<String>) -> LayoffEvent {
+        LayoffEvent {
+            id: 7,
+            company_id: 1,
+            company: "Amazon".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2024, 4, 3).unwrap(),
+            headcount,
+            percentage: None,
+            teams: Some("AWS sales".into()),
+            location: Some("Seattle".into()),
+            source: crate::domain::Source::parse("Wall Street Journal").unwrap(),
+            notes,
+            scope: crate::domain::EventScope::Global,
+            added_by: crate::domain::Actor::discord(1),
+            added_at: chrono::DateTime::from_timestamp(1_764_158_400, 0).unwrap(),
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn posts_show_exact_approximate_and_unknown_counts() {
+        let recent = Totals {
+            events: 1,
+            people: 0,
+            unknown: 1,
+        };
+        for (h, shown) in [
+            (Headcount::Exact(1800), "1,800 people"),
+            (Headcount::Approx("hundreds".into()), "hundreds"),
+            (Headcount::Unknown, "number not disclosed"),
+        ] {
+            let view = post_view(&sample_event(h, None), &recent);
+            assert_eq!(view.title, "New layoff: Amazon (AWS sales)");
+            assert_eq!(view.fields[0], ("People".to_string(), shown.to_string()));
+            assert!(
+                view.footer.starts_with("Event #7 · added 2025-11-26"),
+                "{}",
+                view.footer
+            );
+        }
+    }
+
+    #[test]
+    fn long_post_text_is_cut_to_the_limits() {
+        let view = post_view(
+            &sample_event(Headcount::Exact(5), Some("n".repeat(5000))),
+            &Totals::default(),
+        );
+        let notes = &view.fields.last().unwrap().1;
+        assert_eq!(notes.chars().count(), EMBED_FIELD_VALUE_LENGTH);
+        assert!(notes.ends_with('…'));
+        assert!(view.total_len() <= EMBED_TOTAL_LENGTH);
+    }}

@@ -1,0 +1,75 @@
+//! Reading the record: a company by any spelling (or what was meant), and pages of events.
+
+use chrono::NaiveDate;
+
+use crate::domain::{Company, Days, Listing, Page, Viewer};
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// Events shown per page, in the CLI and in a Discord embed alike.
+pub const PAGE_SIZE: u32 = 10;
+/// How many "did you mean" names an unknown company gets.
+pub const SUGGESTIONS: usize = 5;
+
+/// The company a name means, or [`Error::UnknownCompany`] with suggestions.
+pub async fn resolve_company(store: &Store, name: &str) -> Result<Company> {
+    if let Some(company) = store.find_company(name).await? {
+        return Ok(company);
+    }
+    let mut suggestions: Vec<String> = Vec::new();
+    for m in store.suggest(name, SUGGESTIONS).await? {
+        if !suggestions.contains(&m.company) {
+            suggestions.push(m.company);
+        }
+    }
+    Err(Error::UnknownCompany {
+        name: name.trim().to_string(),
+        suggestions,
+    })
+}
+
+/// One page (from 0) of a company's events, or of the latest events when `company` is None.
+pub async fn listing(
+    store: &Store,
+    company: Option<&str>,
+    viewer: &Viewer,
+    days: Option<Days>,
+    page: u32,
+    today: NaiveDate,
+) -> Result<Listing> {
+    let company_id = match company.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(name) => Some(resolve_company(store, name).await?.id),
+        None => None,
+    };
+    listing_for(store, company_id, viewer, days, page, today).await
+}
+
+/// [`listing`] for a company already resolved to its id (as page buttons carry it).
+pub async fn listing_for(
+    store: &Store,
+    company_id: Option<i64>,
+    viewer: &Viewer,
+    days: Option<Days>,
+    page: u32,
+    today: NaiveDate,
+) -> Result<Listing> {
+    let since = days.map(|d| d.since(today));
+    let page = Page {
+        number: page,
+        size: PAGE_SIZE,
+    };
+    let Some(id) = company_id else {
+        let page = store.events_page(None, viewer, since, page).await?;
+        return Ok(Listing::Latest { page, since });
+    };
+    let company = store
+        .company_by_id(id)
+        .await?
+        .ok_or_else(|| Error::NotFound("That company no longer exists.".into()))?;
+    let page = store.events_page(Some(id), viewer, since, page).await?;
+    Ok(Listing::Company {
+        company,
+        page,
+        since,
+    })
+}

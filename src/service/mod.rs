@@ -1,0 +1,16 @@
+//! Use cases the front ends and the command line call. Each one that writes owns its
+//! transaction, so what it does (store an event, audit it, queue its posts) reads top to
+//! bottom here and commits whole or not at all.
+
+pub mod alerts;
+pub mod import;
+pub mod listing;
+pub mod moderation;
+
+pub use alerts::{subscribe, subscriptions, unsubscribe};
+pub use import::{BatchEvent, BatchOutcome, import_batch};
+pub use listing::{PAGE_SIZE, SUGGESTIONS, listing, listing_for, resolve_company};
+pub use moderation::{
+    AddOutcome, Moderator, NEARBY_DAYS, add_event, cancel_addition, confirm_addition, edit_event,
+    record_event, remove_event,
+};
