@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use layoffs_bot::Store;
-use layoffs_bot::domain::{Actor, CompanyName, EventScope, Headcount, NewEvent};
-use layoffs_bot::notify::{Backoff, HttpPoster, Outbox};
+use layoffs_bot::domain::{Actor, CompanyName, EventScope, Headcount, NewEvent, Tenant};
+use layoffs_bot::notify::{Backoff, HttpPoster, Worker};
+use layoffs_bot::service;
 use tokio::runtime::Runtime;
 
 const CHANNELS: u64 = 1000;
@@ -51,20 +52,16 @@ async fn one_fan_out() -> Duration {
     ))
     .await
     .unwrap();
+    let tenant = Tenant::discord(GUILD);
+    let actor = Actor::cli("bench");
     for i in 0..CHANNELS {
-        store
-            .subscribe(
-                GUILD,
-                710_000_000_000_000_000 + i,
-                None,
-                &Actor::cli("bench"),
-                Utc::now(),
-            )
+        let channel = 710_000_000_000_000_000 + i;
+        service::subscribe(&store, &tenant, channel, None, &actor, Utc::now())
             .await
             .unwrap();
     }
     let poster = HttpPoster::new(&fake.url, "a.b.c".parse().unwrap()).unwrap();
-    let outbox = Outbox::new(store.clone(), poster, Backoff::default());
+    let outbox = Worker::new(store.clone(), poster, Backoff::default());
     let event = NewEvent {
         company: CompanyName::parse("Acme").unwrap(),
         date: Utc::now().date_naive(),
@@ -74,10 +71,9 @@ async fn one_fan_out() -> Duration {
         location: None,
         source: None,
         notes: None,
-        scope: EventScope::Guild(GUILD),
+        scope: EventScope::Tenant(tenant),
     };
-    store
-        .add_event(&event, &Actor::cli("bench"), Utc::now())
+    service::record_event(&store, &event, &actor, Utc::now())
         .await
         .unwrap();
     let started = Instant::now();

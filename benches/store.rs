@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use chrono::{Days, NaiveDate, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use layoffs_bot::Store;
+use layoffs_bot::csv_io as import;
 use layoffs_bot::domain::{Actor, CompanyName, EventScope, Headcount, NewEvent, Viewer};
-use layoffs_bot::store::BatchEvent;
-use layoffs_bot::{import, service};
+use layoffs_bot::service::{self, BatchEvent};
 use tokio::runtime::Runtime;
 
 const COMPANIES: usize = 10_000;
@@ -68,10 +68,15 @@ fn generated_batch() -> Vec<BatchEvent> {
 async fn generated_store(dir: &tempfile::TempDir) -> Store {
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store = Store::open(&url).await.unwrap();
-    store
-        .add_batch(&generated_batch(), &Actor::cli("bench"), Utc::now(), false)
-        .await
-        .unwrap();
+    service::import_batch(
+        &store,
+        &generated_batch(),
+        &Actor::cli("bench"),
+        Utc::now(),
+        false,
+    )
+    .await
+    .unwrap();
     store
 }
 
@@ -80,16 +85,16 @@ fn queries(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let store = rt.block_on(generated_store(&dir));
     let today = Utc::now().date_naive();
+    let viewer = Viewer::in_guild(1);
     let name = company_name(4242);
 
     c.bench_function(
         "company_events (resolve + page of 10 + totals, 100k events)",
         |b| {
             b.to_async(&rt).iter(|| async {
-                let listing =
-                    service::listing(&store, Some(&name), Viewer::in_guild(1), None, 0, today)
-                        .await
-                        .unwrap();
+                let listing = service::listing(&store, Some(&name), &viewer, None, 0, today)
+                    .await
+                    .unwrap();
                 black_box(listing);
             });
         },

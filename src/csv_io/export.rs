@@ -45,4 +45,3 @@ fn export_row(row: &ExportRow) -> [String; 14] {
         s(e.notes.as_deref()),
     ]
 }
-

@@ -275,7 +275,10 @@ impl Row<'_> {
             company: text("company"),
             date: text("date"),
             count: count.known().map(i64::from),
-            approx: count.known().is_none().then(|| self.get("headcount_text").to_string()),
+            approx: count
+                .known()
+                .is_none()
+                .then(|| self.get("headcount_text").to_string()),
             percent: percent.map(Percentage::value),
             teams: text("teams"),
             location: Some(strip_non_us(self.get("location")).to_string()),

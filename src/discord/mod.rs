@@ -162,7 +162,10 @@ mod tests {
     #[test]
     fn credentials_in_the_api_url_are_not_logged() {
         assert_eq!(redacted("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
-        assert_eq!(redacted("https://user:pw@proxy.example/x"), "https://***@proxy.example/x");
+        assert_eq!(
+            redacted("https://user:pw@proxy.example/x"),
+            "https://***@proxy.example/x"
+        );
         assert_eq!(redacted("http://host/path@x"), "http://host/path@x");
     }
 }

@@ -19,7 +19,10 @@ impl Days {
             .filter(|d| (1..=Self::MAX).contains(d))
             .map(Self)
             .ok_or_else(|| {
-                DomainError::invalid("days", format!("days must be from 1 to {}, not {days}", Self::MAX))
+                DomainError::invalid(
+                    "days",
+                    format!("days must be from 1 to {}, not {days}", Self::MAX),
+                )
             })
     }
 
@@ -51,6 +54,11 @@ mod tests {
         assert!(Days::parse(-1).is_err());
         assert!(Days::parse(3651).is_err());
         assert_eq!(Days::parse(3650).unwrap().get(), Days::MAX);
-        assert!(Days::parse(i64::MAX).unwrap_err().message.contains("1 to 3650"));
+        assert!(
+            Days::parse(i64::MAX)
+                .unwrap_err()
+                .message
+                .contains("1 to 3650")
+        );
     }
 }

@@ -4,8 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::fields::{
-    Headcount, MAX_LOCATION, MAX_NOTES, MAX_TEAMS, Percentage, Source, clean_text,
-    parse_event_date,
+    Headcount, MAX_LOCATION, MAX_NOTES, MAX_TEAMS, Percentage, Source, clean_text, parse_event_date,
 };
 use super::{Actor, DomainError, EventScope, company::CompanyName, company::normalize_key};
 
@@ -42,7 +41,10 @@ impl EventPatch {
     /// The one place where raw event fields become valid ones.
     pub fn parse(raw: &RawEvent, today: NaiveDate) -> Result<Self, DomainError> {
         let text = |field, value: &Option<String>, max| {
-            value.as_deref().map(|t| clean_text(field, t, max)).transpose()
+            value
+                .as_deref()
+                .map(|t| clean_text(field, t, max))
+                .transpose()
         };
         let date = raw.date.as_deref().map(str::trim).filter(|d| !d.is_empty());
         Ok(Self {
@@ -214,7 +216,9 @@ mod tests {
             ..raw("Acme")
         };
         assert_eq!(
-            NewEvent::parse(&bad, EventScope::Global, today).unwrap_err().field,
+            NewEvent::parse(&bad, EventScope::Global, today)
+                .unwrap_err()
+                .field,
             "percent"
         );
     }
@@ -246,7 +250,11 @@ mod tests {
         assert_eq!(e.headcount, Headcount::Approx("hundreds".into()));
         assert_eq!(e.teams, None);
         assert_eq!(e.company.display(), "Acme");
-        assert!(EventPatch::parse(&RawEvent::default(), today).unwrap().is_empty());
+        assert!(
+            EventPatch::parse(&RawEvent::default(), today)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

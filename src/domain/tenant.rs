@@ -54,7 +54,10 @@ impl Tenant {
             && id.len() <= MAX_TENANT_ID
             && id.bytes().all(|b| b.is_ascii_alphanumeric());
         if !valid {
-            return Err(DomainError::invalid("tenant", format!("{id:?} is not a valid id")));
+            return Err(DomainError::invalid(
+                "tenant",
+                format!("{id:?} is not a valid id"),
+            ));
         }
         Ok(Self {
             platform,

@@ -14,7 +14,7 @@ const SECONDARY: u8 = 2;
 
 /// The embed of a view (its image, if any, referenced as an attachment).
 pub fn embed(view: &View) -> Value {
-    let mut embed = json!({ "title": view.title, "color": view.colour });
+    let mut embed = json!({ "type": "rich", "title": view.title, "color": view.colour });
     if !view.description.is_empty() {
         embed["description"] = json!(view.description);
     }

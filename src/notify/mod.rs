@@ -90,7 +90,10 @@ impl<P: ChannelPoster> Worker<P> {
             }
         }
         let results = futures::future::join_all(due.into_iter().map(|d| {
-            let view = views.get(&(d.event_id, d.tenant.clone())).cloned().flatten();
+            let view = views
+                .get(&(d.event_id, d.tenant.clone()))
+                .cloned()
+                .flatten();
             self.deliver(d, view, now)
         }))
         .await;

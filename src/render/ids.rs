@@ -102,7 +102,17 @@ mod tests {
 
     #[test]
     fn forged_ids_are_refused() {
-        for id in ["", "lp", "lp:1:2", "lp:x:-:0", "lp:1:-:-1", "lp:1:-:99999999999", "la:", "zz:1", "la:1:2"] {
+        for id in [
+            "",
+            "lp",
+            "lp:1:2",
+            "lp:x:-:0",
+            "lp:1:-:-1",
+            "lp:1:-:99999999999",
+            "la:",
+            "zz:1",
+            "la:1:2",
+        ] {
             assert_eq!(ButtonId::parse(id), None, "{id}");
         }
     }

@@ -14,8 +14,8 @@ pub use text::{event_summary, headcount_phrase, listing_text, totals_phrase};
 pub use views::{event_view, listing_view, nearby_view, post_view};
 
 use limits::{
-    EMBED_DESCRIPTION_LENGTH, EMBED_FIELD_COUNT, EMBED_FIELD_NAME_LENGTH,
-    EMBED_FIELD_VALUE_LENGTH, EMBED_FOOTER_TEXT_LENGTH, EMBED_TITLE_LENGTH, EMBED_TOTAL_LENGTH,
+    EMBED_DESCRIPTION_LENGTH, EMBED_FIELD_COUNT, EMBED_FIELD_NAME_LENGTH, EMBED_FIELD_VALUE_LENGTH,
+    EMBED_FOOTER_TEXT_LENGTH, EMBED_TITLE_LENGTH, EMBED_TOTAL_LENGTH,
 };
 
 /// Our colour: a muted red.
@@ -166,10 +166,17 @@ mod tests {
         assert_eq!(view.title.chars().count(), EMBED_TITLE_LENGTH);
         assert!(view.description.chars().count() <= EMBED_DESCRIPTION_LENGTH);
         assert!(view.fields.len() <= EMBED_FIELD_COUNT);
-        assert!(view.fields.iter().all(|(n, v)| n.chars().count()
-            <= EMBED_FIELD_NAME_LENGTH
-            && v.chars().count() <= EMBED_FIELD_VALUE_LENGTH));
-        assert!(view.total_len() <= EMBED_TOTAL_LENGTH, "{}", view.total_len());
+        assert!(
+            view.fields
+                .iter()
+                .all(|(n, v)| n.chars().count() <= EMBED_FIELD_NAME_LENGTH
+                    && v.chars().count() <= EMBED_FIELD_VALUE_LENGTH)
+        );
+        assert!(
+            view.total_len() <= EMBED_TOTAL_LENGTH,
+            "{}",
+            view.total_len()
+        );
         assert!(view.title.ends_with('…'));
     }
 

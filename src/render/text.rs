@@ -23,7 +23,11 @@ fn people_and_unknown(t: &Totals, people_suffix: &str) -> String {
     if t.events > t.unknown {
         let qualifier = if t.unknown > 0 { "at least " } else { "" };
         let people = if t.people == 1 { "person" } else { "people" };
-        let _ = write!(out, ", {qualifier}{} {people}{people_suffix}", thousands(t.people));
+        let _ = write!(
+            out,
+            ", {qualifier}{} {people}{people_suffix}",
+            thousands(t.people)
+        );
     }
     if t.unknown > 0 {
         let _ = write!(out, " ({} without a reported number)", thousands(t.unknown));
@@ -34,7 +38,11 @@ fn people_and_unknown(t: &Totals, people_suffix: &str) -> String {
 /// "9 layoffs, at least 27,410 people (2 without a reported number)".
 pub fn totals_phrase(t: &Totals) -> String {
     let layoffs = if t.events == 1 { "layoff" } else { "layoffs" };
-    format!("{} {layoffs}{}", thousands(t.events), people_and_unknown(t, ""))
+    format!(
+        "{} {layoffs}{}",
+        thousands(t.events),
+        people_and_unknown(t, "")
+    )
 }
 
 /// The facts of one event on one line: date · headcount · percent · location.
@@ -190,7 +198,6 @@ mod tests {
         assert_eq!(ordinal(22), "22nd");
         assert_eq!(ordinal(101), "101st");
     }
-
 
     #[test]
     fn totals_sum_known_numbers_and_say_when_some_are_unknown() {

@@ -171,7 +171,11 @@ pub fn post_view(e: &LayoffEvent, recent: &Totals) -> View {
     );
     View {
         title,
-        description: format!("Announced {}. {}", e.date, recent_context(&e.company, recent)),
+        description: format!(
+            "Announced {}. {}",
+            e.date,
+            recent_context(&e.company, recent)
+        ),
         fields,
         footer: added_footer(e),
         ..View::default()
@@ -184,7 +188,6 @@ mod tests {
     use super::super::limits::{EMBED_FIELD_VALUE_LENGTH, EMBED_TOTAL_LENGTH};
     use super::*;
     use crate::domain::{Headcount, Totals};
-
 
     fn sample_event(headcount: Headcount, notes: Option<String>) -> LayoffEvent {
         LayoffEvent {
@@ -238,4 +241,5 @@ mod tests {
         assert_eq!(notes.chars().count(), EMBED_FIELD_VALUE_LENGTH);
         assert!(notes.ends_with('…'));
         assert!(view.total_len() <= EMBED_TOTAL_LENGTH);
-    }}
+    }
+}

@@ -96,13 +96,15 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .filter_map(|r| Some(DueEdit {
-                id: r.id,
-                event_id: r.event_id,
-                channel_id: snowflake_from_db(r.channel_id),
-                message_id: snowflake_from_db(r.message_id),
-                tenant: tenant_of(r.platform.as_deref(), r.external)?,
-            }))
+            .filter_map(|r| {
+                Some(DueEdit {
+                    id: r.id,
+                    event_id: r.event_id,
+                    channel_id: snowflake_from_db(r.channel_id),
+                    message_id: snowflake_from_db(r.message_id),
+                    tenant: tenant_of(r.platform.as_deref(), r.external)?,
+                })
+            })
             .collect())
     }
 

@@ -151,7 +151,12 @@ pub async fn update(
 }
 
 /// Soft-deletes a live event; false if there is no such live event.
-pub async fn soft_delete(conn: &mut Conn, id: i64, actor: &Actor, now: DateTime<Utc>) -> Result<bool> {
+pub async fn soft_delete(
+    conn: &mut Conn,
+    id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let actor = actor.as_str();
     let done = sqlx::query!(
         "UPDATE events SET deleted_by = ?2, deleted_at = ?3 WHERE id = ?1 AND deleted_at IS NULL",

@@ -37,7 +37,9 @@ pub async fn of_scope(conn: &mut Conn, scope: &EventScope) -> Result<Option<i64>
 
 /// (platform, id) to bind where a query matches a viewer's tenant; NULLs match none.
 pub(super) fn bind(tenant: Option<&Tenant>) -> (Option<&'static str>, Option<&str>) {
-    tenant.map_or((None, None), |t| (Some(t.platform().as_str()), Some(t.id())))
+    tenant.map_or((None, None), |t| {
+        (Some(t.platform().as_str()), Some(t.id()))
+    })
 }
 
 /// The scope of a row read back with its tenant's columns.

@@ -2,8 +2,7 @@
 //! page buttons, moderators' add / edit / remove, subscriptions, and guild isolation.
 
 use layoffs_bot::Store;
-use layoffs_bot::domain::{Headcount, Viewer};
-use layoffs_bot::store::Page;
+use layoffs_bot::domain::{Headcount, Page, Viewer};
 use serde_json::{Value, json};
 
 use crate::fake_discord::{
@@ -38,7 +37,7 @@ impl Bot {
         let url = format!("sqlite://{}", dir.path().join("bot.db").display());
         let store = Store::open(&url).await.unwrap();
         for f in files {
-            layoffs_bot::import::import_file(&store, &data(f), false, now())
+            layoffs_bot::csv_io::import_file(&store, &data(f), false, now())
                 .await
                 .unwrap();
         }
@@ -144,7 +143,14 @@ async fn amazon_events(store: &Store, guild: Option<u64>) -> Vec<layoffs_bot::do
         return Vec::new();
     };
     store
-        .company_events(company.id, Viewer { guild }, None, Page::first(100))
+        .events_page(
+            Some(company.id),
+            &Viewer {
+                tenant: guild.map(layoffs_bot::domain::Tenant::discord),
+            },
+            None,
+            Page::first(100),
+        )
         .await
         .unwrap()
         .events
@@ -429,12 +435,14 @@ async fn moderators_add_edit_and_remove_and_others_are_refused() {
     assert_eq!(event.headcount, Headcount::Approx("hundreds".into()));
     assert_eq!(
         event.scope,
-        layoffs_bot::domain::EventScope::Guild(GUILD_A.parse().unwrap())
+        layoffs_bot::domain::EventScope::Tenant(layoffs_bot::domain::Tenant::discord(
+            GUILD_A.parse().unwrap()
+        ))
     );
     let trail = bot.store.audit_trail(id).await.unwrap();
-    assert_eq!(trail[0].0, "insert");
+    assert_eq!(trail[0].action, "insert");
     assert_eq!(
-        trail[0].1,
+        trail[0].actor,
         format!("discord:{}", crate::fake_discord::MOD_USER)
     );
 
@@ -577,7 +585,7 @@ async fn moderators_add_edit_and_remove_and_others_are_refused() {
         .await
         .unwrap()
         .into_iter()
-        .map(|t| t.0)
+        .map(|t| t.action)
         .collect();
     assert_eq!(actions, ["insert", "update", "delete"]);
 }
@@ -670,7 +678,9 @@ async fn moderators_subscribe_list_and_unsubscribe_channels() {
     );
     assert!(
         bot.store
-            .subscriptions(GUILD_A.parse().unwrap())
+            .subscriptions(&layoffs_bot::domain::Tenant::discord(
+                GUILD_A.parse().unwrap()
+            ))
             .await
             .unwrap()
             .is_empty()

@@ -1,7 +1,8 @@
 //! Posts of new events to subscribed channels, end to end: the real bot, the fake Discord with
 //! faults injected, a gateway disconnect, and `kill -9` in the middle of a fan-out.
 
-use layoffs_bot::domain::Actor;
+use layoffs_bot::domain::{Actor, Tenant};
+use layoffs_bot::service;
 use serde_json::{Value, json};
 
 use crate::bot::{Bot, content, opt, sub};
@@ -18,20 +19,22 @@ fn id(s: &str) -> u64 {
 }
 
 async fn subscribe(bot: &Bot, guild: &str, channel: &str, company: Option<&str>) {
-    let company_id = match company {
-        Some(name) => Some(bot.store.find_company(name).await.unwrap().expect(name).id),
+    let company = match company {
+        Some(name) => Some(bot.store.find_company(name).await.unwrap().expect(name)),
         None => None,
     };
-    bot.store
-        .subscribe(
-            id(guild),
-            id(channel),
-            company_id,
-            &Actor::cli("test"),
-            now(),
-        )
-        .await
-        .unwrap();
+    let tenant = Tenant::discord(id(guild));
+    let actor = Actor::cli("test");
+    service::subscribe(
+        &bot.store,
+        &tenant,
+        id(channel),
+        company.as_ref(),
+        &actor,
+        now(),
+    )
+    .await
+    .unwrap();
 }
 
 async fn add(bot: &Bot, who: Who<'static>, options: Value) -> i64 {
@@ -159,7 +162,7 @@ async fn a_new_event_is_posted_once_to_each_matching_subscription() {
         .await;
     assert_eq!(edited.body["embeds"][0]["fields"][0]["value"], "900 people");
     assert_eq!(edited.body["allowed_mentions"]["parse"], json!([]));
-    let imported = layoffs_bot::import::import_file(
+    let imported = layoffs_bot::csv_io::import_file(
         &bot.store,
         &crate::data("tests/data/layoffs_fyi_classic_2361.csv"),
         false,

@@ -1,9 +1,8 @@
 //! CSV import of both published layoffs.fyi layouts, idempotence, refusal of bad files, and
 //! export then import giving the same events.
 
-use layoffs_bot::domain::{Headcount, Viewer};
-use layoffs_bot::import::{self, Layout};
-use layoffs_bot::store::Page;
+use layoffs_bot::csv_io::{self as import, Layout};
+use layoffs_bot::domain::{Headcount, Page, Viewer};
 
 use crate::{TestStore, data, day, now};
 
@@ -13,7 +12,7 @@ const CLASSIC: &str = "tests/data/layoffs_fyi_classic_2361.csv";
 async fn events_of(t: &TestStore, name: &str) -> Vec<layoffs_bot::domain::LayoffEvent> {
     let company = t.store.find_company(name).await.unwrap().expect(name);
     t.store
-        .company_events(company.id, Viewer::EVERYONE, None, Page::first(1000))
+        .events_page(Some(company.id), &Viewer::EVERYONE, None, Page::first(1000))
         .await
         .unwrap()
         .events
@@ -105,7 +104,7 @@ async fn reimporting_adds_nothing_and_the_layouts_share_events() {
         .await
         .unwrap();
     assert_eq!((classic.imported, classic.duplicates.len()), (16, 2344));
-    let totals = t.store.totals(None, Viewer::EVERYONE, None).await.unwrap();
+    let totals = t.store.totals(None, &Viewer::EVERYONE, None).await.unwrap();
     assert_eq!(totals.events, 4272 + 16);
 }
 
@@ -119,7 +118,7 @@ async fn a_dry_run_reports_the_same_and_writes_nothing() {
         (dry.imported, dry.duplicates.len(), dry.rejected.len()),
         (2353, 7, 1)
     );
-    let totals = t.store.totals(None, Viewer::EVERYONE, None).await.unwrap();
+    let totals = t.store.totals(None, &Viewer::EVERYONE, None).await.unwrap();
     assert_eq!(totals.events, 0);
     assert!(t.store.find_company("Atlassian").await.unwrap().is_none());
 }
@@ -146,7 +145,7 @@ async fn a_file_that_is_not_a_layoffs_csv_writes_nothing() {
     assert!(missing.unwrap_err().user_message().contains("cannot read"));
     assert_eq!(
         t.store
-            .totals(None, Viewer::EVERYONE, None)
+            .totals(None, &Viewer::EVERYONE, None)
             .await
             .unwrap()
             .events,
@@ -175,14 +174,11 @@ async fn export_then_import_into_an_empty_store_gives_the_same_events() {
         .unwrap();
     assert_eq!((r.read, r.imported, r.rejected.len()), (count, count, 0));
 
-    let facts = |events: Vec<(
-        layoffs_bot::domain::LayoffEvent,
-        Option<String>,
-        Option<String>,
-    )>| {
-        let mut v: Vec<String> = events
+    let facts = |rows: Vec<layoffs_bot::store::events::ExportRow>| {
+        let mut v: Vec<String> = rows
             .into_iter()
-            .map(|(e, industry, country)| {
+            .map(|r| {
+                let (e, industry, country) = (r.event, r.industry, r.country);
                 format!(
                     "{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{industry:?}|{country:?}",
                     e.company,
@@ -199,8 +195,8 @@ async fn export_then_import_into_an_empty_store_gives_the_same_events() {
         v.sort();
         v
     };
-    let a = facts(first.store.all_events(None).await.unwrap());
-    let b = facts(second.store.all_events(None).await.unwrap());
+    let a = facts(first.store.global_events(None).await.unwrap());
+    let b = facts(second.store.global_events(None).await.unwrap());
     // The shipped sample's rows are in the big file too, but for the AWS row whose
     // "hundreds" makes it an event of its own.
     assert_eq!(a.len(), 4272 + 1);

@@ -21,7 +21,9 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use layoffs_bot::Store;
-use layoffs_bot::domain::{CompanyName, EventScope, Headcount, NewEvent, Percentage, Source};
+use layoffs_bot::domain::{
+    Actor, CompanyName, EventScope, Headcount, NewEvent, Percentage, Source,
+};
 
 /// A store in its own temporary directory, removed when dropped.
 pub struct TestStore {
@@ -84,4 +86,12 @@ pub fn aws_april_2024() -> NewEvent {
             Headcount::Approx("hundreds".into()),
         )
     }
+}
+
+/// Stores a valid event as a moderator's addition would (audit row, posts queued).
+pub async fn add(store: &Store, e: &NewEvent) -> i64 {
+    layoffs_bot::service::record_event(store, e, &Actor::cli("test"), now())
+        .await
+        .expect("add event")
+        .id
 }

@@ -1,17 +1,20 @@
 //! The outbox and its worker without Discord: a scripted poster, a real temporary store, and
-//! time passed in, so retries are checked without waiting for them.
+//! a fixed time passed in (never the wall clock), so retries are checked without waiting.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
+use chrono::Utc;
 use layoffs_bot::Store;
-use layoffs_bot::domain::{Actor, EventScope, Headcount};
-use layoffs_bot::notify::{Backoff, ChannelPoster, Outbox, PostOutcome};
+use layoffs_bot::domain::{Actor, EventScope, Headcount, RawEvent, Tenant};
+use layoffs_bot::notify::{Backoff, ChannelPoster, PostOutcome, Worker, discord_json};
+use layoffs_bot::render::View;
+use layoffs_bot::service::{self, Moderator};
 use serde_json::Value;
 
-use crate::{TestStore, event};
+use crate::{TestStore, event, now};
 
 #[derive(Default)]
 struct Script {
@@ -40,17 +43,17 @@ impl Scripted {
 }
 
 impl ChannelPoster for Scripted {
-    async fn edit(&self, channel_id: u64, message_id: u64, body: &Value) -> PostOutcome {
-        let mut edited = body.clone();
+    async fn edit(&self, channel_id: u64, message_id: u64, view: &View) -> PostOutcome {
+        let mut edited = discord_json::message(view, None);
         edited["edited_message"] = serde_json::json!(message_id);
         self.0.calls.lock().unwrap().push((channel_id, edited));
         PostOutcome::Sent { message_id }
     }
 
-    async fn post(&self, channel_id: u64, body: &Value) -> PostOutcome {
+    async fn post(&self, channel_id: u64, view: &View, nonce: &str) -> PostOutcome {
         let n = {
             let mut calls = self.0.calls.lock().unwrap();
-            calls.push((channel_id, body.clone()));
+            calls.push((channel_id, discord_json::message(view, Some(nonce))));
             calls.len() as u64
         };
         let scripted = self
@@ -68,11 +71,15 @@ impl ChannelPoster for Scripted {
 
 const GUILD: u64 = 42;
 
-async fn setup(channels: &[u64]) -> (TestStore, Outbox<Scripted>, Scripted) {
+fn moderator() -> Moderator {
+    Moderator::new(Actor::discord(1), Tenant::discord(GUILD), None)
+}
+
+async fn setup(channels: &[u64]) -> (TestStore, Worker<Scripted>, Scripted) {
     let t = TestStore::new().await;
+    let tenant = Tenant::discord(GUILD);
     for &c in channels {
-        t.store
-            .subscribe(GUILD, c, None, &Actor::cli("test"), Utc::now())
+        service::subscribe(&t.store, &tenant, c, None, &Actor::cli("test"), now())
             .await
             .unwrap();
     }
@@ -82,31 +89,30 @@ async fn setup(channels: &[u64]) -> (TestStore, Outbox<Scripted>, Scripted) {
         cap: Duration::from_mins(1),
         max_attempts: 3,
     };
-    let outbox = Outbox::new(t.store.clone(), poster.clone(), backoff);
+    let outbox = Worker::new(t.store.clone(), poster.clone(), backoff);
     (t, outbox, poster)
 }
 
 async fn add(store: &Store, company: &str) -> i64 {
     let e = layoffs_bot::domain::NewEvent {
-        scope: EventScope::Guild(GUILD),
+        scope: EventScope::Tenant(Tenant::discord(GUILD)),
         ..event(company, "2024-05-01", Headcount::Exact(10))
     };
-    store
-        .add_event(&e, &Actor::discord(1), Utc::now())
+    service::record_event(store, &e, &Actor::discord(1), now())
         .await
         .unwrap()
         .id
 }
 
 fn later(hours: i64) -> DateTime<Utc> {
-    Utc::now() + chrono::Duration::hours(hours)
+    now() + chrono::Duration::hours(hours)
 }
 
 #[tokio::test]
 async fn each_subscription_gets_one_post_with_a_nonce_and_no_pings() {
     let (t, outbox, poster) = setup(&[1, 2, 3]).await;
     add(&t.store, "Acme").await;
-    assert_eq!(outbox.try_dispatch_once(Utc::now()).await.unwrap(), 3);
+    assert_eq!(outbox.try_dispatch_once(now()).await.unwrap(), 3);
     assert_eq!(
         outbox.try_dispatch_once(later(1)).await.unwrap(),
         0,
@@ -141,9 +147,15 @@ async fn failures_back_off_then_die_and_rate_limits_do_not_count() {
     );
     add(&t.store, "Acme").await;
 
-    assert_eq!(outbox.try_dispatch_once(Utc::now()).await.unwrap(), 2);
+    assert_eq!(outbox.try_dispatch_once(now()).await.unwrap(), 2);
     // Both wait: channel 1 backs off about 2 s, channel 2 holds for 30 s.
-    assert_eq!(outbox.try_dispatch_once(Utc::now()).await.unwrap(), 0);
+    assert_eq!(outbox.try_dispatch_once(now()).await.unwrap(), 0);
+    let almost = now() + chrono::Duration::milliseconds(1500);
+    assert_eq!(
+        outbox.try_dispatch_once(almost).await.unwrap(),
+        0,
+        "within the backoff"
+    );
     let open = t.store.open_deliveries().await.unwrap();
     let one = open.iter().find(|r| r.channel_id == 1).unwrap();
     assert_eq!(
@@ -177,11 +189,11 @@ async fn a_403_or_404_disables_the_subscription_and_kills_its_pending_posts() {
     add(&t.store, "Acme").await;
     add(&t.store, "Globex").await;
     // One row per channel per round: channel 1's second post is still pending when it fails.
-    outbox.try_dispatch_once(Utc::now()).await.unwrap();
+    outbox.try_dispatch_once(now()).await.unwrap();
     let disabled = t.store.disabled_subscriptions().await.unwrap();
     assert_eq!(disabled.len(), 1);
     assert_eq!(disabled[0].channel_id, 1);
-    outbox.try_dispatch_once(Utc::now()).await.unwrap();
+    outbox.try_dispatch_once(now()).await.unwrap();
     let dead: Vec<_> = t
         .store
         .open_deliveries()
@@ -198,7 +210,7 @@ async fn a_403_or_404_disables_the_subscription_and_kills_its_pending_posts() {
     );
     // A new event does not reach the disabled channel.
     add(&t.store, "Initech").await;
-    outbox.try_dispatch_once(Utc::now()).await.unwrap();
+    outbox.try_dispatch_once(now()).await.unwrap();
     assert_eq!(poster.calls().iter().filter(|(c, _)| *c == 1).count(), 1);
 }
 
@@ -207,16 +219,15 @@ async fn a_lease_left_by_a_crash_is_released_and_the_retry_reuses_the_nonce() {
     let (t, outbox, poster) = setup(&[1]).await;
     add(&t.store, "Acme").await;
     // A process claims the row and dies before finishing it.
-    let now = Utc::now();
-    let claimed = t.store.claim_due(now, later(1), 10).await.unwrap();
+    let claimed = t.store.claim_due(now(), later(1), 10).await.unwrap();
     assert_eq!(claimed.len(), 1);
     assert_eq!(
-        outbox.try_dispatch_once(now).await.unwrap(),
+        outbox.try_dispatch_once(now()).await.unwrap(),
         0,
         "still leased"
     );
     assert_eq!(t.store.release_leases().await.unwrap(), 1);
-    assert_eq!(outbox.try_dispatch_once(Utc::now()).await.unwrap(), 1);
+    assert_eq!(outbox.try_dispatch_once(now()).await.unwrap(), 1);
     let nonce = poster.calls()[0].1["nonce"].as_str().unwrap().to_string();
     assert_eq!(nonce, format!("lb-{}", claimed[0].id));
 }
@@ -225,11 +236,10 @@ async fn a_lease_left_by_a_crash_is_released_and_the_retry_reuses_the_nonce() {
 async fn an_event_removed_before_delivery_is_not_posted() {
     let (t, outbox, poster) = setup(&[1]).await;
     let id = add(&t.store, "Acme").await;
-    t.store
-        .delete_event(id, &Actor::discord(1), Utc::now())
+    service::remove_event(&t.store, id, &moderator(), now())
         .await
         .unwrap();
-    outbox.try_dispatch_once(Utc::now()).await.unwrap();
+    outbox.try_dispatch_once(now()).await.unwrap();
     assert!(poster.calls().is_empty());
     let open = t.store.open_deliveries().await.unwrap();
     assert_eq!(
@@ -242,21 +252,15 @@ async fn an_event_removed_before_delivery_is_not_posted() {
 async fn a_correction_edits_the_posts_already_sent_once() {
     let (t, outbox, poster) = setup(&[1, 2]).await;
     let id = add(&t.store, "Acme").await;
-    outbox.try_dispatch_once(Utc::now()).await.unwrap();
-    let mut corrected = t
-        .store
-        .event(id)
-        .await
-        .unwrap()
-        .unwrap()
-        .to_new_event()
-        .unwrap();
-    corrected.headcount = Headcount::Exact(25);
-    t.store
-        .update_event(id, &corrected, &Actor::discord(1), Utc::now())
+    outbox.try_dispatch_once(now()).await.unwrap();
+    let corrected = RawEvent {
+        count: Some(25),
+        ..RawEvent::default()
+    };
+    service::edit_event(&t.store, id, &corrected, &moderator(), now())
         .await
         .unwrap();
-    assert_eq!(outbox.try_dispatch_once(Utc::now()).await.unwrap(), 2);
+    assert_eq!(outbox.try_dispatch_once(now()).await.unwrap(), 2);
     let edits: Vec<(u64, Value)> = poster
         .calls()
         .into_iter()
@@ -268,7 +272,7 @@ async fn a_correction_edits_the_posts_already_sent_once() {
         assert!(body.get("nonce").is_none(), "an edit is not a new post");
     }
     assert_eq!(
-        outbox.try_dispatch_once(Utc::now()).await.unwrap(),
+        outbox.try_dispatch_once(now()).await.unwrap(),
         0,
         "edited once"
     );

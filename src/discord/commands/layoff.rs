@@ -3,9 +3,9 @@
 use chrono::Utc;
 
 use super::autocomplete_company;
+use crate::discord::Context;
 use crate::discord::checks::moderator;
 use crate::discord::reply::{ephemeral, view_reply};
-use crate::discord::Context;
 use crate::domain::RawEvent;
 use crate::error::Error;
 use crate::render;

@@ -25,10 +25,12 @@ async fn autocomplete_company(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
-    let choices = match ctx.data()
+    let choices = match ctx
+        .data()
         .store
         .autocomplete(partial, AUTOCOMPLETE_CHOICE_COUNT)
-        .await {
+        .await
+    {
         Ok(matches) => matches
             .into_iter()
             .map(|m| {
