@@ -14,3 +14,6 @@ pub use moderation::{
     AddOutcome, Moderator, NEARBY_DAYS, add_event, cancel_addition, confirm_addition, edit_event,
     record_event, remove_event,
 };
+
+#[cfg(test)]
+mod tests;

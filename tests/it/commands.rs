@@ -74,3 +74,24 @@ fn moderator_commands_are_gated_and_the_public_one_is_not() {
         }
     }
 }
+
+#[test]
+fn the_days_bound_discord_enforces_is_the_one_the_core_checks() {
+    let layoffs = commands::all()
+        .into_iter()
+        .find(|c| c.name == "layoffs")
+        .expect("/layoffs");
+    let registered = serde_json::to_value(layoffs.create_as_slash_command().unwrap()).unwrap();
+    let days = registered["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "days")
+        .expect("a days option");
+    // serenity sends the bounds as JSON floats.
+    assert_eq!(days["min_value"].as_f64(), Some(1.0));
+    assert_eq!(
+        days["max_value"].as_f64(),
+        Some(f64::from(layoffs_bot::domain::Days::MAX))
+    );
+}

@@ -64,7 +64,9 @@ async fn settle(bot: &Bot) -> i64 {
         guild: GUILD_C,
         ..Who::MOD_A
     };
-    let id = add(bot, mod_c, json!([opt("company", 3, json!("Marker Co"))])).await;
+    // A new company each time, so a second marker is not held as "nearby" the first.
+    let company = format!("Marker {before}");
+    let id = add(bot, mod_c, json!([opt("company", 3, json!(company))])).await;
     bot.fake
         .wait_for_posts("the marker post", |p| count(p, &marker) > before)
         .await;
@@ -101,6 +103,8 @@ async fn a_new_event_is_posted_once_to_each_matching_subscription() {
             count(p, &all_a) == 1 && count(p, &amazon_a) == 1
         })
         .await;
+    // Absence is only evidence once the worker has finished what it had to do.
+    settle(&bot).await;
     let posts = bot.fake.posts();
     assert_eq!(count(&posts, &tesla_a), 0, "another company's subscription");
     assert_eq!(
@@ -217,6 +221,7 @@ async fn global_events_from_the_home_guild_reach_every_guild() {
     bot.fake
         .wait_for_posts("a post in B", |p| count(p, &b) == 2)
         .await;
+    settle(&bot).await;
     assert_eq!(count(&bot.fake.posts(), &a), 1);
 }
 

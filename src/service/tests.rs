@@ -1,0 +1,202 @@
+//! The use cases against an in-memory store: what each writes, audits and queues, and who
+//! may do it.
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::*;
+use crate::domain::{Actor, EventScope, Headcount, RawEvent, Tenant, Viewer};
+use crate::error::Error;
+use crate::store::Store;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap()
+}
+
+fn raw(company: &str, date: &str, count: i64) -> RawEvent {
+    RawEvent {
+        company: Some(company.into()),
+        date: Some(date.into()),
+        count: Some(count),
+        ..RawEvent::default()
+    }
+}
+
+const HOME: u64 = 1;
+
+fn moderator(guild: u64) -> Moderator {
+    Moderator::new(
+        Actor::discord(100 + guild),
+        Tenant::discord(guild),
+        Some(&Tenant::discord(HOME)),
+    )
+}
+
+async fn added(store: &Store, raw: &RawEvent, by: &Moderator) -> crate::domain::LayoffEvent {
+    match add_event(store, raw, by, now()).await.unwrap() {
+        AddOutcome::Added(e) => *e,
+        held @ AddOutcome::Held { .. } => panic!("held: {held:?}"),
+    }
+}
+
+#[tokio::test]
+async fn add_edit_and_remove_are_each_audited_in_their_own_transaction() {
+    let store = Store::open_in_memory().await.unwrap();
+    let home = moderator(HOME);
+    let event = added(&store, &raw("Acme", "2026-01-10", 100), &home).await;
+    assert_eq!(
+        event.scope,
+        EventScope::Global,
+        "the home server writes the global record"
+    );
+    let changes = RawEvent {
+        count: Some(350),
+        ..RawEvent::default()
+    };
+    let edited = edit_event(&store, event.id, &changes, &home, now())
+        .await
+        .unwrap();
+    assert_eq!(edited.headcount, Headcount::Exact(350));
+    assert!(edited.updated_at.is_some());
+    remove_event(&store, event.id, &home, now()).await.unwrap();
+    assert!(store.event(event.id).await.unwrap().is_none());
+    let again = remove_event(&store, event.id, &home, now()).await;
+    assert!(matches!(again, Err(Error::NotFound(_))), "{again:?}");
+
+    let trail = store.audit_trail(event.id).await.unwrap();
+    let actions: Vec<&str> = trail.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(actions, ["insert", "update", "delete"]);
+    assert_eq!(trail[1].actor, "discord:101");
+    assert!(
+        trail[1]
+            .changes
+            .contains(r#""headcount":{"from":"100","to":"350"}"#),
+        "{}",
+        trail[1].changes
+    );
+    let totals = store.totals(None, &Viewer::EVERYONE, None).await.unwrap();
+    assert_eq!(totals.events, 0);
+}
+
+#[tokio::test]
+async fn an_edit_needs_a_change_and_a_valid_one() {
+    let store = Store::open_in_memory().await.unwrap();
+    let by = moderator(2);
+    let event = added(&store, &raw("Acme", "2026-01-10", 100), &by).await;
+    let nothing = edit_event(&store, event.id, &RawEvent::default(), &by, now()).await;
+    assert!(matches!(nothing, Err(Error::Invalid(_))), "{nothing:?}");
+    let bad = RawEvent {
+        percent: Some(150.0),
+        ..RawEvent::default()
+    };
+    assert!(matches!(
+        edit_event(&store, event.id, &bad, &by, now()).await,
+        Err(Error::Invalid(_))
+    ));
+    let kept = store.event(event.id).await.unwrap().unwrap();
+    assert_eq!(
+        kept.headcount,
+        Headcount::Exact(100),
+        "nothing half-written"
+    );
+}
+
+#[tokio::test]
+async fn moderators_manage_only_their_own_servers_events() {
+    let store = Store::open_in_memory().await.unwrap();
+    let (a, b) = (moderator(2), moderator(3));
+    let private = added(&store, &raw("Acme", "2026-01-10", 5), &a).await;
+    let global = added(&store, &raw("Globex", "2026-01-10", 5), &moderator(HOME)).await;
+    let change = RawEvent {
+        count: Some(6),
+        ..RawEvent::default()
+    };
+    let other = edit_event(&store, private.id, &change, &b, now()).await;
+    assert!(
+        matches!(other, Err(Error::NotFound(_))),
+        "not revealed: {other:?}"
+    );
+    let home_only = remove_event(&store, global.id, &a, now()).await;
+    assert!(
+        matches!(home_only, Err(Error::Forbidden(_))),
+        "{home_only:?}"
+    );
+    let seen_by_b = store
+        .events_page(
+            None,
+            &Viewer::in_guild(3),
+            None,
+            crate::domain::Page::first(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(seen_by_b.totals.events, 1, "b sees the global event only");
+}
+
+#[tokio::test]
+async fn a_nearby_event_holds_the_addition_until_its_moderators_tenant_confirms() {
+    let store = Store::open_in_memory().await.unwrap();
+    let a = moderator(2);
+    added(&store, &raw("Acme", "2026-01-10", 5), &a).await;
+    let AddOutcome::Held { pending_id, nearby } =
+        add_event(&store, &raw("Acme", "2026-01-12", 7), &a, now())
+            .await
+            .unwrap()
+    else {
+        panic!("not held")
+    };
+    assert_eq!(nearby.len(), 1);
+    let elsewhere = confirm_addition(&store, pending_id, &moderator(3), now()).await;
+    assert!(
+        matches!(elsewhere, Err(Error::NotFound(_))),
+        "{elsewhere:?}"
+    );
+    let stored = confirm_addition(&store, pending_id, &a, now())
+        .await
+        .unwrap();
+    assert_eq!(stored.headcount, Headcount::Exact(7));
+    let twice = confirm_addition(&store, pending_id, &a, now()).await;
+    assert!(matches!(twice, Err(Error::NotFound(_))), "{twice:?}");
+}
+
+#[tokio::test]
+async fn a_new_event_queues_one_post_per_matching_subscription_of_whoever_may_see_it() {
+    let store = Store::open_in_memory().await.unwrap();
+    let actor = Actor::cli("test");
+    for (guild, channel) in [(2, 20), (3, 30)] {
+        subscribe(
+            &store,
+            &Tenant::discord(guild),
+            channel,
+            None,
+            &actor,
+            now(),
+        )
+        .await
+        .unwrap();
+    }
+    added(&store, &raw("Acme", "2026-01-10", 5), &moderator(2)).await;
+    let queued: Vec<u64> = store
+        .open_deliveries()
+        .await
+        .unwrap()
+        .iter()
+        .map(|d| d.channel_id)
+        .collect();
+    assert_eq!(queued, [20], "a private event reaches its own server only");
+    added(&store, &raw("Globex", "2026-01-10", 5), &moderator(HOME)).await;
+    assert_eq!(
+        store.open_deliveries().await.unwrap().len(),
+        3,
+        "global: both"
+    );
+    assert!(
+        unsubscribe(&store, &Tenant::discord(3), 30, now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !unsubscribe(&store, &Tenant::discord(2), 30, now())
+            .await
+            .unwrap()
+    );
+}
