@@ -3,7 +3,7 @@
 //! Criterion reports messages per second; the ratio to 50/s is what BENCHMARKS.md records.
 
 #[allow(dead_code, clippy::all, clippy::pedantic)]
-#[path = "../tests/it/fake_discord.rs"]
+#[path = "../tests/it/support/fake_discord.rs"]
 mod fake_discord;
 
 use std::time::{Duration, Instant};

@@ -5,138 +5,12 @@ use layoffs_bot::Store;
 use layoffs_bot::domain::{Headcount, Page, Viewer};
 use serde_json::{Value, json};
 
-use crate::fake_discord::{
-    CAN_POST, CHANNEL, FakeDiscord, GUILD_A, GUILD_B, OTHER_CHANNEL, Who, autocomplete, button,
-    dm_slash, slash, slash_with_channel,
+use crate::support::bot::Bot;
+use crate::support::fake_discord::{
+    CAN_POST, CHANNEL, GUILD_A, GUILD_B, OTHER_CHANNEL, Who, autocomplete, button, dm_slash, slash,
+    slash_with_channel,
 };
-use crate::{data, now};
-
-/// Home guild of these tests: neither A nor B, so their events are their own.
-pub const HOME: &str = "800000000000000009";
-const EPHEMERAL: u64 = 64;
-
-/// The real `layoffs-bot run`, its store and the fake Discord it talks to.
-pub struct Bot {
-    pub fake: FakeDiscord,
-    pub store: Store,
-    pub child: tokio::process::Child,
-    url: String,
-    env: Vec<(String, String)>,
-    dir: tempfile::TempDir,
-}
-
-impl Bot {
-    /// Starts the real binary on a store with `files` imported, and waits until it is ready.
-    pub async fn start(files: &[&str]) -> (Self, Value) {
-        Self::start_with(files, &[]).await
-    }
-
-    /// The same, with more environment variables (they win over the defaults).
-    pub async fn start_with(files: &[&str], env: &[(&str, &str)]) -> (Self, Value) {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("bot.db").display());
-        let store = Store::open(&url).await.unwrap();
-        for f in files {
-            layoffs_bot::csv_io::import_file(&store, &data(f), false, now())
-                .await
-                .unwrap();
-        }
-        let fake = FakeDiscord::start().await;
-        let env: Vec<(String, String)> = env
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-            .collect();
-        let child = spawn(&url, &fake, &env, dir.path());
-        let commands = fake.wait_until_ready().await;
-        (
-            Self {
-                fake,
-                store,
-                child,
-                url,
-                env,
-                dir,
-            },
-            commands,
-        )
-    }
-
-    pub fn store_url(&self) -> &str {
-        &self.url
-    }
-
-    /// `kill -9`, then start again on the same store and fake Discord.
-    pub async fn crash_and_restart(&mut self) {
-        self.child.start_kill().unwrap();
-        self.child.wait().await.unwrap();
-        let registrations = self
-            .fake
-            .requests()
-            .iter()
-            .filter(|r| r.method == "PUT")
-            .count();
-        self.child = spawn(&self.url, &self.fake, &self.env, self.dir.path());
-        let fake = self.fake.clone();
-        self.fake
-            .wait_for("registration after the restart", move |_| {
-                fake.requests().iter().filter(|r| r.method == "PUT").count() > registrations
-            })
-            .await;
-    }
-}
-
-fn spawn(
-    url: &str,
-    fake: &FakeDiscord,
-    env: &[(String, String)],
-    dir: &std::path::Path,
-) -> tokio::process::Child {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_layoffs-bot"));
-    command
-        .arg("run")
-        .env("DATABASE_URL", url)
-        .env("DISCORD_TOKEN", "MTIzNDU2.fake.token")
-        .env("DISCORD_API_URL", &fake.url)
-        .env("HOME_GUILD_ID", HOME)
-        .env_remove("DEV_GUILD_ID")
-        .env(
-            "RUST_LOG",
-            std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
-        )
-        .current_dir(dir)
-        .kill_on_drop(true);
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    command.spawn().expect("start layoffs-bot")
-}
-
-pub fn opt(name: &str, kind: u8, value: Value) -> Value {
-    json!({"name": name, "type": kind, "value": value})
-}
-
-pub fn sub(name: &str, options: Value) -> Value {
-    json!([{"name": name, "type": 1, "options": options}])
-}
-
-pub fn is_ephemeral(answer: &Value) -> bool {
-    answer["data"]["flags"].as_u64().unwrap_or(0) & EPHEMERAL != 0
-}
-
-pub fn content(answer: &Value) -> String {
-    answer["data"]["content"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
-pub fn no_pings(answer: &Value) {
-    assert_eq!(
-        answer["data"]["allowed_mentions"]["parse"],
-        json!([]),
-        "{answer:#}"
-    );
-}
+use crate::support::{content, is_ephemeral, no_pings, opt, sub};
 
 async fn amazon_events(store: &Store, guild: Option<u64>) -> Vec<layoffs_bot::domain::LayoffEvent> {
     let Some(company) = store.find_company("amazon").await.unwrap() else {
@@ -443,7 +317,7 @@ async fn moderators_add_edit_and_remove_and_others_are_refused() {
     assert_eq!(trail[0].action, "insert");
     assert_eq!(
         trail[0].actor,
-        format!("discord:{}", crate::fake_discord::MOD_USER)
+        format!("discord:{}", crate::support::fake_discord::MOD_USER)
     );
 
     // Within 14 days of an existing Amazon event: asks first; Cancel stores nothing.

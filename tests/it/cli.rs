@@ -2,7 +2,7 @@
 
 use std::process::{Command, Output};
 
-use crate::data;
+use crate::support::data;
 
 fn run(db: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_layoffs-bot"))

@@ -5,9 +5,10 @@ use layoffs_bot::domain::{Actor, Tenant};
 use layoffs_bot::service;
 use serde_json::{Value, json};
 
-use crate::bot::{Bot, content, opt, sub};
-use crate::fake_discord::{Fault, GUILD_A, GUILD_B, Who, slash, slash_with_channel};
-use crate::now;
+use crate::support::bot::Bot;
+use crate::support::fake_discord::{Fault, GUILD_A, GUILD_B, Who, slash, slash_with_channel};
+use crate::support::now;
+use crate::support::{content, opt, sub};
 
 /// Channel ids of this file's tests: 7100…, one per index.
 fn channel(i: u64) -> String {
@@ -168,7 +169,7 @@ async fn a_new_event_is_posted_once_to_each_matching_subscription() {
     assert_eq!(edited.body["allowed_mentions"]["parse"], json!([]));
     let imported = layoffs_bot::csv_io::import_file(
         &bot.store,
-        &crate::data("tests/data/layoffs_fyi_classic_2361.csv"),
+        &crate::support::data("tests/data/layoffs_fyi_classic_2361.csv"),
         false,
         now(),
     )

@@ -4,7 +4,7 @@
 use layoffs_bot::csv_io::{self as import, Layout};
 use layoffs_bot::domain::{Headcount, Page, Viewer};
 
-use crate::{TestStore, data, day, now};
+use crate::support::{TestStore, data, day, now};
 
 const SAMPLE: &str = "tests/data/layoffs_fyi_sample.csv";
 const CLASSIC: &str = "tests/data/layoffs_fyi_classic_2361.csv";

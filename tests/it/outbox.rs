@@ -14,7 +14,7 @@ use layoffs_bot::render::View;
 use layoffs_bot::service::{self, Moderator};
 use serde_json::Value;
 
-use crate::{TestStore, event, now};
+use crate::support::{TestStore, event, now};
 
 #[derive(Default)]
 struct Script {

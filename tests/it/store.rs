@@ -4,7 +4,7 @@ use layoffs_bot::domain::{Days, EventScope, Headcount, Listing, Page, Tenant, Ti
 use layoffs_bot::service;
 use layoffs_bot::{Error, Store};
 
-use crate::{TestStore, add, aws_april_2024, day, event};
+use crate::support::{TestStore, add, aws_april_2024, day, event};
 
 #[tokio::test]
 async fn a_company_is_found_by_any_spelling_or_alias() {
