@@ -217,11 +217,66 @@ impl Store {
         since: Option<NaiveDate>,
         page: Page,
     ) -> Result<EventPage> {
-        let (platform, external) = tenants::bind(viewer.tenant.as_ref());
-        let (lo, hi) = company_range(company_id);
         let from = since.unwrap_or(NO_DATE);
+        let rows = match company_id {
+            Some(id) => self.company_rows(id, viewer, from, page).await?,
+            None => self.latest_rows(viewer, from, page).await?,
+        };
+        let totals = self.totals(company_id, viewer, since).await?;
+        Ok(EventPage {
+            events: rows.into_iter().map(Into::into).collect(),
+            page,
+            totals,
+        })
+    }
+
+    // Two statements, not one with `company_id BETWEEN`: each walks its index in date order,
+    // where a range on company_id would sort every event in a temporary B-tree.
+    async fn company_rows(
+        &self,
+        company_id: i64,
+        viewer: &Viewer,
+        from: NaiveDate,
+        page: Page,
+    ) -> Result<Vec<EventRow>> {
+        let (platform, external) = tenants::bind(viewer.tenant.as_ref());
         let (limit, offset) = (i64::from(page.size), page.offset());
-        let rows = sqlx::query_as!(
+        Ok(sqlx::query_as!(
+            EventRow,
+            r#"SELECT e.id, e.company_id, c.name AS company,
+                      e.announced_on AS "announced_on: NaiveDate", e.headcount, e.headcount_text,
+                      e.percentage, e.teams, e.location, e.source, e.notes,
+                      t.platform AS "tenant_platform?", t.external_id AS "tenant_external?",
+                      e.added_by, e.added_at AS "added_at: DateTime<Utc>",
+                      e.updated_at AS "updated_at: DateTime<Utc>"
+               FROM events e JOIN companies c ON c.id = e.company_id
+                    LEFT JOIN tenants t ON t.id = e.tenant_id
+               WHERE e.company_id = ?1 AND e.deleted_at IS NULL
+                 AND (e.tenant_id IS NULL OR e.tenant_id =
+                      (SELECT id FROM tenants WHERE platform = ?2 AND external_id = ?3))
+                 AND e.announced_on >= ?4
+               ORDER BY e.announced_on DESC, e.id DESC
+               LIMIT ?5 OFFSET ?6"#,
+            company_id,
+            platform,
+            external,
+            from,
+            limit,
+            offset
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn latest_rows(
+        &self,
+        viewer: &Viewer,
+        from: NaiveDate,
+        page: Page,
+    ) -> Result<Vec<EventRow>> {
+        let (platform, external) = tenants::bind(viewer.tenant.as_ref());
+        let (limit, offset) = (i64::from(page.size), page.offset());
+        Ok(sqlx::query_as!(
             EventRow,
             r#"SELECT e.id, e.company_id, c.name AS company,
                       e.announced_on AS "announced_on: NaiveDate", e.headcount, e.headcount_text,
@@ -232,14 +287,11 @@ impl Store {
                FROM events e JOIN companies c ON c.id = e.company_id
                     LEFT JOIN tenants t ON t.id = e.tenant_id
                WHERE e.deleted_at IS NULL
-                 AND e.company_id BETWEEN ?1 AND ?2
                  AND (e.tenant_id IS NULL OR e.tenant_id =
-                      (SELECT id FROM tenants WHERE platform = ?3 AND external_id = ?4))
-                 AND e.announced_on >= ?5
+                      (SELECT id FROM tenants WHERE platform = ?1 AND external_id = ?2))
+                 AND e.announced_on >= ?3
                ORDER BY e.announced_on DESC, e.id DESC
-               LIMIT ?6 OFFSET ?7"#,
-            lo,
-            hi,
+               LIMIT ?4 OFFSET ?5"#,
             platform,
             external,
             from,
@@ -247,13 +299,7 @@ impl Store {
             offset
         )
         .fetch_all(&self.pool)
-        .await?;
-        let totals = self.totals(company_id, viewer, since).await?;
-        Ok(EventPage {
-            events: rows.into_iter().map(Into::into).collect(),
-            page,
-            totals,
-        })
+        .await?)
     }
 
     /// A company's events that `viewer` may see within `days` of `date`, nearest first.
