@@ -23,6 +23,9 @@ pub enum Error {
     /// A setting (such as DATABASE_URL) that cannot work.
     #[error("{0}")]
     Config(String),
+    /// The store at `url` (DATABASE_URL) cannot be opened.
+    #[error("cannot open the store at {url}: {problem:?}")]
+    StoreOpen { url: String, problem: OpenProblem },
     /// A file the user gave us is not what it should be.
     #[error("{0}")]
     BadFile(String),
@@ -43,6 +46,17 @@ pub enum Error {
     Internal(String),
 }
 
+/// Why the store could not be opened; worded by [`Error::user_message`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenProblem {
+    /// Not a `sqlite:` URL.
+    NotSqlite,
+    /// A `sqlite:` URL that does not parse, with the parser's reason.
+    BadUrl(String),
+    /// SQLite could not open or create the file, with its reason.
+    Unopenable(String),
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
@@ -53,6 +67,17 @@ impl Error {
             Self::NotFound(m) | Self::Forbidden(m) | Self::BadFile(m) | Self::Config(m) => {
                 m.clone()
             }
+            Self::StoreOpen { url, problem } => match problem {
+                OpenProblem::NotSqlite => format!(
+                    "DATABASE_URL must be a SQLite URL such as sqlite://layoffs.db, not {url:?}"
+                ),
+                OpenProblem::BadUrl(reason) => {
+                    format!("DATABASE_URL {url:?} is not valid: {reason}")
+                }
+                OpenProblem::Unopenable(reason) => {
+                    format!("cannot open the store at {url}: {reason} (does its folder exist?)")
+                }
+            },
             Self::UnknownCompany { name, suggestions } => {
                 let mut msg = format!("No company matches \"{name}\".");
                 if !suggestions.is_empty() {
@@ -83,6 +108,7 @@ impl Error {
                 | Self::Forbidden(_)
                 | Self::BadFile(_)
                 | Self::Config(_)
+                | Self::StoreOpen { .. }
         )
     }
 }

@@ -22,7 +22,7 @@ pub use deliveries::{Delivery, DeliveryRow, DueEdit};
 pub use subscriptions::{DisabledSubscription, Subscription};
 
 use crate::domain::NameIndex;
-use crate::error::{Error, Result};
+use crate::error::{Error, OpenProblem, Result};
 
 /// Every migration, compiled into the binary and run at start.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -47,21 +47,22 @@ pub struct Store {
 impl Store {
     /// Opens (creating the file if missing), migrates and seeds the built-in aliases.
     pub async fn open(url: &str) -> Result<Self> {
+        let failed = |problem| Error::StoreOpen {
+            url: url.to_string(),
+            problem,
+        };
         if !url.starts_with("sqlite:") {
-            return Err(Error::Config(format!(
-                "DATABASE_URL must be a SQLite URL such as sqlite://layoffs.db, not {url:?}"
-            )));
+            return Err(failed(OpenProblem::NotSqlite));
         }
         let options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| Error::Config(format!("DATABASE_URL {url:?} is not valid: {e}")))?
+            .map_err(|e| failed(OpenProblem::BadUrl(e.to_string())))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal);
         let pool = connect(options, 4).await.map_err(|e| {
-            Error::Config(format!(
-                "cannot open the store at {url}: {} (does its folder exist?)",
-                e.as_database_error()
-                    .map_or_else(|| e.to_string(), |d| d.message().to_string())
-            ))
+            let reason = e
+                .as_database_error()
+                .map_or_else(|| e.to_string(), |d| d.message().to_string());
+            failed(OpenProblem::Unopenable(reason))
         })?;
         Self::ready(pool).await
     }

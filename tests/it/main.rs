@@ -13,6 +13,7 @@ mod cli;
 mod commands;
 mod delivery;
 mod import;
+mod migrate;
 mod outbox;
 mod store;
 mod support;
