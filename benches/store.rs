@@ -46,8 +46,8 @@ fn generated_batch() -> Vec<BatchEvent> {
                 1 => Headcount::Approx("hundreds".into()),
                 _ => Headcount::Exact(u32::try_from(10 + i % 5000).unwrap()),
             };
-            BatchEvent {
-                event: NewEvent {
+            BatchEvent::new(
+                NewEvent {
                     company: CompanyName::parse(&company_name(company)).unwrap(),
                     date: start + Days::new(u64::try_from(i % 2200).unwrap()),
                     headcount,
@@ -58,9 +58,9 @@ fn generated_batch() -> Vec<BatchEvent> {
                     notes: None,
                     scope: EventScope::Global,
                 },
-                industry: Some("Tech".into()),
-                country: Some("United States".into()),
-            }
+                Some("Tech".into()),
+                Some("United States".into()),
+            )
         })
         .collect()
 }
@@ -68,9 +68,16 @@ fn generated_batch() -> Vec<BatchEvent> {
 async fn generated_store(dir: &tempfile::TempDir) -> Store {
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store = Store::open(&url).await.unwrap();
+    let batch = generated_batch();
+    let source = service::BatchSource {
+        file: "generated",
+        read: batch.len(),
+        rejected: 0,
+    };
     service::import_batch(
         &store,
-        &generated_batch(),
+        &batch,
+        source,
         &Actor::cli("bench"),
         Utc::now(),
         false,

@@ -3,19 +3,26 @@
 //! with its line and reason.
 
 use std::collections::HashMap;
+use std::io::{BufRead, Read};
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::EXPORT_HEADER;
+use super::{EXPORT_HEADER, Progress, Silent};
 use crate::domain::fields::{MAX_LABEL, clean_text};
 use crate::domain::{Actor, DomainError, EventScope, Headcount, NewEvent, Percentage, RawEvent};
 use crate::error::{Error, Result};
-use crate::service::{BatchEvent, import_batch};
+use crate::service::import::{BatchEvent, BatchSource, BulkImport, CHUNK};
 use crate::store::Store;
 
-/// Larger files are surely not a layoffs export; refusing them keeps memory bounded.
-pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
+/// Larger files are surely not a layoffs export (the real ones are about 1 MB); refusing them
+/// bounds memory, since one CSV field is buffered whole.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Rows between two progress reports.
+const REPORT_EVERY: u64 = 1000;
 
 /// Columns every layoffs.fyi export has.
 const REQUIRED: &[&str] = &[
@@ -60,13 +67,32 @@ pub struct ImportReport {
     pub duplicates: Vec<u64>,
     pub rejected: Vec<Rejected>,
     pub dry_run: bool,
+    /// How long the store's write lock was held.
+    pub write_lock: std::time::Duration,
 }
 
-/// A parsed file: the events with their line numbers, and the rows rejected.
+/// A parsed file held in memory: the events with their line numbers, and the rows rejected.
 #[derive(Debug, Clone)]
 pub struct ParsedFile {
     pub layout: Layout,
-    pub rows: Vec<(u64, BatchEvent)>,
+    pub rows: Vec<BatchEvent>,
+    /// The line of each of `rows`.
+    pub lines: Vec<u64>,
+    pub read: usize,
+    pub rejected: Vec<Rejected>,
+}
+
+/// A row that parsed: its line and its event.
+#[derive(Debug, Clone)]
+pub struct ParsedRow {
+    pub line: u64,
+    pub row: BatchEvent,
+}
+
+/// What parsing a file found besides the rows it handed on.
+#[derive(Debug, Clone)]
+pub struct ParseSummary {
+    pub layout: Layout,
     pub read: usize,
     pub rejected: Vec<Rejected>,
 }
@@ -78,99 +104,264 @@ pub async fn import_file(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<ImportReport> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::BadFile(format!("cannot read {}: {e}", path.display())))?;
-    let parsed = parse(&bytes, now)?;
-    let batch: Vec<BatchEvent> = parsed.rows.iter().map(|(_, e)| e.clone()).collect();
-    let outcome = import_batch(store, &batch, &Actor::cli("import"), now, dry_run).await?;
+    import_file_with_progress(store, path, dry_run, now, Arc::new(Silent)).await
+}
+
+/// [`import_file`], reporting progress. The file is parsed on a blocking thread while the rows
+/// parsed so far are written, so parsing and writing overlap and only a few chunks are held.
+pub async fn import_file_with_progress(
+    store: &Store,
+    path: &Path,
+    dry_run: bool,
+    now: DateTime<Utc>,
+    progress: Arc<dyn Progress>,
+) -> Result<ImportReport> {
+    tracing::debug!("import: start");
+    let (send, mut chunks) = tokio::sync::mpsc::channel::<Vec<ParsedRow>>(4);
+    let parser = {
+        let (path, progress) = (path.to_path_buf(), Arc::clone(&progress));
+        tokio::task::spawn_blocking(move || {
+            parse_file(&path, now, &*progress, &mut |rows| {
+                send.blocking_send(rows).is_ok()
+            })
+        })
+    };
+    // About 150 bytes a row in layoffs.fyi exports; the estimate only picks a write strategy.
+    let expected_rows = std::fs::metadata(path).map_or(0, |m| m.len() / 150);
+    let written = write_chunks(store, &mut chunks, now, expected_rows).await;
+    // Stops the parser if writing failed.
+    drop(chunks);
+    let parsed = parser
+        .await
+        .map_err(|e| Error::Internal(format!("the CSV parser stopped: {e}")))
+        .and_then(|r| r);
+    let written = written?;
+    let summary = match parsed {
+        Ok(summary) => summary,
+        Err(e) => {
+            if let Some(import) = written.import {
+                import.abort().await?;
+            }
+            return Err(e);
+        }
+    };
+    tracing::debug!("import: parsed and written, finishing");
+    progress.writing(written.imported as u64);
+    let file = path.display().to_string();
+    let source = BatchSource {
+        file: &file,
+        read: summary.read,
+        rejected: summary.rejected.len(),
+    };
+    let write_lock = match written.import {
+        Some(import) => import.finish(source, dry_run).await?,
+        None => Duration::ZERO,
+    };
     tracing::info!(
-        file = %path.display(),
-        read = parsed.read,
-        imported = outcome.inserted.len(),
-        duplicates = outcome.duplicates.len(),
-        rejected = parsed.rejected.len(),
-        dry_run,
-        "import finished"
+        file = %path.display(), read = summary.read, imported = written.imported,
+        duplicates = written.duplicates.len(), rejected = summary.rejected.len(),
+        write_lock_ms = write_lock.as_millis(), dry_run, "import finished"
     );
     Ok(ImportReport {
-        layout: parsed.layout,
-        read: parsed.read,
-        imported: outcome.inserted.len(),
-        duplicates: outcome
-            .duplicates
-            .iter()
-            .map(|&i| parsed.rows[i].0)
-            .collect(),
-        rejected: parsed.rejected,
+        layout: summary.layout,
+        read: summary.read,
+        imported: written.imported,
+        duplicates: written.duplicates,
+        rejected: summary.rejected,
         dry_run,
+        write_lock,
     })
 }
 
-/// Parses a whole file. A file that is not a layoffs.fyi CSV is an error; a bad row is only
-/// rejected.
+/// The rows written so far, and the import run holding them (none: nothing came).
+struct Written {
+    import: Option<BulkImport>,
+    imported: usize,
+    duplicates: Vec<u64>,
+}
+
+/// Adds each chunk as it arrives; the write lock is taken with the first one.
+async fn write_chunks(
+    store: &Store,
+    chunks: &mut tokio::sync::mpsc::Receiver<Vec<ParsedRow>>,
+    now: DateTime<Utc>,
+    expected_rows: u64,
+) -> Result<Written> {
+    let mut written = Written {
+        import: None,
+        imported: 0,
+        duplicates: Vec::new(),
+    };
+    while let Some(chunk) = chunks.recv().await {
+        let import = match &mut written.import {
+            Some(import) => import,
+            None => written
+                .import
+                .insert(BulkImport::begin(store, Actor::cli("import"), now, expected_rows).await?),
+        };
+        let (lines, rows): (Vec<u64>, Vec<BatchEvent>) =
+            chunk.into_iter().map(|p| (p.line, p.row)).unzip();
+        for (line, fresh) in lines.into_iter().zip(import.add(&rows).await?) {
+            if fresh {
+                written.imported += 1;
+            } else {
+                written.duplicates.push(line);
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// Parses the file at `path`, streamed: its size is checked before anything is read.
+pub fn parse_file(
+    path: &Path,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+    emit: &mut dyn FnMut(Vec<ParsedRow>) -> bool,
+) -> Result<ParseSummary> {
+    let cannot = |e: std::io::Error| Error::BadFile(format!("cannot read {}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let size = file.metadata().map_err(cannot)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(too_large(size));
+    }
+    // Devices and pipes report no size: the cap is enforced while reading too.
+    let reader = std::io::BufReader::new(file.take(MAX_FILE_BYTES + 1));
+    parse_rows(reader, now, progress, emit)
+}
+
+fn too_large(size: u64) -> Error {
+    Error::BadFile(format!(
+        "the file is {size} bytes or more; the limit is {MAX_FILE_BYTES}"
+    ))
+}
+
+/// Parses a whole file held in memory (tests, small inputs).
 pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<ParsedFile> {
-    let text = as_text(bytes)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|e| Error::BadFile(format!("cannot read the CSV header: {e}")))?
-        .clone();
-    let (columns, layout) = read_header(&header)?;
-    let mut parsed = ParsedFile {
+    let (mut rows, mut lines) = (Vec::new(), Vec::new());
+    let summary = parse_rows(bytes, now, &Silent, &mut |chunk| {
+        for p in chunk {
+            lines.push(p.line);
+            rows.push(p.row);
+        }
+        true
+    })?;
+    Ok(ParsedFile {
+        layout: summary.layout,
+        rows,
+        lines,
+        read: summary.read,
+        rejected: summary.rejected,
+    })
+}
+
+/// Parses CSV from `reader`, handing rows on in chunks (`emit` returning false stops it). A
+/// file that is not a layoffs.fyi CSV (binary, not UTF-8, wrong header, too large) is an
+/// error; a bad row is only rejected.
+pub fn parse_rows(
+    mut reader: impl BufRead,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+    emit: &mut dyn FnMut(Vec<ParsedRow>) -> bool,
+) -> Result<ParseSummary> {
+    skip_bom_refuse_binary(&mut reader)?;
+    // In a CRLF file the csv reader places a record before the '\n' that ends the line before
+    // it, so its line number is one short.
+    let line_fix = u64::from(first_line_ends_in_crlf(&mut reader)?);
+    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    let header = csv
+        .byte_headers()
+        .map_err(|e| Error::BadFile(format!("cannot read the CSV header: {e}")))
+        .and_then(|h| text_record(h.clone(), 0))?;
+    let (by_name, layout) = read_header(&header)?;
+    let columns = Columns::of(&by_name);
+    let mut summary = ParseSummary {
         layout,
-        rows: Vec::new(),
         read: 0,
         rejected: Vec::new(),
     };
-    let mut lines = LineCounter::new(text);
     let today = now.date_naive();
-    for record in reader.records() {
-        parsed.read += 1;
-        let result = match record {
-            Ok(record) => {
-                let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-                let row = Row {
-                    record: &record,
-                    columns: &columns,
-                };
-                (line, row.event(header.len(), today))
-            }
-            // A broken quote or the like: reject the row, keep reading.
-            Err(e) => (
-                e.position().map_or(0, |p| lines.line_at(p.byte())),
-                Err(format!("unreadable CSV: {e}")),
-            ),
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut record = csv::ByteRecord::new();
+    while csv
+        .read_byte_record(&mut record)
+        .map_err(|e| unreadable(&e))?
+    {
+        summary.read += 1;
+        let position = record
+            .position()
+            .cloned()
+            .unwrap_or_else(csv::Position::new);
+        let line = position.line() + line_fix;
+        if position.byte() > MAX_FILE_BYTES {
+            return Err(too_large(position.byte()));
+        }
+        let text = text_record(record.clone(), position.byte())?;
+        let row = Row {
+            record: &text,
+            columns: &columns,
         };
-        match result {
-            (line, Ok(event)) => parsed.rows.push((line, event)),
-            (line, Err(reason)) => parsed.rejected.push(Rejected { line, reason }),
+        match row.event(header.len(), today) {
+            Ok(row) => chunk.push(ParsedRow { line, row }),
+            Err(reason) => summary.rejected.push(Rejected { line, reason }),
+        }
+        if chunk.len() == CHUNK && !emit(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))) {
+            return Ok(summary);
+        }
+        if (summary.read as u64).is_multiple_of(REPORT_EVERY) {
+            progress.parsed(position.byte(), summary.read as u64);
         }
     }
-    Ok(parsed)
+    if !chunk.is_empty() {
+        emit(chunk);
+    }
+    Ok(summary)
 }
 
-/// The file as UTF-8 text without a BOM; binary, oversized or non-UTF-8 files are refused.
-fn as_text(bytes: &[u8]) -> Result<&str> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(Error::BadFile(format!(
-            "the file is {} bytes; the limit is {MAX_FILE_BYTES}",
-            bytes.len()
-        )));
+/// A read error mid-file: the file as a whole cannot be trusted.
+fn unreadable(e: &csv::Error) -> Error {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => Error::BadFile(format!("cannot read the file: {io}")),
+        _ => Error::BadFile(format!("unreadable CSV: {e}")),
     }
-    if bytes.contains(&0) {
-        return Err(Error::BadFile(
-            "this is a binary file, not a layoffs.fyi CSV export".into(),
-        ));
+}
+
+/// Drops a UTF-8 byte order mark; refuses a file whose start holds a NUL byte (binary).
+fn skip_bom_refuse_binary(reader: &mut impl BufRead) -> Result<()> {
+    let start = reader.fill_buf()?;
+    if start.contains(&0) {
+        return Err(binary());
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    if start.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    Ok(())
+}
+
+/// Whether the first line, as far as the reader's buffer shows it, ends in "\r\n".
+fn first_line_ends_in_crlf(reader: &mut impl BufRead) -> Result<bool> {
+    let start = reader.fill_buf()?;
+    Ok(start
+        .iter()
+        .position(|&b| b == b'\n')
+        .is_some_and(|at| at > 0 && start[at - 1] == b'\r'))
+}
+
+fn binary() -> Error {
+    Error::BadFile("this is a binary file, not a layoffs.fyi CSV export".into())
+}
+
+/// A record as text: NUL bytes mean a binary file; invalid UTF-8 is named by its position.
+fn text_record(record: csv::ByteRecord, at: u64) -> Result<csv::StringRecord> {
+    if record.iter().any(|field| field.contains(&0)) {
+        return Err(binary());
+    }
+    csv::StringRecord::from_byte_record(record).map_err(|e| {
         Error::BadFile(format!(
-            "the file is not UTF-8 text (invalid byte at offset {})",
-            e.valid_up_to()
+            "the file is not UTF-8 text (invalid bytes in field {} of the record at byte {at})",
+            e.utf8_error().field() + 1
         ))
-    })?;
-    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+    })
 }
 
 /// Column positions by lower-case name, and the layout they show.
@@ -200,58 +391,56 @@ fn read_header(header: &csv::StringRecord) -> Result<(HashMap<String, usize>, La
     Ok((columns, layout))
 }
 
-/// Line numbers (from 1) of byte offsets, for offsets given in increasing order.
-struct LineCounter<'a> {
-    text: &'a [u8],
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        Self {
-            text: text.as_bytes(),
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    fn line_at(&mut self, byte: u64) -> u64 {
-        let mut end = usize::try_from(byte)
-            .unwrap_or(usize::MAX)
-            .min(self.text.len());
-        // After "\r\n" the csv reader places the next record at the '\n'.
-        if self.text.get(end) == Some(&b'\n') {
-            end += 1;
-        }
-        if end > self.offset {
-            let newlines = self.text[self.offset..end].iter().filter(|&&b| b == b'\n');
-            self.line += newlines.count() as u64;
-            self.offset = end;
-        }
-        self.line
-    }
-}
-
 /// One record, read by column name; "NULL" reads as empty.
 struct Row<'a> {
     record: &'a csv::StringRecord,
-    columns: &'a HashMap<String, usize>,
+    columns: &'a Columns,
+}
+
+/// Where each column we read sits in a record, found once from the header.
+struct Columns {
+    company: Option<usize>,
+    location: Option<usize>,
+    total_laid_off: Option<usize>,
+    headcount_text: Option<usize>,
+    date: Option<usize>,
+    percentage_laid_off: Option<usize>,
+    industry: Option<usize>,
+    source: Option<usize>,
+    country: Option<usize>,
+    teams: Option<usize>,
+    notes: Option<usize>,
+}
+
+impl Columns {
+    fn of(by_name: &HashMap<String, usize>) -> Self {
+        let at = |name: &str| by_name.get(name).copied();
+        Self {
+            company: at("company"),
+            location: at("location"),
+            total_laid_off: at("total_laid_off"),
+            headcount_text: at("headcount_text"),
+            date: at("date"),
+            percentage_laid_off: at("percentage_laid_off"),
+            industry: at("industry"),
+            source: at("source"),
+            country: at("country"),
+            teams: at("teams"),
+            notes: at("notes"),
+        }
+    }
 }
 
 impl<'a> Row<'a> {
-    fn get(&self, name: &str) -> &'a str {
+    fn get(&self, column: Option<usize>) -> &'a str {
         let record = self.record;
-        self.columns
-            .get(name)
-            .and_then(|&i| record.get(i))
-            .map_or("", |v| {
-                if v.trim().eq_ignore_ascii_case("null") {
-                    ""
-                } else {
-                    v
-                }
-            })
+        column.and_then(|i| record.get(i)).map_or("", |v| {
+            if v.trim().eq_ignore_ascii_case("null") {
+                ""
+            } else {
+                v
+            }
+        })
     }
 }
 
@@ -265,34 +454,33 @@ impl Row<'_> {
             ));
         }
         let named = |e: DomainError| format!("{}: {}", e.field, e.message);
-        if self.get("date").trim().is_empty() {
+        let c = self.columns;
+        if self.get(c.date).trim().is_empty() {
             return Err("date: missing".to_string());
         }
-        let count = Headcount::parse_count(self.get("total_laid_off")).map_err(named)?;
-        let percent = Percentage::from_fraction(self.get("percentage_laid_off")).map_err(named)?;
-        let text = |name: &str| Some(self.get(name).to_string());
+        let count = Headcount::parse_count(self.get(c.total_laid_off)).map_err(named)?;
+        let percent = Percentage::from_fraction(self.get(c.percentage_laid_off)).map_err(named)?;
+        let text = |column| Some(self.get(column).to_string());
         let raw = RawEvent {
-            company: text("company"),
-            date: text("date"),
+            company: text(c.company),
+            date: text(c.date),
             count: count.known().map(i64::from),
             approx: count
                 .known()
                 .is_none()
-                .then(|| self.get("headcount_text").to_string()),
+                .then(|| self.get(c.headcount_text).to_string()),
             percent: percent.map(Percentage::value),
-            teams: text("teams"),
-            location: Some(strip_non_us(self.get("location")).to_string()),
-            source: text("source"),
-            notes: text("notes"),
+            teams: text(c.teams),
+            location: Some(strip_non_us(self.get(c.location)).to_string()),
+            source: text(c.source),
+            notes: text(c.notes),
         };
         let event = NewEvent::parse(&raw, EventScope::Global, today).map_err(named)?;
         let label = |name: &'static str, value: &str| clean_text(name, value, MAX_LABEL);
-        Ok(BatchEvent {
-            event,
-            industry: label("industry", self.get("industry")).map_err(named)?,
-            country: label("country", self.get("country").trim().trim_end_matches('.'))
-                .map_err(named)?,
-        })
+        let industry = label("industry", self.get(c.industry)).map_err(named)?;
+        let country =
+            label("country", self.get(c.country).trim().trim_end_matches('.')).map_err(named)?;
+        Ok(BatchEvent::new(event, industry, country))
     }
 }
 

@@ -5,7 +5,26 @@ pub mod export;
 pub mod import;
 
 pub use export::export;
-pub use import::{ImportReport, Layout, ParsedFile, Rejected, import_file, parse};
+pub use import::{
+    ImportReport, Layout, ParseSummary, ParsedFile, ParsedRow, Rejected, import_file,
+    import_file_with_progress, parse, parse_file,
+};
+
+/// Where import and export report how far they got (a progress bar on a terminal, nothing
+/// elsewhere).
+pub trait Progress: Send + Sync {
+    /// Parsing: `bytes` of the file read, `rows` of it parsed.
+    fn parsed(&self, _bytes: u64, _rows: u64) {}
+    /// Parsing is done; `rows` events go to the store now.
+    fn writing(&self, _rows: u64) {}
+    /// Export: `rows` of `total` written.
+    fn exported(&self, _rows: u64, _total: u64) {}
+}
+
+/// No progress shown.
+pub struct Silent;
+
+impl Progress for Silent {}
 
 /// The newer layoffs.fyi layout, which export writes, plus our own trailing columns for what
 /// it lacks.

@@ -45,26 +45,42 @@ pub const BUILTIN_ALIASES: &[(&str, &str)] = &[
 /// The key under which spellings of one name meet: lower case, accents and punctuation
 /// dropped, words separated by one space, corporate suffixes removed.
 pub fn normalize_key(raw: &str) -> String {
-    let mut words: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for c in raw.nfkd() {
+    // Decomposition (NFKD) only changes non-ASCII text; imports are mostly ASCII.
+    let mut key = if raw.is_ascii() {
+        fold(raw.chars(), raw.len())
+    } else {
+        fold(raw.nfkd(), raw.len())
+    };
+    while let Some(space) = key.rfind(' ') {
+        if SUFFIXES.contains(&&key[space + 1..]) {
+            key.truncate(space);
+        } else {
+            break;
+        }
+    }
+    key
+}
+
+/// Lower-case words of letters and digits, one space apart.
+fn fold(chars: impl Iterator<Item = char>, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
+    let mut in_word = false;
+    for c in chars {
         if is_combining_mark(c) || matches!(c, '\'' | '\u{2019}') {
             // "McDonald's" and "Nestlé" fold to "mcdonalds" and "nestle".
             continue;
         }
         if c.is_alphanumeric() {
-            current.extend(c.to_lowercase());
-        } else if !current.is_empty() {
-            words.push(std::mem::take(&mut current));
+            if !in_word && !out.is_empty() {
+                out.push(' ');
+            }
+            in_word = true;
+            out.extend(c.to_lowercase());
+        } else {
+            in_word = false;
         }
     }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    while words.len() > 1 && words.last().is_some_and(|w| SUFFIXES.contains(&w.as_str())) {
-        words.pop();
-    }
-    words.join(" ")
+    out
 }
 
 /// A company name as a person typed it, checked: trimmed, inner whitespace collapsed, at most

@@ -8,7 +8,7 @@ pub mod listing;
 pub mod moderation;
 
 pub use alerts::{subscribe, subscriptions, unsubscribe};
-pub use import::{BatchEvent, BatchOutcome, import_batch};
+pub use import::{BatchEvent, BatchOutcome, BatchSource, import_batch};
 pub use listing::{PAGE_SIZE, SUGGESTIONS, listing, listing_for, resolve_company};
 pub use moderation::{
     AddOutcome, Moderator, NEARBY_DAYS, add_event, cancel_addition, confirm_addition, edit_event,

@@ -3,6 +3,7 @@
 //! connection, so that `service` puts a use case's writes in one transaction ([`Tx`]).
 
 pub mod audit;
+pub mod bulk;
 pub mod companies;
 pub mod deliveries;
 pub mod events;
@@ -33,6 +34,8 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://layoffs.db";
 pub type Conn = sqlx::SqliteConnection;
 /// A write transaction; dropped without `commit`, it rolls back.
 pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+/// A connection of the pool for one bulk job ([`Store::dedicated_connection`]).
+pub type Dedicated = sqlx::pool::PoolConnection<sqlx::Sqlite>;
 
 /// The name index and the `names_version` it was built at.
 type CachedIndex = (i64, Arc<NameIndex>);
@@ -90,6 +93,14 @@ impl Store {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// A connection of the pool for one bulk job, closed when dropped: settings the job makes
+    /// on it never reach the pool, and a transaction it leaves open is rolled back.
+    pub async fn dedicated_connection(&self) -> Result<Dedicated> {
+        let mut conn = self.pool.acquire().await?;
+        conn.close_on_drop();
+        Ok(conn)
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
@@ -97,6 +108,9 @@ impl Store {
 
 async fn connect(options: SqliteConnectOptions, size: u32) -> sqlx::Result<SqlitePool> {
     let options = options
+        // 16 KiB pages (new stores only): shallower indexes, a third less time for a bulk
+        // import.
+        .page_size(16_384)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));

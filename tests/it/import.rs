@@ -164,9 +164,14 @@ async fn export_then_import_into_an_empty_store_gives_the_same_events() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("export.csv");
-    let count = import::export(&first.store, None, std::fs::File::create(&path).unwrap())
-        .await
-        .unwrap();
+    let count = import::export(
+        &first.store,
+        None,
+        std::fs::File::create(&path).unwrap(),
+        &layoffs_bot::csv_io::Silent,
+    )
+    .await
+    .unwrap();
 
     let second = TestStore::new().await;
     let r = import::import_file(&second.store, &path, false, now())

@@ -9,6 +9,7 @@
 )]
 
 mod bot;
+mod bulk;
 mod cli;
 mod commands;
 mod delivery;

@@ -1,5 +1,7 @@
 //! The `layoffs-bot` command line: import, export, query, companies and totals.
 
+mod progress;
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -200,7 +202,13 @@ async fn totals_text(
 async fn import_files(store: &Store, files: &[PathBuf], dry_run: bool) -> ExitCode {
     let mut failed = false;
     for path in files {
-        match import::import_file(store, path, dry_run, Utc::now()).await {
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let progress = progress::for_terminal(size, "import");
+        let result =
+            import::import_file_with_progress(store, path, dry_run, Utc::now(), progress.clone())
+                .await;
+        drop(progress);
+        match result {
             Ok(report) => print_report(&path.display().to_string(), &report),
             Err(err) => {
                 failed = true;
@@ -310,13 +318,16 @@ async fn export(store: &Store, company: Option<&str>, file: Option<PathBuf>) -> 
             let tmp = path.with_extension("csv.partial");
             let out = std::fs::File::create(&tmp)
                 .map_err(|e| Error::BadFile(format!("cannot create {}: {e}", tmp.display())))?;
-            let count = import::export(store, company_id, std::io::BufWriter::new(out)).await?;
+            let progress = progress::for_terminal(0, "export");
+            let out = std::io::BufWriter::new(out);
+            let count = import::export(store, company_id, out, &*progress).await?;
+            drop(progress);
             std::fs::rename(&tmp, &path)?;
             eprintln!("exported {count} events to {}", path.display());
         }
     } else {
         let mut buf = Vec::new();
-        import::export(store, company_id, &mut buf).await?;
+        import::export(store, company_id, &mut buf, &import::Silent).await?;
         emit(&String::from_utf8_lossy(&buf))?;
     }
     Ok(ExitCode::SUCCESS)
