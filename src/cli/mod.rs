@@ -203,7 +203,7 @@ async fn import_files(store: &Store, files: &[PathBuf], dry_run: bool) -> ExitCo
     let mut failed = false;
     for path in files {
         let size = std::fs::metadata(path).map_or(0, |m| m.len());
-        let progress = progress::for_terminal(size, "import");
+        let progress = progress::for_terminal(Some(size), "import");
         let result =
             import::import_file_with_progress(store, path, dry_run, Utc::now(), progress.clone())
                 .await;
@@ -318,7 +318,7 @@ async fn export(store: &Store, company: Option<&str>, file: Option<PathBuf>) -> 
             let tmp = path.with_extension("csv.partial");
             let out = std::fs::File::create(&tmp)
                 .map_err(|e| Error::BadFile(format!("cannot create {}: {e}", tmp.display())))?;
-            let progress = progress::for_terminal(0, "export");
+            let progress = progress::for_terminal(None, "export");
             let out = std::io::BufWriter::new(out);
             let count = import::export(store, company_id, out, &*progress).await?;
             drop(progress);

@@ -12,14 +12,15 @@ use crate::domain::thousands;
 /// A bar on standard error.
 pub struct Bar(ProgressBar);
 
-/// A bar of `len` units (bytes of a file, rows of an export) when standard error is a
-/// terminal; otherwise no progress at all.
-pub fn for_terminal(len: u64, prefix: &str) -> Arc<dyn Progress> {
+/// A bar of `len` units (bytes of a file; rows of an export, told later) when standard error
+/// is a terminal; otherwise no progress at all.
+pub fn for_terminal(len: Option<u64>, prefix: &str) -> Arc<dyn Progress> {
     if !std::io::stderr().is_terminal() {
         return Arc::new(Silent);
     }
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template("{prefix} [{bar:30}] {percent:>3}% {msg} · ETA {eta}")
+    let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr());
+    // Short enough for an 80-column terminal: a wrapped bar redraws badly.
+    let style = ProgressStyle::with_template("{prefix} [{bar:20}] {percent:>3}% {msg}, ETA {eta}")
         .map_or_else(
             |_| ProgressStyle::default_bar(),
             |s| s.progress_chars("=> "),
@@ -54,7 +55,12 @@ impl Progress for Bar {
     }
 
     fn exported(&self, rows: u64, total: u64) {
-        self.0.set_length(total);
+        if self.0.length() != Some(total) {
+            // The rows were loaded before the first report: the rate starts now.
+            self.0.set_length(total);
+            self.0.reset_elapsed();
+            self.0.reset_eta();
+        }
         self.0.set_position(rows);
         self.0.set_message(self.rows_message(rows));
     }

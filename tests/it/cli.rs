@@ -125,3 +125,32 @@ fn bad_input_gets_a_clear_error_and_a_non_zero_exit() {
     assert!(!out.status.success());
     assert!(!stderr(&out).contains("panicked"));
 }
+
+/// A progress bar on a terminal (a pseudo-terminal from `script`, util-linux), and not a byte
+/// of it when standard error is a pipe, as in scripts and CI logs.
+#[test]
+fn import_shows_progress_on_a_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let sample = data("tests/data/layoffs_fyi_sample.csv");
+    let sample = sample.to_str().unwrap();
+    let out = run(&db, &["import", sample]);
+    assert!(out.status.success());
+    assert_eq!(
+        stderr(&out),
+        "",
+        "nothing but the report when stderr is not a terminal"
+    );
+
+    std::fs::remove_file(&db).unwrap();
+    let command = format!("{} import {sample}", env!("CARGO_BIN_EXE_layoffs-bot"));
+    let tty = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("script (util-linux) runs the import on a pseudo-terminal");
+    let screen = String::from_utf8_lossy(&tty.stdout);
+    assert!(screen.contains("rows/s"), "{screen}");
+    assert!(screen.contains("4277 rows read, 4272 imported"), "{screen}");
+}
