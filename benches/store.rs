@@ -8,7 +8,9 @@ use chrono::{Days, NaiveDate, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use layoffs_bot::Store;
 use layoffs_bot::csv_io as import;
-use layoffs_bot::domain::{Actor, CompanyName, EventScope, Headcount, NewEvent, Viewer};
+use layoffs_bot::domain::{
+    Actor, CompanyName, EventScope, Headcount, NameEntry, NameIndex, NewEvent, Viewer,
+};
 use layoffs_bot::service::{self, BatchEvent};
 use tokio::runtime::Runtime;
 
@@ -148,5 +150,53 @@ fn import_file(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, queries, import_file);
+/// Autocomplete and "did you mean" on 10,000 names plus planted hostile ones (long repeated
+/// letters, many one-letter words, a 100-letter name), for inputs up to Discord's 6,000
+/// characters: every call must stay under 5 ms.
+fn hostile_matching(c: &mut Criterion) {
+    let mut entries: Vec<NameEntry> = (0..COMPANIES)
+        .map(|i| {
+            let name = company_name(i);
+            NameEntry::new(i64::try_from(i).unwrap(), name.clone(), name)
+        })
+        .collect();
+    for (n, planted) in [
+        "a".repeat(100),
+        "ab ".repeat(33),
+        "a b c d e f g h i j k l m n o p q r s t u v w x y z ".repeat(2),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = i64::try_from(COMPANIES + n).unwrap();
+        entries.push(NameEntry::new(id, planted.clone(), planted));
+    }
+    let index = NameIndex::new(entries);
+    let inputs = [
+        ("300 a", "a".repeat(300)),
+        ("6000 a", "a".repeat(6000)),
+        ("6000 ab", "ab ".repeat(2000)),
+        (
+            "32 letters, near the planted",
+            format!("{}b", "a".repeat(31)),
+        ),
+        ("6000 ligatures", "\u{FDFA}".repeat(6000)),
+        (
+            "6000 punctuation then a name",
+            format!("{}brih", "-".repeat(5996)),
+        ),
+    ];
+    let mut group = c.benchmark_group("hostile matching (10k names)");
+    for (label, input) in &inputs {
+        group.bench_function(format!("autocomplete {label}"), |b| {
+            b.iter(|| black_box(index.autocomplete(input, 25)));
+        });
+        group.bench_function(format!("suggest {label}"), |b| {
+            b.iter(|| black_box(index.suggest(input, 5)));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, queries, import_file, hostile_matching);
 criterion_main!(benches);

@@ -5,8 +5,11 @@ use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
 use super::DomainError;
 
-/// Discord caps a string option at 100 characters; we keep names to that everywhere.
+/// Discord caps an autocomplete choice at 100 characters; we keep names to that everywhere.
 pub const MAX_COMPANY_NAME: usize = 100;
+/// A name's key may be no longer either: decomposition can make one character 18, and every
+/// match costs time in proportion to key lengths.
+pub const MAX_KEY: usize = 100;
 
 /// Corporate suffixes dropped from the end of a key: "Amazon.com, Inc." is "amazon".
 const SUFFIXES: &[&str] = &[
@@ -83,6 +86,23 @@ fn fold(chars: impl Iterator<Item = char>, capacity: usize) -> String {
     out
 }
 
+/// Zero-width and text-direction characters (Unicode's format characters that matter here):
+/// invisible, they make "Ama\u{200b}zon" look like "Amazon" or reverse what follows.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+    )
+}
+
 /// A company name as a person typed it, checked: trimmed, inner whitespace collapsed, at most
 /// [`MAX_COMPANY_NAME`] characters, and with at least one letter or digit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +123,13 @@ impl CompanyName {
                 "the company name contains control characters",
             ));
         }
+        if display.chars().any(is_invisible_format) {
+            return Err(DomainError::invalid(
+                "company",
+                "the company name contains invisible formatting characters (zero-width or \
+                 text-direction marks)",
+            ));
+        }
         let len = display.chars().count();
         if len > MAX_COMPANY_NAME {
             return Err(DomainError::invalid(
@@ -113,6 +140,15 @@ impl CompanyName {
             ));
         }
         let key = normalize_key(&display);
+        if key.chars().count() > MAX_KEY {
+            return Err(DomainError::invalid(
+                "company",
+                format!(
+                    "the company name expands to more than {MAX_KEY} letters and digits; \
+                     write it in plain letters"
+                ),
+            ));
+        }
         if key.is_empty() {
             return Err(DomainError::invalid(
                 "company",
@@ -176,5 +212,22 @@ mod tests {
         assert!(CompanyName::parse(&"a".repeat(101)).is_err());
         assert!(CompanyName::parse(&"a".repeat(100)).is_ok());
         assert!(CompanyName::parse("bad\u{0}name").is_err());
+    }
+
+    #[test]
+    fn invisible_characters_and_names_that_expand_too_far_are_refused() {
+        for name in [
+            "Ama\u{200b}zon",
+            "\u{202e}nozamA",
+            "Acme\u{2066}",
+            "\u{feff}Acme",
+        ] {
+            let err = CompanyName::parse(name).unwrap_err();
+            assert!(err.message.contains("invisible"), "{name:?}: {err}");
+        }
+        // Six characters, but each decomposes into 18 letters.
+        let err = CompanyName::parse(&"\u{FDFA}".repeat(6)).unwrap_err();
+        assert!(err.message.contains("expands"), "{err}");
+        assert!(CompanyName::parse(&"a".repeat(100)).is_ok());
     }
 }

@@ -1,7 +1,13 @@
 //! Company name matching for autocomplete and "did you mean": exact, prefix, word prefix,
 //! then typo-tolerant (optimal string alignment distance), over names and aliases.
 
-use super::company::normalize_key;
+use super::company::{MAX_KEY, normalize_key};
+
+/// Typo-tolerant matching is for what people type: longer queries match exactly or by prefix
+/// only, which bounds the work per name.
+const MAX_TYPO_QUERY: usize = 32;
+/// Typos are looked for at the start of a name's first few words only.
+const MAX_TYPO_WORDS: usize = 4;
 
 /// One searchable name: a company's own name or one of its aliases.
 #[derive(Debug, Clone)]
@@ -18,7 +24,8 @@ pub struct NameEntry {
 
 impl NameEntry {
     pub fn new(company_id: i64, company: String, label: String) -> Self {
-        let key: Vec<char> = normalize_key(&label).chars().collect();
+        // Stored names were checked; the cap only guards the cost of matching.
+        let key: Vec<char> = normalize_key(&label).chars().take(MAX_KEY).collect();
         let word_starts = std::iter::once(0)
             .chain(
                 key.iter()
@@ -75,18 +82,23 @@ impl NameIndex {
     /// Up to `limit` companies for a partly typed name, one per company, ranked exact >
     /// prefix > word prefix > typo-tolerant. An empty input lists the first names.
     pub fn autocomplete(&self, input: &str, limit: usize) -> Vec<Match> {
-        let query: Vec<char> = normalize_key(input).chars().collect();
+        let Some(query) = query_key(input) else {
+            return Vec::new();
+        };
         let budget = typo_budget(query.len());
         self.rank(&query, budget, limit)
     }
 
     /// Companies a name that matched nothing may have meant, with one more typo allowed.
     pub fn suggest(&self, input: &str, limit: usize) -> Vec<Match> {
-        let query: Vec<char> = normalize_key(input).chars().collect();
-        if query.is_empty() {
+        let Some(query) = query_key(input).filter(|q| !q.is_empty()) else {
             return Vec::new();
-        }
-        let budget = typo_budget(query.len()).max(1) + u8::from(query.len() >= 6);
+        };
+        let budget = if query.len() > MAX_TYPO_QUERY {
+            0
+        } else {
+            typo_budget(query.len()).max(1) + u8::from(query.len() >= 6)
+        };
         self.rank(&query, budget, limit)
     }
 
@@ -126,12 +138,30 @@ impl NameIndex {
     }
 }
 
-/// Typos tolerated for a query of this many characters: none below 4 (too many false hits).
+/// The most typos any query is allowed (a suggestion's budget).
+const MAX_BUDGET: usize = 3;
+
+/// The query's key, or None when it is longer than any name could match.
+fn query_key(input: &str) -> Option<Vec<char>> {
+    // Normalising is linear, but one character can decompose into 18: cut the input first at
+    // what could still fold to a key that matches (letters and digits are never dropped).
+    let cap = (MAX_KEY + MAX_BUDGET) * 4;
+    let input = match input.char_indices().nth(cap) {
+        Some((at, _)) => &input[..at],
+        None => input,
+    };
+    let key: Vec<char> = normalize_key(input).chars().collect();
+    (key.len() <= MAX_KEY + MAX_BUDGET).then_some(key)
+}
+
+/// Typos tolerated for a query of this many characters: none below 4 (too many false hits),
+/// none above [`MAX_TYPO_QUERY`].
 fn typo_budget(len: usize) -> u8 {
     match len {
         0..=3 => 0,
         4..=6 => 1,
-        _ => 2,
+        7..=MAX_TYPO_QUERY => 2,
+        _ => 0,
     }
 }
 
@@ -169,6 +199,7 @@ fn tier_of(
     entry
         .word_starts
         .iter()
+        .take(MAX_TYPO_WORDS)
         .filter_map(|&s| prefix_distance(query, &key[s..], budget, scratch))
         .min()
         .map(Tier::Typo)
@@ -176,43 +207,48 @@ fn tier_of(
 
 #[derive(Default)]
 struct Scratch {
-    rows: [Vec<u8>; 3],
+    rows: [Vec<u16>; 3],
 }
 
 /// The fewest edits (insert, delete, substitute, swap two neighbours) that turn `query` into
-/// some prefix of `text`, if at most `budget`.
+/// some prefix of `text`, if at most `budget`. Only cells within `budget` of the diagonal can
+/// stay within budget, so only that band is computed: O(query × budget).
 fn prefix_distance(query: &[char], text: &[char], budget: u8, scratch: &mut Scratch) -> Option<u8> {
-    let m = query.len();
+    let (m, b) = (query.len(), usize::from(budget));
     // A prefix longer than m + budget needs more than budget insertions.
-    let text = &text[..text.len().min(m + usize::from(budget))];
+    let text = &text[..text.len().min(m + b)];
     let n = text.len();
+    let out_of_band = u16::from(budget) + 1;
     let [before, prev, cur] = &mut scratch.rows;
     for row in [&mut *before, &mut *prev, &mut *cur] {
         row.clear();
-        row.resize(n + 1, 0);
+        row.resize(n + 1, out_of_band);
     }
-    for (j, cell) in prev.iter_mut().enumerate() {
-        *cell = u8::try_from(j).unwrap_or(u8::MAX);
+    for (j, cell) in prev.iter_mut().enumerate().take(b + 1) {
+        *cell = u16::try_from(j).unwrap_or(u16::MAX);
     }
     for i in 1..=m {
-        cur[0] = u8::try_from(i).unwrap_or(u8::MAX);
+        let (lo, hi) = (i.saturating_sub(b).max(1), (i + b).min(n));
+        cur.fill(out_of_band);
+        cur[0] = u16::try_from(i).unwrap_or(u16::MAX).min(out_of_band);
         let mut row_min = cur[0];
-        for j in 1..=n {
-            let cost = u8::from(query[i - 1] != text[j - 1]);
+        for j in lo..=hi {
+            let cost = u16::from(query[i - 1] != text[j - 1]);
             let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && query[i - 1] == text[j - 2] && query[i - 2] == text[j - 1] {
                 d = d.min(before[j - 2] + 1);
             }
-            cur[j] = d;
-            row_min = row_min.min(d);
+            cur[j] = d.min(out_of_band);
+            row_min = row_min.min(cur[j]);
         }
-        if row_min > budget {
+        if row_min > u16::from(budget) {
             return None;
         }
         std::mem::swap(before, prev);
         std::mem::swap(prev, cur);
     }
-    prev.iter().copied().min().filter(|&d| d <= budget)
+    let best = prev.iter().copied().min()?;
+    u8::try_from(best).ok().filter(|&d| d <= budget)
 }
 
 /// Whether every character of `query` appears in `text`, in order.
@@ -328,5 +364,41 @@ mod tests {
         assert_eq!(prefix_distance(&q, &t, 1, &mut s), Some(1));
         let q: Vec<char> = "xxxx".chars().collect();
         assert_eq!(prefix_distance(&q, &t, 1, &mut s), None);
+    }
+
+    #[test]
+    fn long_and_hostile_queries_match_nothing_falsely_and_never_overflow() {
+        let planted = "a".repeat(100);
+        let idx = index(&[(planted.as_str(), planted.as_str()), ("Amazon", "Amazon")]);
+        // The old u8 distance table wrapped past 255 and reported these as near matches.
+        for query in ["b".repeat(300), "ab".repeat(150), "\u{FDFA}".repeat(6000)] {
+            assert!(idx.autocomplete(&query, 25).is_empty(), "{}", query.len());
+            assert!(idx.suggest(&query, 5).is_empty(), "{}", query.len());
+        }
+        // A long query still finds the name it spells out.
+        assert_eq!(idx.autocomplete(&planted, 25)[0].tier, Tier::Exact);
+        let typo = format!("{}b", "a".repeat(40));
+        assert!(
+            idx.autocomplete(&typo, 25).is_empty(),
+            "no typo search past 32 letters"
+        );
+        assert_eq!(idx.autocomplete("amazn", 25)[0].company, "Amazon");
+    }
+
+    #[test]
+    fn the_banded_distance_agrees_with_the_full_one_on_small_cases() {
+        let mut scratch = Scratch::default();
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        for (query, text, budget, want) in [
+            ("amazn", "amazon", 1, Some(1)),
+            ("gogle", "google", 1, Some(1)),
+            ("salesfroce", "salesforce", 2, Some(1)),
+            ("abc", "xyz", 2, None),
+            ("ab", "ba", 1, Some(1)),
+            ("abcd", "abcd", 0, Some(0)),
+        ] {
+            let got = prefix_distance(&chars(query), &chars(text), budget, &mut scratch);
+            assert_eq!(got, want, "{query} {text}");
+        }
     }
 }
