@@ -4,9 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::fields::{
-    Headcount, MAX_LOCATION, MAX_NOTES, MAX_TEAMS, Percentage, Source, clean_text, parse_event_date,
+    Headcount, MAX_LOCATION, MAX_NOTES, MAX_TEAMS, Percentage, clean_text, parse_event_date,
 };
-use super::{Actor, DomainError, EventScope, company::CompanyName, company::normalize_key};
+use super::{Actor, DomainError, EventScope, Source, company::CompanyName, company::normalize_key};
 
 /// An event's options as typed (Discord options, a Slack modal, a CSV row): every field
 /// optional, so that an edit can use it too. Kept as JSON while an addition waits for

@@ -10,12 +10,22 @@ use super::DomainError;
 pub const MAX_APPROX: usize = 100;
 pub const MAX_TEAMS: usize = 300;
 pub const MAX_LOCATION: usize = 150;
-pub const MAX_SOURCE: usize = 500;
 pub const MAX_NOTES: usize = 1000;
 /// Industry and country names, as imported.
 pub const MAX_LABEL: usize = 100;
 /// No tech layoff we record predates this.
 pub const EARLIEST_YEAR: i32 = 1970;
+
+/// No employer has more people than this (the largest have about 2 million): a bigger count
+/// is a typo.
+pub const MAX_HEADCOUNT: u32 = 3_000_000;
+
+fn too_many(count: &str) -> DomainError {
+    DomainError::invalid(
+        "count",
+        format!("the count must be a whole number from 1 to 3,000,000, not {count}"),
+    )
+}
 
 /// How many people, as reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,14 +47,8 @@ impl Headcount {
                 "give either an exact count or the approximate wording, not both",
             )),
             (Some(n), None) => match u32::try_from(n) {
-                Ok(n) if n >= 1 => Ok(Self::Exact(n)),
-                _ => Err(DomainError::invalid(
-                    "count",
-                    format!(
-                        "the count must be a whole number from 1 to {}, not {n}",
-                        u32::MAX
-                    ),
-                )),
+                Ok(n) if (1..=MAX_HEADCOUNT).contains(&n) => Ok(Self::Exact(n)),
+                _ => Err(too_many(&n.to_string())),
             },
             (None, Some(text)) => Self::parse_reported(text),
             (None, None) => Ok(Self::Unknown),
@@ -71,11 +75,8 @@ impl Headcount {
         }
         let digits = text.replace(',', "");
         if let Ok(value) = digits.parse::<f64>() {
-            if value.fract() != 0.0 || !(1.0..=f64::from(u32::MAX)).contains(&value) {
-                return Err(DomainError::invalid(
-                    "count",
-                    format!("the count must be a whole number of at least 1, not {text:?}"),
-                ));
+            if value.fract() != 0.0 || !(1.0..=f64::from(MAX_HEADCOUNT)).contains(&value) {
+                return Err(too_many(text));
             }
             // Range and fraction checked just above.
             #[allow(clippy::cast_sign_loss)]
@@ -147,7 +148,14 @@ impl Percentage {
             ));
         }
         // Two decimals, so that a 0-1 fraction read back from CSV compares equal.
-        Ok(Self((value * 100.0).round() / 100.0))
+        let kept = (value * 100.0).round() / 100.0;
+        if kept <= 0.0 {
+            return Err(DomainError::invalid(
+                "percent",
+                format!("the percentage {value} rounds to 0; the smallest kept is 0.01"),
+            ));
+        }
+        Ok(Self(kept))
     }
 
     /// From a 0-1 fraction as layoffs.fyi publishes it ("0.15" is 15%).
@@ -230,77 +238,6 @@ pub fn parse_event_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, Domain
         ));
     }
     Ok(date)
-}
-
-/// Where the report came from: an http(s) link or the name of a publication.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
-    Url(String),
-    Publication(String),
-}
-
-impl Source {
-    pub fn parse(raw: &str) -> Result<Option<Self>, DomainError> {
-        let Some(text) = clean_text("source", raw, MAX_SOURCE)? else {
-            return Ok(None);
-        };
-        let lower = text.to_ascii_lowercase();
-        if let Some(rest) = lower
-            .strip_prefix("https://")
-            .or_else(|| lower.strip_prefix("http://"))
-        {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-            if host.is_empty() || text.chars().any(char::is_whitespace) {
-                return Err(DomainError::invalid(
-                    "source",
-                    format!("{text:?} is not a valid link"),
-                ));
-            }
-            return Ok(Some(Self::Url(text)));
-        }
-        if looks_like_scheme(&text) {
-            return Err(DomainError::invalid(
-                "source",
-                "a link must start with http:// or https://",
-            ));
-        }
-        Ok(Some(Self::Publication(text)))
-    }
-
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Url(s) | Self::Publication(s) => s,
-        }
-    }
-
-    pub fn url(&self) -> Option<&str> {
-        match self {
-            Self::Url(s) => Some(s),
-            Self::Publication(_) => None,
-        }
-    }
-
-    /// A stored source, trusted as written by [`Source::parse`].
-    pub fn from_stored(text: String) -> Self {
-        let lower = text.to_ascii_lowercase();
-        if lower.starts_with("https://") || lower.starts_with("http://") {
-            Self::Url(text)
-        } else {
-            Self::Publication(text)
-        }
-    }
-}
-
-/// "javascript:alert(1)", "data:text/html,…", "ftp://…": a scheme followed by no space.
-fn looks_like_scheme(text: &str) -> bool {
-    let Some((scheme, rest)) = text.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        && !rest.starts_with(' ')
-        && !rest.is_empty()
 }
 
 /// Optional free text: trimmed, empty means none, no control characters but newlines, and at
@@ -431,20 +368,20 @@ mod tests {
     }
 
     #[test]
-    fn sources_are_http_links_or_publication_names() {
-        assert!(matches!(
-            Source::parse("https://www.wsj.com/x").unwrap(),
-            Some(Source::Url(_))
-        ));
+    fn counts_past_any_employer_and_percentages_that_round_to_zero_are_refused() {
+        assert!(Headcount::from_options(Some(4_294_967_295), None).is_err());
+        assert!(Headcount::from_options(Some(3_000_001), None).is_err());
         assert_eq!(
-            Source::parse("Wall Street Journal").unwrap(),
-            Some(Source::Publication("Wall Street Journal".into()))
+            Headcount::from_options(Some(3_000_000), None).unwrap(),
+            Headcount::Exact(3_000_000)
         );
-        assert!(Source::parse("javascript:alert(1)").is_err());
-        assert!(Source::parse("JavaScript:alert(1)").is_err());
-        assert!(Source::parse("data:text/html,hi").is_err());
-        assert!(Source::parse("https://").is_err());
-        assert!(Source::parse("Reuters: exclusive").is_ok());
-        assert_eq!(Source::parse("  ").unwrap(), None);
+        assert!(Headcount::parse_count("4294967295").is_err());
+        let err = Percentage::from_percent(0.004).unwrap_err();
+        assert!(err.message.contains("rounds to 0"), "{err}");
+        assert!(Percentage::from_fraction("0.00001").is_err());
+        assert_eq!(
+            Percentage::from_percent(0.005).unwrap().to_string(),
+            "0.01%"
+        );
     }
 }

@@ -7,14 +7,16 @@ pub mod event;
 pub mod fields;
 pub mod records;
 pub mod search;
+pub mod source;
 pub mod tenant;
 
 pub use company::{BUILTIN_ALIASES, CompanyName, normalize_key};
 pub use days::Days;
 pub use event::{EventPatch, LayoffEvent, NewEvent, RawEvent};
-pub use fields::{Headcount, Percentage, Source, thousands};
+pub use fields::{Headcount, Percentage, thousands};
 pub use records::{Company, EventPage, Listing, MonthTotal, Page, Totals};
 pub use search::{Match, NameEntry, NameIndex, Tier};
+pub use source::Source;
 pub use tenant::{Actor, EventScope, Platform, Tenant, Viewer};
 
 /// A value that failed validation: which field, and a sentence a person can act on.

@@ -228,3 +228,39 @@ async fn the_shipped_sample_has_the_aws_cut_of_april_2024() {
             .contains("physical stores technology")
     );
 }
+
+#[tokio::test]
+async fn a_row_whose_percentage_rounds_to_zero_is_rejected_and_the_rest_imports() {
+    let t = TestStore::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tiny.csv");
+    std::fs::write(
+        &path,
+        "company,location,total_laid_off,date,percentage_laid_off,industry,source,stage,funds_raised,country,date_added\n\
+         Acme,Oslo,10,1/2/2024,0.00001,Food,,Seed,1,Norway,1/2/2024\n\
+         Globex,Oslo,4294967295,1/3/2024,,Food,,Seed,1,Norway,1/3/2024\n\
+         Initech,Oslo,12,1/4/2024,0.1,Food,,Seed,1,Norway,1/4/2024\n",
+    )
+    .unwrap();
+    let dry = import::import_file(&t.store, &path, true, now())
+        .await
+        .unwrap();
+    assert_eq!((dry.imported, dry.rejected.len()), (1, 2));
+    let r = import::import_file(&t.store, &path, false, now())
+        .await
+        .unwrap();
+    assert_eq!((r.read, r.imported, r.rejected.len()), (3, 1, 2));
+    assert_eq!(r.rejected[0].line, 2);
+    assert!(
+        r.rejected[0].reason.contains("rounds to 0"),
+        "{:?}",
+        r.rejected
+    );
+    assert_eq!(r.rejected[1].line, 3);
+    assert!(
+        r.rejected[1].reason.contains("3,000,000"),
+        "{:?}",
+        r.rejected
+    );
+    assert!(t.store.find_company("Initech").await.unwrap().is_some());
+}
