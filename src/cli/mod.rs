@@ -320,8 +320,15 @@ async fn export(store: &Store, company: Option<&str>, file: Option<PathBuf>) -> 
                 .map_err(|e| Error::BadFile(format!("cannot create {}: {e}", tmp.display())))?;
             let progress = progress::for_terminal(None, "export");
             let out = std::io::BufWriter::new(out);
-            let count = import::export(store, company_id, out, &*progress).await?;
+            let written = import::export(store, company_id, out, &*progress).await;
             drop(progress);
+            let count = match written {
+                Ok(count) => count,
+                Err(e) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(e);
+                }
+            };
             std::fs::rename(&tmp, &path)?;
             eprintln!("exported {count} events to {}", path.display());
         }

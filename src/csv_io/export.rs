@@ -31,11 +31,24 @@ pub async fn export(
     Ok(events.len())
 }
 
+/// Characters that make a spreadsheet read a cell as a formula.
+pub(super) const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell a spreadsheet would run as a formula ("=HYPERLINK(...)") gets a leading apostrophe,
+/// which spreadsheets show as text; import takes it off again.
+fn neutralised(cell: &str) -> String {
+    if cell.starts_with(FORMULA_START) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
 fn export_row(row: &ExportRow) -> [String; 14] {
-    let s = |v: Option<&str>| v.unwrap_or_default().to_string();
+    let s = |v: Option<&str>| neutralised(v.unwrap_or_default());
     let e: &LayoffEvent = &row.event;
     [
-        e.company.clone(),
+        neutralised(&e.company),
         s(e.location.as_deref()),
         e.headcount
             .known()

@@ -435,6 +435,11 @@ impl<'a> Row<'a> {
     fn get(&self, column: Option<usize>) -> &'a str {
         let record = self.record;
         column.and_then(|i| record.get(i)).map_or("", |v| {
+            // Our export's guard against spreadsheet formulas, taken off.
+            let v = match v.strip_prefix('\'') {
+                Some(rest) if rest.starts_with(super::export::FORMULA_START) => rest,
+                _ => v,
+            };
             if v.trim().eq_ignore_ascii_case("null") {
                 ""
             } else {

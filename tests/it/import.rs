@@ -264,3 +264,48 @@ async fn a_row_whose_percentage_rounds_to_zero_is_rejected_and_the_rest_imports(
     );
     assert!(t.store.find_company("Initech").await.unwrap().is_some());
 }
+
+#[tokio::test]
+async fn export_defuses_spreadsheet_formulas_and_reads_them_back_as_typed() {
+    let first = TestStore::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("formulas.csv");
+    std::fs::write(
+        &source,
+        "company,location,total_laid_off,date,percentage_laid_off,industry,source,stage,funds_raised,country,date_added,headcount_text,teams,notes\n\
+         @Acme,=Oslo,10,1/2/2024,,+Food,,Seed,1,Norway,1/2/2024,,-engineering,\"=HYPERLINK(\"\"https://x.example\"\",\"\"click\"\")\"\n",
+    )
+    .unwrap();
+    import::import_file(&first.store, &source, false, now())
+        .await
+        .unwrap();
+    let exported = dir.path().join("out.csv");
+    let file = std::fs::File::create(&exported).unwrap();
+    import::export(&first.store, None, file, &layoffs_bot::csv_io::Silent)
+        .await
+        .unwrap();
+    let text = std::fs::read_to_string(&exported).unwrap();
+    let row = text.lines().nth(1).unwrap();
+    for cell in [
+        "'@Acme",
+        "'=Oslo",
+        "'+Food",
+        "'-engineering",
+        "\"'=HYPERLINK(",
+    ] {
+        assert!(row.contains(cell), "{cell} in {row}");
+    }
+    let second = TestStore::new().await;
+    import::import_file(&second.store, &exported, false, now())
+        .await
+        .unwrap();
+    let back = &second.store.global_events(None).await.unwrap()[0];
+    assert_eq!(back.event.company, "@Acme");
+    assert_eq!(back.event.location.as_deref(), Some("=Oslo"));
+    assert_eq!(back.event.teams.as_deref(), Some("-engineering"));
+    assert_eq!(
+        back.event.notes.as_deref(),
+        Some(r#"=HYPERLINK("https://x.example","click")"#)
+    );
+    assert_eq!(back.industry.as_deref(), Some("+Food"));
+}
