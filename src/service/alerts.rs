@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{Actor, Company, Tenant};
 use crate::error::{Error, Result};
-use crate::store::{Store, Subscription, subscriptions, tenants};
+use crate::store::{Store, Subscription, deliveries, subscriptions, tenants};
 
 /// Subscribes `channel_id` of `tenant` to new events (of one company, if given).
 pub async fn subscribe(
@@ -28,14 +28,21 @@ pub async fn subscribe(
         .ok_or_else(|| Error::NotFound("The subscription could not be read back.".into()))
 }
 
-/// Stops posts to a channel; false if it was not subscribed.
+/// Stops posts to a channel, those already waiting (or retrying) and edits of sent ones
+/// included; false if it was not subscribed.
 pub async fn unsubscribe(
     store: &Store,
     tenant: &Tenant,
     channel_id: u64,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    store.unsubscribe(tenant, channel_id, now).await
+    let mut tx = store.begin_write().await?;
+    let Some(id) = subscriptions::remove(&mut tx, tenant, channel_id, now).await? else {
+        return Ok(false);
+    };
+    deliveries::cancel_for_subscription(&mut tx, id, "the channel was unsubscribed").await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// A tenant's subscriptions, active or disabled.

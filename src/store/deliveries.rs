@@ -61,8 +61,35 @@ pub async fn enqueue(
 /// Asks for the event's sent posts to be edited; part of the edit's transaction.
 pub async fn mark_edits_due(conn: &mut Conn, event_id: i64) -> Result<()> {
     sqlx::query!(
-        "UPDATE deliveries SET edit_due = 1 WHERE event_id = ?1 AND status = 'sent'",
+        "UPDATE deliveries SET edit_due = 1
+         WHERE event_id = ?1 AND status = 'sent'
+           AND subscription_id IN (SELECT id FROM subscriptions
+                                   WHERE active = 1 AND removed_at IS NULL)",
         event_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Stops everything still to do for a subscription that was removed: its pending posts die
+/// with `reason`, and no sent post is edited any more. Part of the removal's transaction.
+pub async fn cancel_for_subscription(
+    conn: &mut Conn,
+    subscription_id: i64,
+    reason: &str,
+) -> Result<()> {
+    sqlx::query!(
+        "UPDATE deliveries SET status = 'dead', last_error = ?2, leased_until = NULL
+         WHERE subscription_id = ?1 AND status = 'pending'",
+        subscription_id,
+        reason
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE deliveries SET edit_due = 0 WHERE subscription_id = ?1 AND edit_due = 1",
+        subscription_id
     )
     .execute(&mut *conn)
     .await?;
@@ -89,6 +116,7 @@ impl Store {
                FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
                     LEFT JOIN tenants t ON t.id = s.tenant_id
                WHERE d.edit_due = 1 AND d.message_id IS NOT NULL
+                 AND s.active = 1 AND s.removed_at IS NULL
                ORDER BY d.id LIMIT ?1"#,
             limit
         )

@@ -54,31 +54,31 @@ pub async fn upsert(
     Ok(())
 }
 
-impl Store {
-    /// Removes a channel's subscription; false if it had none.
-    pub async fn unsubscribe(
-        &self,
-        tenant: &Tenant,
-        channel_id: u64,
-        now: DateTime<Utc>,
-    ) -> Result<bool> {
-        let (platform, external) = tenants::bind(Some(tenant));
-        let channel = snowflake_to_db(channel_id);
-        let done = sqlx::query!(
-            "UPDATE subscriptions SET removed_at = ?4, active = 0, updated_at = ?4
-             WHERE tenant_id = (SELECT id FROM tenants WHERE platform = ?1 AND external_id = ?2)
-               AND channel_id = ?3 AND removed_at IS NULL",
-            platform,
-            external,
-            channel,
-            now
-        )
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(done > 0)
-    }
+/// Removes a channel's subscription; its id, or None if it had none.
+pub async fn remove(
+    conn: &mut Conn,
+    tenant: &Tenant,
+    channel_id: u64,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let (platform, external) = tenants::bind(Some(tenant));
+    let channel = snowflake_to_db(channel_id);
+    let id = sqlx::query_scalar!(
+        "UPDATE subscriptions SET removed_at = ?4, active = 0, updated_at = ?4
+         WHERE tenant_id = (SELECT id FROM tenants WHERE platform = ?1 AND external_id = ?2)
+           AND channel_id = ?3 AND removed_at IS NULL
+         RETURNING id",
+        platform,
+        external,
+        channel,
+        now
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(id)
+}
 
+impl Store {
     /// A tenant's subscriptions, active or disabled (not removed).
     pub async fn subscriptions(&self, tenant: &Tenant) -> Result<Vec<Subscription>> {
         let (platform, external) = tenants::bind(Some(tenant));
@@ -123,14 +123,7 @@ impl Store {
         )
         .execute(&mut *tx)
         .await?;
-        sqlx::query!(
-            "UPDATE deliveries SET status = 'dead', last_error = ?2, leased_until = NULL
-             WHERE subscription_id = ?1 AND status = 'pending'",
-            subscription_id,
-            reason
-        )
-        .execute(&mut *tx)
-        .await?;
+        super::deliveries::cancel_for_subscription(&mut tx, subscription_id, reason).await?;
         tx.commit().await?;
         Ok(())
     }

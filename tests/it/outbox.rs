@@ -277,3 +277,36 @@ async fn a_correction_edits_the_posts_already_sent_once() {
         "edited once"
     );
 }
+
+#[tokio::test]
+async fn nothing_is_sent_or_edited_in_a_channel_after_it_unsubscribed() {
+    let (t, outbox, poster) = setup(&[1, 2]).await;
+    // Channel 1 fails once and waits in backoff; channel 2 gets its post.
+    poster.then(1, PostOutcome::Failed("Discord 502".into()));
+    let id = add(&t.store, "Acme").await;
+    outbox.try_dispatch_once(now()).await.unwrap();
+    let tenant = Tenant::discord(GUILD);
+    for channel in [1, 2] {
+        assert!(
+            service::unsubscribe(&t.store, &tenant, channel, now())
+                .await
+                .unwrap()
+        );
+    }
+    let correction = RawEvent {
+        count: Some(11),
+        ..RawEvent::default()
+    };
+    service::edit_event(&t.store, id, &correction, &moderator(), now())
+        .await
+        .unwrap();
+    let calls_before = poster.calls().len();
+    assert_eq!(outbox.try_dispatch_once(later(1)).await.unwrap(), 0);
+    assert_eq!(poster.calls().len(), calls_before, "no retry, no edit");
+    let open = t.store.open_deliveries().await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(
+        (open[0].status.as_str(), open[0].last_error.as_deref()),
+        ("dead", Some("the channel was unsubscribed"))
+    );
+}
