@@ -7,7 +7,7 @@ use serenity::{
 };
 
 use super::Context;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// What posting an embed needs, with the names Discord's settings use.
 pub const NEEDED: [(Permissions, &str); 3] = [
@@ -59,6 +59,7 @@ async fn bot_permissions(ctx: Context<'_>, channel: ChannelId) -> Result<Permiss
         return Ok(p);
     }
     let http = ctx.http();
+    let channel_id = channel;
     let channel = match http.get_channel(channel).await {
         Ok(channel) => channel,
         Err(e) => {
@@ -67,12 +68,17 @@ async fn bot_permissions(ctx: Context<'_>, channel: ChannelId) -> Result<Permiss
             return Ok(Permissions::empty());
         }
     };
+    // A forged option may name another server's channel: never subscribe it here.
+    let overwrites = match channel.guild() {
+        Some(c) if c.guild_id == guild_id => c.permission_overwrites,
+        _ => {
+            return Err(Error::Forbidden(format!(
+                "<#{channel_id}> is not a channel of this server; nothing was subscribed."
+            )));
+        }
+    };
     let roles = http.get_guild_roles(guild_id).await?;
     let member = http.get_member(guild_id, bot).await?;
-    let overwrites = channel
-        .guild()
-        .map(|c| c.permission_overwrites)
-        .unwrap_or_default();
     let role_perms: Vec<(RoleId, Permissions)> =
         roles.iter().map(|r| (r.id, r.permissions)).collect();
     Ok(compute(

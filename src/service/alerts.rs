@@ -18,7 +18,11 @@ pub async fn subscribe(
     let mut tx = store.begin_write().await?;
     let tenant_id = tenants::ensure(&mut tx, tenant).await?;
     let company_id = company.map(|c| c.id);
-    subscriptions::upsert(&mut tx, tenant_id, channel_id, company_id, actor, now).await?;
+    if !subscriptions::upsert(&mut tx, tenant_id, channel_id, company_id, actor, now).await? {
+        return Err(Error::Forbidden(
+            "That channel is subscribed from another server; nothing was changed.".into(),
+        ));
+    }
     tx.commit().await?;
     store
         .subscriptions(tenant)

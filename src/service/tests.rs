@@ -200,3 +200,21 @@ async fn a_new_event_queues_one_post_per_matching_subscription_of_whoever_may_se
             .unwrap()
     );
 }
+
+#[tokio::test]
+async fn a_channel_subscribed_by_one_server_cannot_be_taken_over_by_another() {
+    let store = Store::open_in_memory().await.unwrap();
+    let actor = Actor::cli("test");
+    let (a, b) = (Tenant::discord(2), Tenant::discord(3));
+    subscribe(&store, &b, 30, None, &actor, now())
+        .await
+        .unwrap();
+    let taken = subscribe(&store, &a, 30, None, &actor, now()).await;
+    assert!(matches!(taken, Err(Error::Forbidden(_))), "{taken:?}");
+    assert_eq!(subscriptions(&store, &b).await.unwrap().len(), 1);
+    assert!(subscriptions(&store, &a).await.unwrap().is_empty());
+    // Its own server may change it.
+    subscribe(&store, &b, 30, None, &actor, now())
+        .await
+        .unwrap();
+}

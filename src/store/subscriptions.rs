@@ -25,7 +25,8 @@ pub struct DisabledSubscription {
     pub reason: String,
 }
 
-/// Subscribes a channel of `tenant_id` (or updates and re-enables its subscription).
+/// Subscribes a channel of `tenant_id` (or updates and re-enables its subscription). False,
+/// and nothing written, if another tenant has the channel subscribed.
 pub async fn upsert(
     conn: &mut Conn,
     tenant_id: i64,
@@ -33,16 +34,17 @@ pub async fn upsert(
     company_id: Option<i64>,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<bool> {
     let channel = snowflake_to_db(channel_id);
     let actor = actor.as_str();
-    sqlx::query!(
+    let done = sqlx::query!(
         "INSERT INTO subscriptions (tenant_id, channel_id, company_id, active, created_by,
                                     created_at, updated_at)
          VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5)
          ON CONFLICT (channel_id) DO UPDATE SET
-             tenant_id = excluded.tenant_id, company_id = excluded.company_id, active = 1,
-             disabled_reason = NULL, removed_at = NULL, updated_at = excluded.updated_at",
+             company_id = excluded.company_id, active = 1, disabled_reason = NULL,
+             removed_at = NULL, updated_at = excluded.updated_at
+         WHERE subscriptions.tenant_id = excluded.tenant_id",
         tenant_id,
         channel,
         company_id,
@@ -51,7 +53,7 @@ pub async fn upsert(
     )
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() > 0)
 }
 
 /// Removes a channel's subscription; its id, or None if it had none.

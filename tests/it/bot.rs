@@ -565,6 +565,26 @@ async fn moderators_subscribe_list_and_unsubscribe_channels() {
             .is_empty()
     );
 
+    // A channel of another server (the fake's REST answers guild A for it) named from B.
+    let foreign = slash_with_channel(
+        Who {
+            guild: GUILD_B,
+            ..Who::MOD_A
+        },
+        "layoff-alerts",
+        sub(
+            "subscribe",
+            json!([opt("channel", 7, json!(OTHER_CHANNEL))]),
+        ),
+        OTHER_CHANNEL,
+    );
+    let refused = bot.fake.interact(foreign).await;
+    assert!(is_ephemeral(&refused));
+    assert!(
+        content(&refused).contains("is not a channel of this server"),
+        "{refused:#}"
+    );
+
     // Another channel, where @everyone is denied Send Messages: checked over REST.
     bot.fake.deny_in_channel(OTHER_CHANNEL, 1 << 11);
     let other = slash_with_channel(
