@@ -54,7 +54,7 @@ async fn respond(
         }
         ButtonId::Cancel(pending) => {
             let by = component_moderator(component, data)?;
-            service::cancel_addition(&data.store, pending, &by).await?;
+            service::cancel_addition(&data.store, pending, &by, Utc::now()).await?;
             Ok(update_text("Cancelled: nothing was stored."))
         }
         ButtonId::AddAnyway(pending) => {

@@ -77,7 +77,14 @@ pub async fn add_event(
             .nearby_events(company.id, &by.viewer(), event.date, NEARBY_DAYS)
             .await?;
         if !nearby.is_empty() {
-            let payload = serde_json::to_string(raw).map_err(|e| Error::Internal(e.to_string()))?;
+            // The date as resolved now ("today" if none was given), so that a confirmation
+            // after midnight keeps it.
+            let held = RawEvent {
+                date: Some(event.date.to_string()),
+                ..raw.clone()
+            };
+            let payload =
+                serde_json::to_string(&held).map_err(|e| Error::Internal(e.to_string()))?;
             let mut tx = store.begin_write().await?;
             let tenant_id = tenants::ensure(&mut tx, &by.tenant).await?;
             let pending_id = pending::hold(&mut tx, tenant_id, &by.actor, &payload, now).await?;
@@ -119,6 +126,35 @@ async fn insert_and_enqueue(
     Ok(id)
 }
 
+/// How long a held addition waits for "Add anyway".
+pub const HOLD_FOR: chrono::Duration = chrono::Duration::minutes(15);
+
+/// The held addition `pending_id` if `by` may act on it: theirs and not expired. It is
+/// deleted in `tx` either way once found (an expired one is of no further use).
+async fn held_for(
+    tx: &mut Conn,
+    pending_id: i64,
+    by: &Moderator,
+    now: DateTime<Utc>,
+) -> Result<Option<RawEvent>> {
+    let Some(held) = pending::get(tx, pending_id, &by.tenant).await? else {
+        return Err(Error::NotFound(
+            "This addition was already confirmed or cancelled.".into(),
+        ));
+    };
+    if held.actor != by.actor.as_str() {
+        return Err(Error::Forbidden(
+            "Only the moderator who added this can confirm or cancel it.".into(),
+        ));
+    }
+    pending::delete(tx, pending_id).await?;
+    if now - held.created_at > HOLD_FOR {
+        return Ok(None);
+    }
+    let raw = serde_json::from_str(&held.payload).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(Some(raw))
+}
+
 /// Stores a held addition ("Add anyway"), validated again, in one transaction with taking it.
 pub async fn confirm_addition(
     store: &Store,
@@ -127,13 +163,12 @@ pub async fn confirm_addition(
     now: DateTime<Utc>,
 ) -> Result<LayoffEvent> {
     let mut tx = store.begin_write().await?;
-    let payload = pending::take(&mut tx, pending_id, &by.tenant)
-        .await?
-        .ok_or_else(|| {
-            Error::NotFound("This addition was already confirmed or cancelled.".into())
-        })?;
-    let raw: RawEvent =
-        serde_json::from_str(&payload).map_err(|e| Error::Internal(e.to_string()))?;
+    let Some(raw) = held_for(&mut tx, pending_id, by, now).await? else {
+        tx.commit().await?;
+        return Err(Error::NotFound(
+            "This addition expired after 15 minutes; nothing was stored. Add it again.".into(),
+        ));
+    };
     let event = NewEvent::parse(&raw, by.scope(), now.date_naive())?;
     let id = insert_and_enqueue(&mut tx, &event, &by.actor, now).await?;
     let stored = events::get(&mut tx, id).await?;
@@ -142,9 +177,14 @@ pub async fn confirm_addition(
 }
 
 /// Drops a held addition ("Cancel").
-pub async fn cancel_addition(store: &Store, pending_id: i64, by: &Moderator) -> Result<()> {
+pub async fn cancel_addition(
+    store: &Store,
+    pending_id: i64,
+    by: &Moderator,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut tx = store.begin_write().await?;
-    pending::take(&mut tx, pending_id, &by.tenant).await?;
+    held_for(&mut tx, pending_id, by, now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -218,3 +218,47 @@ async fn a_channel_subscribed_by_one_server_cannot_be_taken_over_by_another() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_held_addition_is_its_moderators_keeps_its_date_and_expires() {
+    let store = Store::open_in_memory().await.unwrap();
+    let asker = moderator(2);
+    let other = Moderator::new(Actor::discord(999), Tenant::discord(2), None);
+    added(&store, &raw("Acme", "2026-11-20", 5), &asker).await;
+    let late = Utc.with_ymd_and_hms(2026, 11, 26, 23, 55, 0).unwrap();
+    let no_date = RawEvent {
+        date: None,
+        ..raw("Acme", "", 7)
+    };
+    let hold = |at| {
+        let (store, asker, no_date) = (&store, &asker, &no_date);
+        async move {
+            match add_event(store, no_date, asker, at).await.unwrap() {
+                AddOutcome::Held { pending_id, .. } => pending_id,
+                AddOutcome::Added(e) => panic!("added: {e:?}"),
+            }
+        }
+    };
+    let first = hold(late).await;
+    let theirs = confirm_addition(&store, first, &other, late).await;
+    assert!(matches!(theirs, Err(Error::Forbidden(_))), "{theirs:?}");
+    assert!(matches!(
+        cancel_addition(&store, first, &other, late).await,
+        Err(Error::Forbidden(_))
+    ));
+    // Confirmed ten minutes later, after midnight: the date is the day it was added.
+    let stored = confirm_addition(&store, first, &asker, late + chrono::Duration::minutes(10))
+        .await
+        .unwrap();
+    assert_eq!(stored.date.to_string(), "2026-11-26");
+
+    let second = hold(late).await;
+    let expired =
+        confirm_addition(&store, second, &asker, late + chrono::Duration::minutes(16)).await;
+    assert!(
+        matches!(&expired, Err(Error::NotFound(m)) if m.contains("expired")),
+        "{expired:?}"
+    );
+    let gone = confirm_addition(&store, second, &asker, late + chrono::Duration::minutes(16)).await;
+    assert!(matches!(gone, Err(Error::NotFound(_))), "{gone:?}");
+}

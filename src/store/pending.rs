@@ -29,19 +29,36 @@ pub async fn hold(
     Ok(id)
 }
 
-/// Takes (and forgets) a held addition of this tenant: its payload, if it is still there.
-pub async fn take(conn: &mut Conn, id: i64, tenant: &Tenant) -> Result<Option<String>> {
+/// A held addition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    pub actor: String,
+    pub payload: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A held addition of this tenant, if it is still there.
+pub async fn get(conn: &mut Conn, id: i64, tenant: &Tenant) -> Result<Option<Held>> {
     let (platform, external) = tenants::bind(Some(tenant));
-    let payload = sqlx::query_scalar!(
-        "DELETE FROM pending_additions
-         WHERE id = ?1
-           AND tenant_id = (SELECT id FROM tenants WHERE platform = ?2 AND external_id = ?3)
-         RETURNING payload",
+    let held = sqlx::query_as!(
+        Held,
+        r#"SELECT actor AS "actor!", payload, created_at AS "created_at: DateTime<Utc>"
+           FROM pending_additions
+           WHERE id = ?1
+             AND tenant_id = (SELECT id FROM tenants WHERE platform = ?2 AND external_id = ?3)"#,
         id,
         platform,
         external
     )
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(payload)
+    Ok(held)
+}
+
+/// Forgets a held addition.
+pub async fn delete(conn: &mut Conn, id: i64) -> Result<()> {
+    sqlx::query!("DELETE FROM pending_additions WHERE id = ?1", id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
