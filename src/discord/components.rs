@@ -23,7 +23,7 @@ pub async fn handle(ctx: &serenity::Context, component: &ComponentInteraction, d
             } else {
                 tracing::error!(custom_id = %component.data.custom_id, error = %error, "button failed");
             }
-            ephemeral_response(&error.user_message())
+            ephemeral_response(&super::errors::user_text(&error))
         }
     };
     if let Err(e) = component.create_response(&ctx.http, response).await {

@@ -4,11 +4,24 @@
 use super::Data;
 use super::reply::ephemeral;
 use crate::error::Error;
-use crate::render::{limits::CHOICE_NAME_LENGTH, truncate};
+use crate::render::{escape_markdown, limits::CHOICE_NAME_LENGTH, truncate};
 
 /// What a user sees when something failed on our side.
 pub const INTERNAL: &str =
     "Something went wrong on our side. It has been logged; please try again later.";
+
+/// What a user sees of an error in Discord: its message, with the names it quotes (typed by
+/// anyone) escaped.
+pub fn user_text(error: &Error) -> String {
+    match error {
+        Error::UnknownCompany { name, suggestions } => Error::UnknownCompany {
+            name: escape_markdown(name),
+            suggestions: suggestions.iter().map(|s| escape_markdown(s)).collect(),
+        }
+        .user_message(),
+        other => other.user_message(),
+    }
+}
 
 pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
@@ -18,7 +31,7 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             } else {
                 tracing::error!(command = %ctx.command().qualified_name, error = %error, "command failed");
             }
-            let _ = ctx.send(ephemeral(&error.user_message())).await;
+            let _ = ctx.send(ephemeral(&user_text(&error))).await;
         }
         poise::FrameworkError::ArgumentParse {
             error, input, ctx, ..

@@ -1,15 +1,30 @@
 //! Making stored text safe to show in Discord markdown: escapes, and links named by host.
 
 use crate::domain::Source;
+use crate::domain::company::is_invisible_format;
 
-/// Backslash-escapes Discord markdown in stored text, so it shows as typed.
+/// Stored or typed text as Discord shows it literally: markdown (emphasis, code, spoilers,
+/// quotes, masked links) and line-start syntax (headings `#`, subtext `-#`, lists) escaped,
+/// `<...>` mentions, channel links and timestamps escaped, bare links kept from linking, and
+/// invisible format characters (zero-width, text direction) dropped.
 pub fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '[' | ']' | '>') {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut line_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_invisible_format(c) {
+            continue;
+        }
+        let escape = matches!(
+            c,
+            '\\' | '*' | '_' | '~' | '`' | '|' | '[' | ']' | '>' | '<'
+        ) || (line_start && matches!(c, '#' | '-' | '+'))
+            || (c == ':' && chars.peek() == Some(&'/'));
+        if escape {
             out.push('\\');
         }
         out.push(c);
+        line_start = c == '\n' || (line_start && c == ' ');
     }
     out
 }
@@ -42,6 +57,26 @@ mod tests {
         assert_eq!(
             source_markdown(&src),
             "[wsj.com](<https://www.wsj.com/a_%28b%29>)"
+        );
+    }
+
+    #[test]
+    fn headings_mentions_links_and_invisible_characters_are_defused() {
+        assert_eq!(escape_markdown("# Big"), "\\# Big");
+        assert_eq!(escape_markdown("-# small\n## two"), "\\-# small\n\\## two");
+        assert_eq!(escape_markdown("Acme #1"), "Acme #1");
+        assert_eq!(
+            escape_markdown("<@&123> <t:1:R> <#9>"),
+            "\\<@&123\\> \\<t:1:R\\> \\<#9\\>"
+        );
+        assert_eq!(
+            escape_markdown("see https://phish.example"),
+            "see https\\://phish.example"
+        );
+        assert_eq!(escape_markdown("Ama\u{200b}zon\u{202e}"), "Amazon");
+        assert_eq!(
+            escape_markdown("[Google](https://phish.example/login)"),
+            "\\[Google\\](https\\://phish.example/login)"
         );
     }
 }

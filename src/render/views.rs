@@ -10,10 +10,10 @@ pub fn event_field(e: &LayoffEvent, with_company: bool) -> (String, String) {
     let mut name = e.date.to_string();
     if with_company {
         name.push_str(" · ");
-        name.push_str(&e.company);
+        name.push_str(&escape_markdown(&e.company));
     }
     name.push_str(" · ");
-    name.push_str(&headcount_phrase(&e.headcount));
+    name.push_str(&escape_markdown(&headcount_phrase(&e.headcount)));
     let mut lines = Vec::new();
     if let Some(p) = e.percentage {
         lines.push(format!("**Share of staff:** {p}"));
@@ -43,7 +43,7 @@ pub fn listing_view(listing: &Listing, days: Option<Days>) -> View {
     let title = if with_company {
         heading
     } else {
-        format!("{heading} layoffs")
+        format!("{} layoffs", escape_markdown(&heading))
     };
     let mut description = totals_phrase(&page.totals);
     description.push_str(&range_phrase(*since));
@@ -150,11 +150,13 @@ pub fn nearby_view(nearby: &[LayoffEvent], pending_id: i64) -> View {
 
 /// The post about a new event in a subscribed channel.
 pub fn post_view(e: &LayoffEvent, recent: &Totals) -> View {
-    let mut title = format!("New layoff: {}", e.company);
+    let company = escape_markdown(&e.company);
+    let mut title = format!("New layoff: {company}");
     if let Some(teams) = &e.teams {
-        title = format!("{title} ({teams})");
+        title = format!("{title} ({})", escape_markdown(teams));
     }
-    let mut fields = vec![("People".to_string(), headcount_phrase(&e.headcount))];
+    let people = escape_markdown(&headcount_phrase(&e.headcount));
+    let mut fields = vec![("People".to_string(), people)];
     if let Some(p) = e.percentage {
         fields.push(("Share of staff".to_string(), p.to_string()));
     }
@@ -171,11 +173,7 @@ pub fn post_view(e: &LayoffEvent, recent: &Totals) -> View {
     );
     View {
         title,
-        description: format!(
-            "Announced {}. {}",
-            e.date,
-            recent_context(&e.company, recent)
-        ),
+        description: format!("Announced {}. {}", e.date, recent_context(&company, recent)),
         fields,
         footer: added_footer(e),
         ..View::default()
@@ -241,5 +239,30 @@ mod tests {
         assert_eq!(notes.chars().count(), EMBED_FIELD_VALUE_LENGTH);
         assert!(notes.ends_with('…'));
         assert!(view.total_len() <= EMBED_TOTAL_LENGTH);
+    }
+
+    #[test]
+    fn hostile_names_and_wording_render_as_typed_everywhere() {
+        let mut e = sample_event(
+            Headcount::Approx("# <@&1> [x](https://phish.example)".into()),
+            None,
+        );
+        e.company = "# [Google](https://phish.example/login) \u{202e}".into();
+        e.teams = Some("-# <t:1:R>".into());
+        let post = post_view(&e, &Totals::default());
+        let field = event_field(&e, true);
+        let texts = [
+            post.title.as_str(),
+            post.description.as_str(),
+            post.fields[0].1.as_str(),
+            field.0.as_str(),
+        ];
+        for text in texts {
+            for raw in ["](https://", "<@&1>", "<t:1:R>", "\u{202e}"] {
+                assert!(!text.contains(raw), "{raw:?} in {text:?}");
+            }
+            assert!(!text.starts_with('#') && !text.contains("\n#"), "{text:?}");
+        }
+        assert!(post.title.contains("\\[Google\\]"), "{}", post.title);
     }
 }

@@ -10,6 +10,7 @@ use crate::discord::checks::moderator;
 use crate::discord::reply::ephemeral;
 use crate::discord::{Context, permissions};
 use crate::error::Error;
+use crate::render::escape_markdown;
 use crate::service;
 
 /// Post new layoff events in a channel (moderators)
@@ -65,7 +66,7 @@ async fn subscribe(
     .await?;
     let what = company.map_or_else(
         || "new layoff events".to_string(),
-        |c| format!("new {} layoff events", c.name),
+        |c| format!("new {} layoff events", escape_markdown(&c.name)),
     );
     ctx.send(ephemeral(&format!(
         "Subscribed <#{channel_id}>: I'll post {what} there as they are added. Past events are not posted."
@@ -109,10 +110,10 @@ async fn list(ctx: Context<'_>) -> Result<(), Error> {
     }
     let mut text = String::from("Subscribed channels:\n");
     for s in &subscriptions {
-        let scope = s
-            .company
-            .as_deref()
-            .map_or_else(|| "all companies".to_string(), |c| format!("{c} only"));
+        let scope = s.company.as_deref().map_or_else(
+            || "all companies".to_string(),
+            |c| format!("{} only", escape_markdown(c)),
+        );
         let state = if s.active {
             "active".to_string()
         } else {

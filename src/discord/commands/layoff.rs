@@ -121,7 +121,7 @@ async fn remove(
     ctx.send(ephemeral(&format!(
         "Removed event #{}: {}.",
         event.id,
-        render::event_summary(&event, true)
+        render::escape_markdown(&render::event_summary(&event, true))
     )))
     .await?;
     Ok(())
