@@ -77,7 +77,12 @@ pub enum Command {
         input: String,
     },
     /// List pending, failing and dead deliveries of posts, and disabled subscriptions.
-    Deliveries,
+    Deliveries {
+        /// Try the dead deliveries of active subscriptions again (after fixing what killed
+        /// them); the running bot picks them up.
+        #[arg(long)]
+        retry_dead: bool,
+    },
     /// People affected per month, summing known numbers, optionally for one company.
     Totals {
         /// A company name or alias.
@@ -141,7 +146,11 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
             emit(&companies_text(&store, &input).await?)?;
             ExitCode::SUCCESS
         }
-        Command::Deliveries => {
+        Command::Deliveries { retry_dead } => {
+            if retry_dead {
+                let n = store.retry_dead(Utc::now()).await?;
+                eprintln!("{n} dead deliveries will be tried again");
+            }
             emit(&deliveries_text(&store).await?)?;
             ExitCode::SUCCESS
         }

@@ -35,6 +35,18 @@ const LEASE: Duration = Duration::from_mins(1);
 /// Even with nothing to wake it, the worker looks again this often (another process may add).
 const POLL: Duration = Duration::from_secs(5);
 
+/// How long delivery pauses after a 401 before trying again.
+const UNAUTHORIZED_PAUSE: Duration = Duration::from_mins(1);
+const UNAUTHORIZED: &str = "Discord 401: the bot token was rejected";
+
+/// The token is wrong until an operator replaces it: said loudly, every time.
+fn unauthorized() {
+    tracing::error!(
+        retry_in = ?UNAUTHORIZED_PAUSE,
+        "{UNAUTHORIZED}; posts wait. Set a valid DISCORD_TOKEN and restart"
+    );
+}
+
 /// Wakes the worker after an event is added or corrected, so its posts go out at once.
 #[derive(Debug, Clone, Default)]
 pub struct Wake(Arc<Notify>);
@@ -131,6 +143,10 @@ impl<P: ChannelPoster> Worker<P> {
                 tracing::warn!(delivery = e.id, %reason, "editing a post failed; will retry");
                 return Ok(false);
             }
+            PostOutcome::Unauthorized => {
+                unauthorized();
+                return Ok(false);
+            }
             PostOutcome::Unreachable { reason, .. } | PostOutcome::Rejected(reason) => {
                 tracing::warn!(delivery = e.id, %reason, "cannot edit the post; leaving it");
             }
@@ -195,6 +211,12 @@ impl<P: ChannelPoster> Worker<P> {
                 self.store.mark_dead(d.id, &reason).await
             }
             PostOutcome::Failed(reason) => self.failed(d, &reason, now).await,
+            PostOutcome::Unauthorized => {
+                unauthorized();
+                let at = after(now, UNAUTHORIZED_PAUSE);
+                // Not the post's fault: the attempt is given back, and nothing dies of it.
+                self.store.mark_retry(d.id, at, UNAUTHORIZED, false).await
+            }
         }
     }
 

@@ -27,6 +27,9 @@ pub enum PostOutcome {
         status: u16,
         reason: String,
     },
+    /// 401: the platform rejected the bot's token (reset, or revoked). Nothing can be posted
+    /// until an operator fixes it; no post is given up for it.
+    Unauthorized,
     /// Another 4xx: this message will never be accepted.
     Rejected(String),
     /// 5xx, a timeout or a connection error: worth another try.
@@ -142,6 +145,7 @@ pub fn classify(
                 global: global_header || body["global"].as_bool().unwrap_or(false),
             }
         }
+        401 => PostOutcome::Unauthorized,
         403 => PostOutcome::Unreachable {
             status,
             reason: format!(
@@ -211,6 +215,10 @@ mod tests {
             classify(400, None, false, &json!({})),
             PostOutcome::Rejected(_)
         ));
+        assert_eq!(
+            classify(401, None, false, &json!({"message": "401: Unauthorized"})),
+            PostOutcome::Unauthorized
+        );
         assert!(matches!(
             classify(502, None, false, &Value::Null),
             PostOutcome::Failed(_)

@@ -280,6 +280,22 @@ impl Store {
         Ok(at)
     }
 
+    /// Gives dead deliveries of active subscriptions another round of attempts, from `now`;
+    /// returns how many.
+    pub async fn retry_dead(&self, now: DateTime<Utc>) -> Result<u64> {
+        let done = sqlx::query!(
+            "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?1,
+                    leased_until = NULL
+             WHERE status = 'dead'
+               AND subscription_id IN (SELECT id FROM subscriptions
+                                       WHERE active = 1 AND removed_at IS NULL)",
+            now
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Pending, failing and dead deliveries, oldest first (sent ones are left out).
     pub async fn open_deliveries(&self) -> Result<Vec<DeliveryRow>> {
         let rows = sqlx::query!(

@@ -310,3 +310,31 @@ async fn nothing_is_sent_or_edited_in_a_channel_after_it_unsubscribed() {
         ("dead", Some("the channel was unsubscribed"))
     );
 }
+
+#[tokio::test]
+async fn a_rejected_token_pauses_posts_without_losing_any_and_dead_ones_can_be_retried() {
+    let (t, outbox, poster) = setup(&[1, 2]).await;
+    poster.then(1, PostOutcome::Unauthorized);
+    poster.then(
+        2,
+        PostOutcome::Rejected("Discord 400: Invalid Form Body".into()),
+    );
+    add(&t.store, "Acme").await;
+    outbox.try_dispatch_once(now()).await.unwrap();
+    let open = t.store.open_deliveries().await.unwrap();
+    let one = open.iter().find(|r| r.channel_id == 1).unwrap();
+    assert_eq!((one.status.as_str(), one.attempts), ("pending", 0));
+    assert!(one.last_error.as_deref().unwrap().contains("401"));
+    assert!(t.store.disabled_subscriptions().await.unwrap().is_empty());
+    // It waits a minute, then goes out.
+    assert_eq!(outbox.try_dispatch_once(now()).await.unwrap(), 0);
+    assert_eq!(outbox.try_dispatch_once(later(1)).await.unwrap(), 1);
+
+    // Channel 2's post died; the operator retries it.
+    let dead = t.store.open_deliveries().await.unwrap();
+    assert_eq!((dead.len(), dead[0].status.as_str()), (1, "dead"));
+    assert_eq!(t.store.retry_dead(later(2)).await.unwrap(), 1);
+    assert_eq!(outbox.try_dispatch_once(later(2)).await.unwrap(), 1);
+    assert!(t.store.open_deliveries().await.unwrap().is_empty());
+    assert_eq!(poster.calls().iter().filter(|(c, _)| *c == 2).count(), 2);
+}
