@@ -109,7 +109,8 @@ fn queries(c: &mut Criterion) {
         },
     );
     // Warm the index once, as a running bot has it.
-    rt.block_on(store.autocomplete("", 25)).unwrap();
+    rt.block_on(store.autocomplete("", &Viewer::EVERYONE, 25))
+        .unwrap();
     for (label, input) in [
         ("prefix", "brih"),
         ("typo", "brihexn"),
@@ -117,7 +118,12 @@ fn queries(c: &mut Criterion) {
     ] {
         c.bench_function(&format!("autocomplete {label} (10k companies)"), |b| {
             b.to_async(&rt).iter(|| async {
-                black_box(store.autocomplete(input, 25).await.unwrap());
+                black_box(
+                    store
+                        .autocomplete(input, &Viewer::EVERYONE, 25)
+                        .await
+                        .unwrap(),
+                );
             });
         });
     }
@@ -189,10 +195,10 @@ fn hostile_matching(c: &mut Criterion) {
     let mut group = c.benchmark_group("hostile matching (10k names)");
     for (label, input) in &inputs {
         group.bench_function(format!("autocomplete {label}"), |b| {
-            b.iter(|| black_box(index.autocomplete(input, 25)));
+            b.iter(|| black_box(index.autocomplete(input, None, 25)));
         });
         group.bench_function(format!("suggest {label}"), |b| {
-            b.iter(|| black_box(index.suggest(input, 5)));
+            b.iter(|| black_box(index.suggest(input, None, 5)));
         });
     }
     group.finish();

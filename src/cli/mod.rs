@@ -169,7 +169,11 @@ fn days_of(days: Option<u32>) -> Result<Option<Days>> {
 
 async fn companies_text(store: &Store, input: &str) -> Result<String> {
     let mut out = String::new();
-    for m in store.autocomplete(input, AUTOCOMPLETE_CHOICE_COUNT).await? {
+    let everyone = &Viewer::EVERYONE;
+    for m in store
+        .autocomplete(input, everyone, AUTOCOMPLETE_CHOICE_COUNT)
+        .await?
+    {
         if m.label == m.company {
             out.push_str(&m.company);
         } else {
@@ -187,7 +191,11 @@ async fn totals_text(
     today: NaiveDate,
 ) -> Result<String> {
     let company_id = match company {
-        Some(name) => Some(service::resolve_company(store, name).await?.id),
+        Some(name) => Some(
+            service::resolve_company(store, name, &Viewer::EVERYONE)
+                .await?
+                .id,
+        ),
         None => None,
     };
     let since = days.map(|d| d.since(today));
@@ -318,7 +326,11 @@ fn print_report(name: &str, r: &import::ImportReport) {
 
 async fn export(store: &Store, company: Option<&str>, file: Option<PathBuf>) -> Result<ExitCode> {
     let company_id = match company {
-        Some(name) => Some(service::resolve_company(store, name).await?.id),
+        Some(name) => Some(
+            service::resolve_company(store, name, &Viewer::EVERYONE)
+                .await?
+                .id,
+        ),
         None => None,
     };
     if let Some(path) = file {

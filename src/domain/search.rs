@@ -1,6 +1,7 @@
 //! Company name matching for autocomplete and "did you mean": exact, prefix, word prefix,
 //! then typo-tolerant (optimal string alignment distance), over names and aliases.
 
+use super::Tenant;
 use super::company::{MAX_KEY, normalize_key};
 
 /// Typo-tolerant matching is for what people type: longer queries match exactly or by prefix
@@ -20,6 +21,8 @@ pub struct NameEntry {
     key: Vec<char>,
     word_starts: Vec<usize>,
     mask: u64,
+    /// Whose private name this is; None for the global record's.
+    tenant: Option<Tenant>,
 }
 
 impl NameEntry {
@@ -42,7 +45,20 @@ impl NameEntry {
             key,
             word_starts,
             mask,
+            tenant: None,
         }
+    }
+
+    /// The same name, private to `tenant` (None: global).
+    #[must_use]
+    pub fn scoped(mut self, tenant: Option<Tenant>) -> Self {
+        self.tenant = tenant;
+        self
+    }
+
+    /// Whether a viewer in `tenant` may see this name.
+    fn visible_to(&self, tenant: Option<&Tenant>) -> bool {
+        self.tenant.is_none() || self.tenant.as_ref() == tenant
     }
 
     pub fn is_alias(&self) -> bool {
@@ -81,16 +97,16 @@ impl NameIndex {
 
     /// Up to `limit` companies for a partly typed name, one per company, ranked exact >
     /// prefix > word prefix > typo-tolerant. An empty input lists the first names.
-    pub fn autocomplete(&self, input: &str, limit: usize) -> Vec<Match> {
+    pub fn autocomplete(&self, input: &str, viewer: Option<&Tenant>, limit: usize) -> Vec<Match> {
         let Some(query) = query_key(input) else {
             return Vec::new();
         };
         let budget = typo_budget(query.len());
-        self.rank(&query, budget, limit)
+        self.rank(&query, budget, viewer, limit)
     }
 
     /// Companies a name that matched nothing may have meant, with one more typo allowed.
-    pub fn suggest(&self, input: &str, limit: usize) -> Vec<Match> {
+    pub fn suggest(&self, input: &str, viewer: Option<&Tenant>, limit: usize) -> Vec<Match> {
         let Some(query) = query_key(input).filter(|q| !q.is_empty()) else {
             return Vec::new();
         };
@@ -99,10 +115,17 @@ impl NameIndex {
         } else {
             typo_budget(query.len()).max(1) + u8::from(query.len() >= 6)
         };
-        self.rank(&query, budget, limit)
+        self.rank(&query, budget, viewer, limit)
     }
 
-    fn rank(&self, query: &[char], budget: u8, limit: usize) -> Vec<Match> {
+    /// Names `viewer` may see only: another tenant's private names do not exist for it.
+    fn rank(
+        &self,
+        query: &[char],
+        budget: u8,
+        viewer: Option<&Tenant>,
+        limit: usize,
+    ) -> Vec<Match> {
         if limit == 0 {
             return Vec::new();
         }
@@ -112,6 +135,9 @@ impl NameIndex {
         // letter in order ("amazn" in "amazon") wins, then the popularity order.
         let mut hits: Vec<(Tier, bool, usize)> = Vec::new();
         for (i, entry) in self.entries.iter().enumerate() {
+            if !entry.visible_to(viewer) {
+                continue;
+            }
             if let Some(tier) = tier_of(entry, query, query_mask, budget, &mut scratch) {
                 let missed = matches!(tier, Tier::Typo(_)) && !is_subsequence(query, &entry.key);
                 hits.push((tier, missed, i));
@@ -310,7 +336,7 @@ mod tests {
 
     #[test]
     fn exact_beats_prefix_beats_word_prefix() {
-        let got = sample().autocomplete("bird", 25);
+        let got = sample().autocomplete("bird", None, 25);
         assert_eq!(labels(&got), ["Bird", "Birdie", "Lime Bird"]);
         assert_eq!(got[0].tier, Tier::Exact);
         assert_eq!(got[1].tier, Tier::Prefix);
@@ -320,18 +346,24 @@ mod tests {
     #[test]
     fn typos_find_their_company() {
         let idx = sample();
-        assert_eq!(idx.autocomplete("amazn", 25)[0].company, "Amazon");
-        assert_eq!(idx.autocomplete("gogle", 25)[0].company, "Alphabet");
-        assert_eq!(idx.autocomplete("salesfroce", 25)[0].company, "Salesforce");
-        assert_eq!(idx.autocomplete("salesfroce", 25)[0].tier, Tier::Typo(1));
+        assert_eq!(idx.autocomplete("amazn", None, 25)[0].company, "Amazon");
+        assert_eq!(idx.autocomplete("gogle", None, 25)[0].company, "Alphabet");
+        assert_eq!(
+            idx.autocomplete("salesfroce", None, 25)[0].company,
+            "Salesforce"
+        );
+        assert_eq!(
+            idx.autocomplete("salesfroce", None, 25)[0].tier,
+            Tier::Typo(1)
+        );
     }
 
     #[test]
     fn aliases_count_and_each_company_appears_once() {
-        let got = sample().autocomplete("ama", 25);
+        let got = sample().autocomplete("ama", None, 25);
         // Within a tier the store's order (most events first) holds.
         assert_eq!(labels(&got), ["Amazon", "Amaze Health", "Amaze"]);
-        let got = sample().autocomplete("aws", 25);
+        let got = sample().autocomplete("aws", None, 25);
         assert_eq!(got[0].company, "Amazon");
         assert_eq!(got[0].label, "AWS");
         assert!(got[0].tier == Tier::Exact);
@@ -339,18 +371,18 @@ mod tests {
 
     #[test]
     fn short_queries_are_not_fuzzy_and_limit_holds() {
-        assert!(sample().autocomplete("xyz", 25).is_empty());
-        assert_eq!(sample().autocomplete("", 3).len(), 3);
-        assert_eq!(sample().autocomplete("a", 1).len(), 1);
-        assert!(sample().autocomplete("a", 0).is_empty());
+        assert!(sample().autocomplete("xyz", None, 25).is_empty());
+        assert_eq!(sample().autocomplete("", None, 3).len(), 3);
+        assert_eq!(sample().autocomplete("a", None, 1).len(), 1);
+        assert!(sample().autocomplete("a", None, 0).is_empty());
     }
 
     #[test]
     fn suggestions_allow_one_more_typo() {
         let idx = sample();
-        assert_eq!(idx.suggest("amazonn", 5)[0].company, "Amazon");
-        assert_eq!(idx.suggest("salezforse", 5)[0].company, "Salesforce");
-        assert!(idx.suggest("qqqqqq", 5).is_empty());
+        assert_eq!(idx.suggest("amazonn", None, 5)[0].company, "Amazon");
+        assert_eq!(idx.suggest("salezforse", None, 5)[0].company, "Salesforce");
+        assert!(idx.suggest("qqqqqq", None, 5).is_empty());
     }
 
     #[test]
@@ -372,17 +404,21 @@ mod tests {
         let idx = index(&[(planted.as_str(), planted.as_str()), ("Amazon", "Amazon")]);
         // The old u8 distance table wrapped past 255 and reported these as near matches.
         for query in ["b".repeat(300), "ab".repeat(150), "\u{FDFA}".repeat(6000)] {
-            assert!(idx.autocomplete(&query, 25).is_empty(), "{}", query.len());
-            assert!(idx.suggest(&query, 5).is_empty(), "{}", query.len());
+            assert!(
+                idx.autocomplete(&query, None, 25).is_empty(),
+                "{}",
+                query.len()
+            );
+            assert!(idx.suggest(&query, None, 5).is_empty(), "{}", query.len());
         }
         // A long query still finds the name it spells out.
-        assert_eq!(idx.autocomplete(&planted, 25)[0].tier, Tier::Exact);
+        assert_eq!(idx.autocomplete(&planted, None, 25)[0].tier, Tier::Exact);
         let typo = format!("{}b", "a".repeat(40));
         assert!(
-            idx.autocomplete(&typo, 25).is_empty(),
+            idx.autocomplete(&typo, None, 25).is_empty(),
             "no typo search past 32 letters"
         );
-        assert_eq!(idx.autocomplete("amazn", 25)[0].company, "Amazon");
+        assert_eq!(idx.autocomplete("amazn", None, 25)[0].company, "Amazon");
     }
 
     #[test]

@@ -87,6 +87,8 @@ pub struct BulkImport {
     actor: Actor,
     /// Indexes dropped for a large import, built again at the end.
     dropped: Option<bulk::DroppedIndexes>,
+    /// Keys of the global companies this run created.
+    created: Vec<String>,
 }
 
 /// Imports expected to add at least this many rows, and more than the store holds, build the
@@ -134,6 +136,7 @@ impl BulkImport {
         };
         Ok(Self {
             dropped,
+            created: Vec::new(),
             tx,
             started,
             known,
@@ -213,6 +216,7 @@ impl BulkImport {
                 });
             }
         }
+        self.created.extend(new.iter().map(|n| n.key.to_string()));
         for (key, id) in bulk::insert_companies(&mut self.tx, &new, self.now).await? {
             let facts = creating.get(key.as_str()).map(|&i| &new[i]);
             let resolved = Resolved {
@@ -262,6 +266,9 @@ impl BulkImport {
             ids: self.first_id.zip(self.last_id),
         };
         bulk::record_import_run(&mut self.tx, &run, &self.actor, self.now).await?;
+        // The global record now names these: tenants' private rows of them are absorbed.
+        let created: Vec<&str> = self.created.iter().map(String::as_str).collect();
+        crate::store::companies::absorb_private(&mut self.tx, &created).await?;
         if let Some(dropped) = self.dropped.take() {
             bulk::restore_event_indexes(&mut self.tx, dropped).await?;
             tracing::debug!(

@@ -11,13 +11,14 @@ pub const PAGE_SIZE: u32 = 10;
 /// How many "did you mean" names an unknown company gets.
 pub const SUGGESTIONS: usize = 5;
 
-/// The company a name means, or [`Error::UnknownCompany`] with suggestions.
-pub async fn resolve_company(store: &Store, name: &str) -> Result<Company> {
-    if let Some(company) = store.find_company(name).await? {
+/// The company a name means to `viewer`, or [`Error::UnknownCompany`] with suggestions among
+/// the names it may see (another tenant's private names do not exist for it).
+pub async fn resolve_company(store: &Store, name: &str, viewer: &Viewer) -> Result<Company> {
+    if let Some(company) = store.find_company(name, viewer).await? {
         return Ok(company);
     }
     let mut suggestions: Vec<String> = Vec::new();
-    for m in store.suggest(name, SUGGESTIONS).await? {
+    for m in store.suggest(name, viewer, SUGGESTIONS).await? {
         if !suggestions.contains(&m.company) {
             suggestions.push(m.company);
         }
@@ -38,7 +39,7 @@ pub async fn listing(
     today: NaiveDate,
 ) -> Result<Listing> {
     let company_id = match company.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(name) => Some(resolve_company(store, name).await?.id),
+        Some(name) => Some(resolve_company(store, name, viewer).await?.id),
         None => None,
     };
     listing_for(store, company_id, viewer, days, page, today).await
@@ -63,7 +64,7 @@ pub async fn listing_for(
         return Ok(Listing::Latest { page, since });
     };
     let company = store
-        .company_by_id(id)
+        .company_by_id(id, viewer)
         .await?
         .ok_or_else(|| Error::NotFound("That company no longer exists.".into()))?;
     let page = store.events_page(Some(id), viewer, since, page).await?;

@@ -72,7 +72,10 @@ pub async fn add_event(
     now: DateTime<Utc>,
 ) -> Result<AddOutcome> {
     let event = NewEvent::parse(raw, by.scope(), now.date_naive())?;
-    if let Some(company) = store.find_company(event.company.display()).await? {
+    if let Some(company) = store
+        .find_company(event.company.display(), &by.viewer())
+        .await?
+    {
         let nearby = store
             .nearby_events(company.id, &by.viewer(), event.date, NEARBY_DAYS)
             .await?;
@@ -117,7 +120,8 @@ async fn insert_and_enqueue(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let company_id = companies::upsert(tx, &event.company, CompanyFacts::default(), now).await?;
+    let facts = CompanyFacts::default();
+    let company_id = companies::upsert(tx, &event.company, &event.scope, facts, now).await?;
     let tenant_id = tenants::of_scope(tx, &event.scope).await?;
     let id = events::insert(tx, company_id, tenant_id, event, actor, now).await?;
     audit::record(tx, id, actor, now, None, Some(event)).await?;
@@ -224,8 +228,8 @@ pub async fn edit_event(
     let before = managed_event(&mut tx, id, by).await?;
     let mut event = before.to_new_event()?;
     patch.apply(&mut event);
-    let company_id =
-        companies::upsert(&mut tx, &event.company, CompanyFacts::default(), now).await?;
+    let facts = CompanyFacts::default();
+    let company_id = companies::upsert(&mut tx, &event.company, &event.scope, facts, now).await?;
     if !events::update(&mut tx, id, company_id, &event, &by.actor, now).await? {
         return Err(no_event(id));
     }

@@ -262,3 +262,69 @@ async fn a_held_addition_is_its_moderators_keeps_its_date_and_expires() {
     let gone = confirm_addition(&store, second, &asker, late + chrono::Duration::minutes(16)).await;
     assert!(matches!(gone, Err(Error::NotFound(_))), "{gone:?}");
 }
+
+#[tokio::test]
+async fn private_names_stay_private_and_the_global_spelling_wins() {
+    let store = Store::open_in_memory().await.unwrap();
+    let a = moderator(2);
+    let (in_a, in_b) = (Viewer::in_guild(2), Viewer::in_guild(3));
+    added(&store, &raw("~~Globex~~", "2026-01-10", 5), &a).await;
+    added(
+        &store,
+        &raw("[Google](https://phish.example/login)", "2026-01-10", 5),
+        &a,
+    )
+    .await;
+    // B sees none of A's names, by any path.
+    let typed = |s: &str, v: &Viewer| {
+        let (store, s, v) = (store.clone(), s.to_string(), v.clone());
+        async move { store.autocomplete(&s, &v, 25).await.unwrap() }
+    };
+    assert!(typed("glob", &in_b).await.is_empty());
+    let goo: Vec<String> = typed("goo", &in_b)
+        .await
+        .into_iter()
+        .map(|m| m.label)
+        .collect();
+    assert_eq!(goo, ["Google"], "only the global alias");
+    let unknown = resolve_company(&store, "globex", &in_b).await.unwrap_err();
+    assert_eq!(unknown.user_message(), r#"No company matches "globex"."#);
+    let ranked: Vec<String> = typed("", &in_b)
+        .await
+        .into_iter()
+        .map(|m| m.company)
+        .collect();
+    assert!(
+        !ranked
+            .iter()
+            .any(|c| c.contains("Globex") || c.contains("phish")),
+        "{ranked:?}"
+    );
+    assert_eq!(typed("glob", &in_a).await[0].company, "~~Globex~~");
+
+    // The home server names it: A's event moves under the global company and its spelling.
+    added(&store, &raw("Globex", "2025-06-01", 9), &moderator(HOME)).await;
+    let globex = resolve_company(&store, "GLOBEX", &in_a).await.unwrap();
+    assert_eq!(globex.name, "Globex");
+    let page = |v: &Viewer| {
+        let (store, v) = (store.clone(), v.clone());
+        async move {
+            store
+                .events_page(Some(globex.id), &v, None, crate::domain::Page::first(10))
+                .await
+                .unwrap()
+                .totals
+                .events
+        }
+    };
+    assert_eq!((page(&in_a).await, page(&in_b).await), (2, 1));
+    assert_eq!(
+        typed("glob", &in_a).await.len(),
+        1,
+        "one Globex, the global one"
+    );
+    assert!(matches!(
+        store.company_by_id(globex.id + 100, &in_b).await,
+        Ok(None)
+    ));
+}

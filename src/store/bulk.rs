@@ -88,6 +88,7 @@ pub struct KnownCompany {
 pub async fn all_companies(conn: &mut Conn) -> Result<HashMap<String, KnownCompany>> {
     let rows = sqlx::query!(
         r#"SELECT c.key AS "key!", c.id AS "id!", c.industry, c.country FROM companies c
+           WHERE c.tenant_id IS NULL
            UNION ALL
            SELECT a.key, c.id, c.industry, c.country
            FROM company_aliases a JOIN companies c ON c.id = a.company_id"#

@@ -1,13 +1,13 @@
-//! Companies and aliases: lookup by any spelling, creation, built-in aliases, and the name
-//! index behind autocomplete and "did you mean".
-
-use std::sync::Arc;
+//! Companies and aliases: lookup by any spelling within what a viewer may see, creation in a
+//! scope (global, or one tenant's private name), and the built-in aliases. A private
+//! company's unique key is prefixed with its tenant ("discord:123|globex"), so tenants never
+//! share a row; when the global record takes a name, tenants' private rows of it are absorbed.
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, Store};
+use super::{Conn, Store, tenants};
 use crate::domain::{
-    BUILTIN_ALIASES, Company, CompanyName, Match, NameEntry, NameIndex, normalize_key,
+    BUILTIN_ALIASES, Company, CompanyName, EventScope, Tenant, Viewer, normalize_key,
 };
 use crate::error::Result;
 
@@ -18,18 +18,31 @@ pub struct CompanyFacts<'a> {
     pub country: Option<&'a str>,
 }
 
+/// The key a tenant's private company is stored under.
+pub fn private_key(tenant: &Tenant, key: &str) -> String {
+    format!("{tenant}|{key}")
+}
+
 impl Store {
-    /// The company a name or alias means, in any spelling.
-    pub async fn find_company(&self, name: &str) -> Result<Option<Company>> {
+    /// The company a name or alias means to `viewer`, in any spelling: the global one, else
+    /// the viewer's own private one. Another tenant's names do not exist here.
+    pub async fn find_company(&self, name: &str, viewer: &Viewer) -> Result<Option<Company>> {
         let mut conn = self.pool.acquire().await?;
-        find_by_key(&mut conn, &normalize_key(name)).await
+        find_visible(&mut conn, &normalize_key(name), viewer.tenant.as_ref()).await
     }
 
-    pub async fn company_by_id(&self, id: i64) -> Result<Option<Company>> {
+    /// A company by id, if `viewer` may see it (page buttons carry ids that can be forged).
+    pub async fn company_by_id(&self, id: i64, viewer: &Viewer) -> Result<Option<Company>> {
+        let (platform, external) = tenants::bind(viewer.tenant.as_ref());
         let company = sqlx::query_as!(
             Company,
-            "SELECT id, name, industry, country FROM companies WHERE id = ?1",
-            id
+            "SELECT id, name, industry, country FROM companies
+             WHERE id = ?1
+               AND (tenant_id IS NULL OR tenant_id =
+                    (SELECT id FROM tenants WHERE platform = ?2 AND external_id = ?3))",
+            id,
+            platform,
+            external
         )
         .fetch_optional(&self.pool)
         .await?;
@@ -55,7 +68,14 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         for (alias, company) in &pairs {
-            let company_id = upsert(&mut tx, company, CompanyFacts::default(), now).await?;
+            let company_id = upsert(
+                &mut tx,
+                company,
+                &EventScope::Global,
+                CompanyFacts::default(),
+                now,
+            )
+            .await?;
             let key = alias.key();
             let display = alias.display();
             // An alias whose key already names a company or another alias is left as it is.
@@ -74,58 +94,14 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
-
-    /// Up to `limit` companies for a partly typed name (see [`NameIndex::autocomplete`]).
-    pub async fn autocomplete(&self, input: &str, limit: usize) -> Result<Vec<Match>> {
-        Ok(self.name_index().await?.autocomplete(input, limit))
-    }
-
-    /// Companies that an unknown name may have meant.
-    pub async fn suggest(&self, input: &str, limit: usize) -> Result<Vec<Match>> {
-        Ok(self.name_index().await?.suggest(input, limit))
-    }
-
-    /// The name index, rebuilt only when names changed (by this or another process).
-    pub async fn name_index(&self) -> Result<Arc<NameIndex>> {
-        let version = sqlx::query_scalar!("SELECT version FROM names_version WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
-        if let Ok(guard) = self.names.read()
-            && let Some((built, index)) = guard.as_ref()
-            && *built == version
-        {
-            return Ok(Arc::clone(index));
-        }
-        // Most events first, so that ties in rank favour companies people ask about.
-        let rows = sqlx::query!(
-            r#"SELECT c.id AS "id!", c.name AS "company!", n.label AS "label!"
-               FROM (SELECT id AS company_id, name AS label FROM companies
-                     UNION ALL
-                     SELECT company_id, alias AS label FROM company_aliases) AS n
-               JOIN companies c ON c.id = n.company_id
-               LEFT JOIN (SELECT company_id, COUNT(*) AS n FROM events
-                          WHERE deleted_at IS NULL GROUP BY company_id) AS e
-                      ON e.company_id = c.id
-               ORDER BY COALESCE(e.n, 0) DESC, c.name, n.label"#
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let index = Arc::new(NameIndex::new(
-            rows.into_iter()
-                .map(|r| NameEntry::new(r.id, r.company, r.label))
-                .collect(),
-        ));
-        if let Ok(mut guard) = self.names.write() {
-            *guard = Some((version, Arc::clone(&index)));
-        }
-        Ok(index)
-    }
 }
 
+/// A global company (or alias) by key.
 pub(super) async fn find_by_key(conn: &mut Conn, key: &str) -> Result<Option<Company>> {
     let company = sqlx::query_as!(
         Company,
-        r#"SELECT id AS "id!", name AS "name!", industry, country FROM companies WHERE key = ?1
+        r#"SELECT id AS "id!", name AS "name!", industry, country FROM companies
+           WHERE key = ?1 AND tenant_id IS NULL
            UNION ALL
            SELECT c.id, c.name, c.industry, c.country
            FROM company_aliases a JOIN companies c ON c.id = a.company_id
@@ -138,16 +114,40 @@ pub(super) async fn find_by_key(conn: &mut Conn, key: &str) -> Result<Option<Com
     Ok(company)
 }
 
-/// The company's id, creating it if no name or alias has its key; fills in a missing industry
-/// or country.
+/// What `key` names for `tenant`: the global company, else the tenant's private one.
+async fn find_visible(
+    conn: &mut Conn,
+    key: &str,
+    tenant: Option<&Tenant>,
+) -> Result<Option<Company>> {
+    if let Some(global) = find_by_key(conn, key).await? {
+        return Ok(Some(global));
+    }
+    let Some(tenant) = tenant else {
+        return Ok(None);
+    };
+    let private = private_key(tenant, key);
+    let company = sqlx::query_as!(
+        Company,
+        "SELECT id, name, industry, country FROM companies WHERE key = ?1",
+        private
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(company)
+}
+
+/// The id of the company `name` means in `scope`, creating it there if new (a global one
+/// absorbing tenants' private rows of the same name); fills in a missing industry or country.
 pub async fn upsert(
     conn: &mut Conn,
     name: &CompanyName,
+    scope: &EventScope,
     facts: CompanyFacts<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
     let CompanyFacts { industry, country } = facts;
-    if let Some(found) = find_by_key(conn, name.key()).await? {
+    if let Some(found) = find_visible(conn, name.key(), scope.tenant()).await? {
         if (found.industry.is_none() && industry.is_some())
             || (found.country.is_none() && country.is_some())
         {
@@ -164,17 +164,73 @@ pub async fn upsert(
         return Ok(found.id);
     }
     let display = name.display();
-    let key = name.key();
+    let key = match scope.tenant() {
+        None => name.key().to_string(),
+        Some(tenant) => private_key(tenant, name.key()),
+    };
+    let tenant_id = tenants::of_scope(conn, scope).await?;
     let id = sqlx::query_scalar!(
-        r#"INSERT INTO companies (name, key, industry, country, created_at)
-           VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id AS "id!""#,
+        r#"INSERT INTO companies (name, key, industry, country, created_at, tenant_id)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id AS "id!""#,
         display,
         key,
         industry,
         country,
-        now
+        now,
+        tenant_id
     )
     .fetch_one(&mut *conn)
     .await?;
+    if tenant_id.is_none() {
+        absorb_private(conn, &[name.key()]).await?;
+    }
     Ok(id)
+}
+
+/// Moves the events and subscriptions of tenants' private companies named by `keys` to the
+/// global companies of those keys, and deletes the private rows: the global record's name
+/// and spelling win.
+pub async fn absorb_private(conn: &mut Conn, keys: &[&str]) -> Result<()> {
+    let any = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM companies WHERE tenant_id IS NOT NULL) AS "any!: bool""#
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if !any || keys.is_empty() {
+        return Ok(());
+    }
+    let list = serde_json::to_string(keys)
+        .map_err(|e| crate::Error::Internal(format!("absorb keys: {e}")))?;
+    sqlx::query!(
+        "UPDATE events SET company_id = (
+             SELECT g.id FROM companies p JOIN companies g
+                 ON g.tenant_id IS NULL AND g.key = substr(p.key, instr(p.key, '|') + 1)
+             WHERE p.id = events.company_id)
+         WHERE company_id IN (
+             SELECT id FROM companies WHERE tenant_id IS NOT NULL
+                AND substr(key, instr(key, '|') + 1) IN (SELECT value FROM json_each(?1)))",
+        list
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE subscriptions SET company_id = (
+             SELECT g.id FROM companies p JOIN companies g
+                 ON g.tenant_id IS NULL AND g.key = substr(p.key, instr(p.key, '|') + 1)
+             WHERE p.id = subscriptions.company_id)
+         WHERE company_id IN (
+             SELECT id FROM companies WHERE tenant_id IS NOT NULL
+                AND substr(key, instr(key, '|') + 1) IN (SELECT value FROM json_each(?1)))",
+        list
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM companies WHERE tenant_id IS NOT NULL
+            AND substr(key, instr(key, '|') + 1) IN (SELECT value FROM json_each(?1))",
+        list
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod companies;
 pub mod deliveries;
 pub mod events;
+pub mod names;
 pub mod pending;
 pub mod subscriptions;
 pub mod tenants;

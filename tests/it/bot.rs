@@ -13,7 +13,11 @@ use crate::support::fake_discord::{
 use crate::support::{content, is_ephemeral, no_pings, opt, sub};
 
 async fn amazon_events(store: &Store, guild: Option<u64>) -> Vec<layoffs_bot::domain::LayoffEvent> {
-    let Some(company) = store.find_company("amazon").await.unwrap() else {
+    let Some(company) = store
+        .find_company("amazon", &layoffs_bot::domain::Viewer::EVERYONE)
+        .await
+        .unwrap()
+    else {
         return Vec::new();
     };
     store
@@ -232,7 +236,13 @@ async fn moderators_add_edit_and_remove_and_others_are_refused() {
         content(&refused),
         "You need the Manage Server permission to do this."
     );
-    assert!(bot.store.find_company("Acme").await.unwrap().is_none());
+    assert!(
+        bot.store
+            .find_company("Acme", &layoffs_bot::domain::Viewer::EVERYONE)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Every validation error is specific and stores nothing.
     let long = "x".repeat(500);
@@ -279,7 +289,13 @@ async fn moderators_add_edit_and_remove_and_others_are_refused() {
             "{expected}: {answer:#}"
         );
     }
-    assert!(bot.store.find_company("Acme").await.unwrap().is_none());
+    assert!(
+        bot.store
+            .find_company("Acme", &layoffs_bot::domain::Viewer::EVERYONE)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // A moderator's add: stored in guild A, audited, answered ephemerally with the id.
     let added = bot
@@ -514,17 +530,30 @@ async fn an_event_added_in_one_guild_is_invisible_in_another() {
             json!([opt("company", 3, json!("initech"))]),
         ))
         .await;
-    // A real answer with nothing in it, not an error that happens to have no fields.
-    let embed = &in_b["data"]["embeds"][0];
-    assert!(
-        embed["description"]
-            .as_str()
-            .is_some_and(|d| d.starts_with("0 layoffs")),
+    // Guild A's private name does not exist in B: not even "0 layoffs" (an existence oracle).
+    assert!(is_ephemeral(&in_b), "{in_b:#}");
+    assert_eq!(
+        content(&in_b),
+        r#"No company matches "initech"."#,
         "{in_b:#}"
     );
-    assert!(
-        embed.get("fields").is_none_or(|f| f == &json!([])),
-        "{in_b:#}"
+    let choices = |guild: &'static str| {
+        let who = Who {
+            guild,
+            ..Who::USER_A
+        };
+        autocomplete(
+            who,
+            "layoffs",
+            json!([{"name": "company", "type": 3, "value": "init", "focused": true}]),
+        )
+    };
+    let from_b = bot.fake.interact(choices(GUILD_B)).await;
+    assert_eq!(from_b["data"]["choices"], json!([]), "{from_b:#}");
+    let from_a = bot.fake.interact(choices(GUILD_A)).await;
+    assert_eq!(
+        from_a["data"]["choices"][0]["name"], "Initech",
+        "{from_a:#}"
     );
 }
 

@@ -80,7 +80,12 @@ async fn a_large_file_is_imported_whole_with_its_indexes_built_after() {
     assert_eq!(event_indexes(&t.url).await, indexes, "indexes are back");
     assert_eq!(events(&t.store).await, 21_000);
     // The indexes serve queries again: one company's newest events.
-    let company = t.store.find_company("Company 7").await.unwrap().unwrap();
+    let company = t
+        .store
+        .find_company("Company 7", &layoffs_bot::domain::Viewer::EVERYONE)
+        .await
+        .unwrap()
+        .unwrap();
     let page = t
         .store
         .events_page(Some(company.id), &Viewer::EVERYONE, None, Page::first(3))
@@ -109,7 +114,13 @@ async fn a_bad_file_found_late_leaves_the_store_as_it_was() {
         .unwrap_err();
     assert!(matches!(err, Error::BadFile(_)), "{err}");
     assert_eq!(events(&t.store).await, 0);
-    assert!(t.store.find_company("Company 7").await.unwrap().is_none());
+    assert!(
+        t.store
+            .find_company("Company 7", &layoffs_bot::domain::Viewer::EVERYONE)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(event_indexes(&t.url).await, indexes);
 }
 

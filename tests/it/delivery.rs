@@ -21,7 +21,13 @@ fn id(s: &str) -> u64 {
 
 async fn subscribe(bot: &Bot, guild: &str, channel: &str, company: Option<&str>) {
     let company = match company {
-        Some(name) => Some(bot.store.find_company(name).await.unwrap().expect(name)),
+        Some(name) => Some(
+            bot.store
+                .find_company(name, &layoffs_bot::domain::Viewer::EVERYONE)
+                .await
+                .unwrap()
+                .expect(name),
+        ),
         None => None,
     };
     let tenant = Tenant::discord(id(guild));

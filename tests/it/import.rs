@@ -10,7 +10,12 @@ const SAMPLE: &str = "tests/data/layoffs_fyi_sample.csv";
 const CLASSIC: &str = "tests/data/layoffs_fyi_classic_2361.csv";
 
 async fn events_of(t: &TestStore, name: &str) -> Vec<layoffs_bot::domain::LayoffEvent> {
-    let company = t.store.find_company(name).await.unwrap().expect(name);
+    let company = t
+        .store
+        .find_company(name, &layoffs_bot::domain::Viewer::EVERYONE)
+        .await
+        .unwrap()
+        .expect(name);
     t.store
         .events_page(Some(company.id), &Viewer::EVERYONE, None, Page::first(1000))
         .await
@@ -47,7 +52,12 @@ async fn the_newer_layout_imports_with_counts_checked_by_hand() {
     let fsecure = events_of(&t, "f-secure").await;
     assert_eq!(fsecure[0].company, "F-Secure");
     assert_eq!(fsecure[0].location.as_deref(), Some("Helsinki"));
-    let company = t.store.find_company("F-Secure").await.unwrap().unwrap();
+    let company = t
+        .store
+        .find_company("F-Secure", &layoffs_bot::domain::Viewer::EVERYONE)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(company.country.as_deref(), Some("Finland"));
     // Pinterest: 700 people, 0.15 of staff.
     let pinterest = events_of(&t, "pinterest").await;
@@ -85,7 +95,12 @@ async fn the_classic_layout_imports_with_counts_checked_by_hand() {
     assert_eq!(e_inc[0].company, "E Inc.");
     assert_eq!(e_inc[0].headcount, Headcount::Unknown);
     // "United States." is "United States".
-    let company = t.store.find_company("SiriusXM").await.unwrap().unwrap();
+    let company = t
+        .store
+        .find_company("SiriusXM", &layoffs_bot::domain::Viewer::EVERYONE)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(company.country.as_deref(), Some("United States"));
 }
 
@@ -120,7 +135,13 @@ async fn a_dry_run_reports_the_same_and_writes_nothing() {
     );
     let totals = t.store.totals(None, &Viewer::EVERYONE, None).await.unwrap();
     assert_eq!(totals.events, 0);
-    assert!(t.store.find_company("Atlassian").await.unwrap().is_none());
+    assert!(
+        t.store
+            .find_company("Atlassian", &layoffs_bot::domain::Viewer::EVERYONE)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -262,7 +283,13 @@ async fn a_row_whose_percentage_rounds_to_zero_is_rejected_and_the_rest_imports(
         "{:?}",
         r.rejected
     );
-    assert!(t.store.find_company("Initech").await.unwrap().is_some());
+    assert!(
+        t.store
+            .find_company("Initech", &layoffs_bot::domain::Viewer::EVERYONE)
+            .await
+            .unwrap()
+            .is_some()
+    );
 }
 
 #[tokio::test]

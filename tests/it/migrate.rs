@@ -43,6 +43,12 @@ async fn old_store(dir: &std::path::Path, url: &str) {
                              fingerprint) VALUES (1, '2026-01-01', 7, NULL, 'cli:import', ?2, 'b')",
         "INSERT INTO subscriptions (guild_id, channel_id, active, created_by, created_at,
                                     updated_at) VALUES (?1, 42, 1, 'discord:1', ?2, ?2)",
+        // A name only two servers' private events used: it must not stay global.
+        "INSERT INTO companies (id, name, key, created_at) VALUES (2, 'Initech', 'initech', ?2)",
+        "INSERT INTO events (company_id, announced_on, headcount, guild_id, added_by, added_at,
+                             fingerprint) VALUES (2, '2026-01-03', 3, ?1, 'discord:1', ?2, 'c')",
+        "INSERT INTO events (company_id, announced_on, headcount, guild_id, added_by, added_at,
+                             fingerprint) VALUES (2, '2026-01-04', 4, ?1 + 1, 'discord:1', ?2, 'd')",
         "INSERT INTO pending_additions (guild_id, user_id, payload, created_at)
          VALUES (?1, 7, '{\"company\":\"Acme\",\"date\":\"2026-01-03\",\"count\":9}', ?2)",
     ] {
@@ -75,10 +81,28 @@ async fn guild_ids_become_tenants_and_nothing_changes_hands() {
         }
     };
     let in_guild = seen(Viewer::in_tenant(tenant.clone())).await;
-    assert_eq!(in_guild.len(), 2);
-    assert_eq!(in_guild[0].scope, EventScope::Tenant(tenant.clone()));
-    assert_eq!(in_guild[1].scope, EventScope::Global);
-    assert_eq!(seen(Viewer::in_guild(GUILD + 1)).await.len(), 1);
+    assert_eq!(in_guild.len(), 3);
+    let acme: Vec<_> = in_guild.iter().filter(|e| e.company == "Acme").collect();
+    assert_eq!(acme[0].scope, EventScope::Tenant(tenant.clone()));
+    assert_eq!(acme[1].scope, EventScope::Global);
+    assert_eq!(seen(Viewer::in_guild(GUILD + 1)).await.len(), 2);
+
+    // Each server keeps its own Initech; nobody else has the name.
+    let everyone = Viewer::EVERYONE;
+    assert!(
+        store
+            .find_company("initech", &everyone)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let own = Viewer::in_tenant(tenant.clone());
+    let mine = store.find_company("initech", &own).await.unwrap().unwrap();
+    let theirs = store
+        .find_company("initech", &Viewer::in_guild(GUILD + 1))
+        .await
+        .unwrap();
+    assert_ne!(Some(mine.id), theirs.map(|c| c.id));
 
     let subs = store.subscriptions(&tenant).await.unwrap();
     assert_eq!(subs.iter().map(|s| s.channel_id).collect::<Vec<_>>(), [42]);

@@ -23,19 +23,39 @@ async fn a_company_is_found_by_any_spelling_or_alias() {
         "aws",
         "Amazon Web Services",
     ] {
-        let found = t.store.find_company(name).await.unwrap();
+        let found = t
+            .store
+            .find_company(name, &layoffs_bot::domain::Viewer::EVERYONE)
+            .await
+            .unwrap();
         assert_eq!(found.map(|c| c.name), Some("Amazon".to_string()), "{name}");
     }
     // The built-in aliases exist before any event does.
     assert_eq!(
-        t.store.find_company("Google").await.unwrap().unwrap().name,
+        t.store
+            .find_company("Google", &layoffs_bot::domain::Viewer::EVERYONE)
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
         "Alphabet"
     );
     assert_eq!(
-        t.store.find_company("twitter").await.unwrap().unwrap().name,
+        t.store
+            .find_company("twitter", &layoffs_bot::domain::Viewer::EVERYONE)
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
         "X"
     );
-    assert!(t.store.find_company("Nope Corp").await.unwrap().is_none());
+    assert!(
+        t.store
+            .find_company("Nope Corp", &layoffs_bot::domain::Viewer::EVERYONE)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -53,7 +73,12 @@ async fn a_companys_events_come_newest_first_in_pages_with_totals() {
         add(&t.store, &event("Acme", date, count)).await;
     }
     add(&t.store, &event("Other", "2025-01-01", Headcount::Exact(5))).await;
-    let acme = t.store.find_company("acme").await.unwrap().unwrap();
+    let acme = t
+        .store
+        .find_company("acme", &layoffs_bot::domain::Viewer::EVERYONE)
+        .await
+        .unwrap()
+        .unwrap();
     let page = t
         .store
         .events_page(
@@ -131,7 +156,12 @@ async fn guild_events_are_seen_only_in_their_guild() {
         ..event("Acme", "2024-02-01", Headcount::Exact(7))
     };
     add(&t.store, &private).await;
-    let acme = t.store.find_company("acme").await.unwrap().unwrap();
+    let acme = t
+        .store
+        .find_company("acme", &layoffs_bot::domain::Viewer::EVERYONE)
+        .await
+        .unwrap()
+        .unwrap();
     let count = |viewer: Viewer| {
         let store = t.store.clone();
         async move {
@@ -172,26 +202,51 @@ async fn autocomplete_ranks_and_tolerates_typos() {
         v.into_iter().map(|m| m.label).collect()
     };
     assert_eq!(
-        labels(t.store.autocomplete("bird", 25).await.unwrap()),
+        labels(
+            t.store
+                .autocomplete("bird", &layoffs_bot::domain::Viewer::EVERYONE, 25)
+                .await
+                .unwrap()
+        ),
         ["Bird", "Birdie", "Lime Bird"]
     );
-    let gogle = t.store.autocomplete("gogle", 25).await.unwrap();
+    let gogle = t
+        .store
+        .autocomplete("gogle", &layoffs_bot::domain::Viewer::EVERYONE, 25)
+        .await
+        .unwrap();
     assert_eq!(gogle[0].company, "Alphabet");
     assert!(matches!(gogle[0].tier, Tier::Typo(1)));
     assert_eq!(
-        t.store.autocomplete("amazn", 25).await.unwrap()[0].company,
+        t.store
+            .autocomplete("amazn", &layoffs_bot::domain::Viewer::EVERYONE, 25)
+            .await
+            .unwrap()[0]
+            .company,
         "Amazon"
     );
     assert_eq!(
-        t.store.autocomplete("salesfroce", 25).await.unwrap()[0].company,
+        t.store
+            .autocomplete("salesfroce", &layoffs_bot::domain::Viewer::EVERYONE, 25)
+            .await
+            .unwrap()[0]
+            .company,
         "Salesforce"
     );
     assert_eq!(
-        t.store.autocomplete("aws", 25).await.unwrap()[0].company,
+        t.store
+            .autocomplete("aws", &layoffs_bot::domain::Viewer::EVERYONE, 25)
+            .await
+            .unwrap()[0]
+            .company,
         "Amazon"
     );
     // An empty input lists companies, those with the most events first, one row each.
-    let all = t.store.autocomplete("", 25).await.unwrap();
+    let all = t
+        .store
+        .autocomplete("", &layoffs_bot::domain::Viewer::EVERYONE, 25)
+        .await
+        .unwrap();
     let mut companies: Vec<&str> = all.iter().map(|m| m.company.as_str()).collect();
     assert_eq!(
         companies.len(),
@@ -210,7 +265,11 @@ async fn autocomplete_ranks_and_tolerates_typos() {
         .await;
     }
     assert_eq!(
-        t.store.autocomplete("", 25).await.unwrap().len(),
+        t.store
+            .autocomplete("", &layoffs_bot::domain::Viewer::EVERYONE, 25)
+            .await
+            .unwrap()
+            .len(),
         25,
         "at most the limit"
     );
@@ -223,7 +282,11 @@ async fn autocomplete_ranks_and_tolerates_typos() {
     )
     .await;
     assert_eq!(
-        t.store.autocomplete("zebra", 25).await.unwrap()[0].company,
+        t.store
+            .autocomplete("zebra", &layoffs_bot::domain::Viewer::EVERYONE, 25)
+            .await
+            .unwrap()[0]
+            .company,
         "Zebra Technologies"
     );
 }
@@ -232,7 +295,7 @@ async fn autocomplete_ranks_and_tolerates_typos() {
 async fn unknown_names_get_did_you_mean_suggestions() {
     let t = TestStore::new().await;
     add(&t.store, &event("Amazon", "2024-01-01", Headcount::Unknown)).await;
-    let err = service::resolve_company(&t.store, "amazonn")
+    let err = service::resolve_company(&t.store, "amazonn", &layoffs_bot::domain::Viewer::EVERYONE)
         .await
         .unwrap_err();
     match &err {

@@ -9,6 +9,7 @@ use super::autocomplete_company;
 use crate::discord::checks::moderator;
 use crate::discord::reply::ephemeral;
 use crate::discord::{Context, permissions};
+use crate::domain::Viewer;
 use crate::error::Error;
 use crate::render::escape_markdown;
 use crate::service;
@@ -41,7 +42,10 @@ async fn subscribe(
     let by = moderator(ctx)?;
     let channel_id = channel.map_or(ctx.channel_id(), |c| c.id);
     let company = match company.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(name) => Some(service::resolve_company(&ctx.data().store, name).await?),
+        Some(name) => {
+            let viewer = Viewer::in_tenant(by.tenant.clone());
+            Some(service::resolve_company(&ctx.data().store, name, &viewer).await?)
+        }
         None => None,
     };
     let missing = permissions::missing_for_posting(ctx, channel_id).await?;

@@ -7,6 +7,7 @@ mod layoffs;
 use poise::serenity_prelude as serenity;
 
 use super::{Context, Data};
+use crate::domain::Viewer;
 use crate::error::Error;
 use crate::render::limits::{AUTOCOMPLETE_CHOICE_COUNT, CHOICE_NAME_LENGTH};
 use crate::render::truncate;
@@ -25,10 +26,14 @@ async fn autocomplete_company(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
+    // Another server's private names do not exist here.
+    let viewer = Viewer {
+        tenant: ctx.guild_id().map(super::tenant),
+    };
     let choices = match ctx
         .data()
         .store
-        .autocomplete(partial, AUTOCOMPLETE_CHOICE_COUNT)
+        .autocomplete(partial, &viewer, AUTOCOMPLETE_CHOICE_COUNT)
         .await
     {
         Ok(matches) => matches
