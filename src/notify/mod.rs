@@ -112,24 +112,24 @@ impl<P: ChannelPoster> Worker<P> {
         for r in results {
             r?;
         }
-        for edit in self.store.due_edits(BATCH).await? {
-            if self.edit(edit).await? {
-                count += 1;
-            }
+        for edit in self.store.due_edits(now, BATCH).await? {
+            self.edit(edit, now).await?;
+            count += 1;
         }
         Ok(count)
     }
 
-    /// Brings a sent post in line with its corrected event. True when done with it (edited,
-    /// or impossible to edit); false when worth another try.
-    async fn edit(&self, e: DueEdit) -> Result<bool> {
-        let Some(view) = self.post_view(e.event_id, &e.tenant).await? else {
-            self.store.edit_done(e.id).await?;
-            return Ok(true);
+    /// Brings a sent post in line with its corrected event, or replaces it with a notice
+    /// when the event was removed. Failures follow the posts' rules: backoff up to the same
+    /// number of attempts, per-route 429s waited out, a 401 waited out without counting.
+    async fn edit(&self, e: DueEdit, now: DateTime<Utc>) -> Result<()> {
+        let view = match self.post_view(e.event_id, &e.tenant).await? {
+            Some(view) => view,
+            None => render::removed_view(e.event_id),
         };
         self.pacer.acquire().await;
         match self.poster.edit(e.channel_id, e.message_id, &view).await {
-            PostOutcome::Sent { .. } => {}
+            PostOutcome::Sent { .. } => self.store.edit_done(e.id, None).await,
             PostOutcome::RateLimited {
                 retry_after,
                 global,
@@ -137,22 +137,34 @@ impl<P: ChannelPoster> Worker<P> {
                 if global {
                     self.pacer.pause(retry_after);
                 }
-                return Ok(false);
-            }
-            PostOutcome::Failed(reason) => {
-                tracing::warn!(delivery = e.id, %reason, "editing a post failed; will retry");
-                return Ok(false);
+                let at = after(now, retry_after);
+                self.store
+                    .edit_retry(e.id, at, "rate limited (429)", false)
+                    .await
             }
             PostOutcome::Unauthorized => {
                 unauthorized();
-                return Ok(false);
+                let at = after(now, UNAUTHORIZED_PAUSE);
+                self.store.edit_retry(e.id, at, UNAUTHORIZED, false).await
+            }
+            PostOutcome::Failed(reason) => {
+                let failures = e.attempts + 1;
+                if let Some(wait) = self.backoff.after_failure(failures, e.id) {
+                    tracing::warn!(delivery = e.id, %reason, ?wait, "editing a post failed; will retry");
+                    self.store
+                        .edit_retry(e.id, after(now, wait), &reason, true)
+                        .await
+                } else {
+                    tracing::error!(delivery = e.id, %reason, "editing a post failed; giving up");
+                    let why = format!("gave up editing after {failures} attempts: {reason}");
+                    self.store.edit_done(e.id, Some(&why)).await
+                }
             }
             PostOutcome::Unreachable { reason, .. } | PostOutcome::Rejected(reason) => {
                 tracing::warn!(delivery = e.id, %reason, "cannot edit the post; leaving it");
+                self.store.edit_done(e.id, Some(&reason)).await
             }
         }
-        self.store.edit_done(e.id).await?;
-        Ok(true)
     }
 
     /// The post about an event as seen in a tenant (its context counts that tenant's events),

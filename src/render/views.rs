@@ -148,6 +148,16 @@ pub fn nearby_view(nearby: &[LayoffEvent], pending_id: i64) -> View {
     .fit()
 }
 
+/// What a post about an event says once the event was removed: nothing of its facts.
+pub fn removed_view(event_id: i64) -> View {
+    View {
+        title: "Layoff removed".to_string(),
+        description: "The moderators removed this event from the record.".to_string(),
+        footer: format!("Event #{event_id}"),
+        ..View::default()
+    }
+}
+
 /// The post about a new event in a subscribed channel.
 pub fn post_view(e: &LayoffEvent, recent: &Totals) -> View {
     let company = escape_markdown(&e.company);

@@ -253,6 +253,9 @@ pub async fn remove_event(
         return Err(no_event(id));
     }
     audit::record(&mut tx, id, &by.actor, now, Some(&before), None).await?;
+    // Posts not sent yet never go out; sent ones are edited to say it was removed.
+    deliveries::cancel_for_event(&mut tx, id, "the event was removed before it was posted").await?;
+    deliveries::mark_edits_due(&mut tx, id).await?;
     tx.commit().await?;
     Ok(before)
 }

@@ -61,11 +61,25 @@ pub async fn enqueue(
 /// Asks for the event's sent posts to be edited; part of the edit's transaction.
 pub async fn mark_edits_due(conn: &mut Conn, event_id: i64) -> Result<()> {
     sqlx::query!(
-        "UPDATE deliveries SET edit_due = 1
+        "UPDATE deliveries SET edit_due = 1, edit_attempts = 0, edit_next_at = NULL,
+                edit_error = NULL
          WHERE event_id = ?1 AND status = 'sent'
            AND subscription_id IN (SELECT id FROM subscriptions
                                    WHERE active = 1 AND removed_at IS NULL)",
         event_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Cancels an event's posts not sent yet (part of its removal's transaction).
+pub async fn cancel_for_event(conn: &mut Conn, event_id: i64, reason: &str) -> Result<()> {
+    sqlx::query!(
+        "UPDATE deliveries SET status = 'dead', last_error = ?2, leased_until = NULL
+         WHERE event_id = ?1 AND status = 'pending'",
+        event_id,
+        reason
     )
     .execute(&mut *conn)
     .await?;
@@ -104,21 +118,26 @@ pub struct DueEdit {
     pub channel_id: u64,
     pub message_id: u64,
     pub tenant: Tenant,
+    /// Failed edit attempts so far.
+    pub attempts: u32,
 }
 
 impl Store {
     /// Sent posts whose event was corrected since, oldest first.
-    pub async fn due_edits(&self, limit: u32) -> Result<Vec<DueEdit>> {
+    pub async fn due_edits(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<DueEdit>> {
         let limit = i64::from(limit);
+        // Rows waiting after a failure are skipped, so they never hold up the others.
         let rows = sqlx::query!(
             r#"SELECT d.id, d.event_id, d.channel_id, d.message_id AS "message_id!",
-                      t.platform AS "platform?", t.external_id AS "external?"
+                      d.edit_attempts, t.platform AS "platform?", t.external_id AS "external?"
                FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
                     LEFT JOIN tenants t ON t.id = s.tenant_id
                WHERE d.edit_due = 1 AND d.message_id IS NOT NULL
+                 AND (d.edit_next_at IS NULL OR d.edit_next_at <= ?2)
                  AND s.active = 1 AND s.removed_at IS NULL
                ORDER BY d.id LIMIT ?1"#,
-            limit
+            limit,
+            now
         )
         .fetch_all(&self.pool)
         .await?;
@@ -131,16 +150,44 @@ impl Store {
                     channel_id: snowflake_from_db(r.channel_id),
                     message_id: snowflake_from_db(r.message_id),
                     tenant: tenant_of(r.platform.as_deref(), r.external)?,
+                    attempts: u32::try_from(r.edit_attempts).unwrap_or(u32::MAX),
                 })
             })
             .collect())
     }
 
-    /// The post was edited, or cannot be (its channel or message is gone).
-    pub async fn edit_done(&self, id: i64) -> Result<()> {
-        sqlx::query!("UPDATE deliveries SET edit_due = 0 WHERE id = ?1", id)
-            .execute(&self.pool)
-            .await?;
+    /// The post was edited (`error` None), or never will be (why).
+    pub async fn edit_done(&self, id: i64, error: Option<&str>) -> Result<()> {
+        sqlx::query!(
+            "UPDATE deliveries SET edit_due = 0, edit_next_at = NULL, edit_error = ?2 WHERE id = ?1",
+            id,
+            error
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Tries the edit again at `at`; a rate limit or a rejected token is not a failed attempt.
+    pub async fn edit_retry(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+        error: &str,
+        count_attempt: bool,
+    ) -> Result<()> {
+        let add = i64::from(count_attempt);
+        sqlx::query!(
+            "UPDATE deliveries SET edit_next_at = ?2, edit_error = ?3,
+                    edit_attempts = edit_attempts + ?4
+             WHERE id = ?1",
+            id,
+            at,
+            error,
+            add
+        )
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

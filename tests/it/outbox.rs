@@ -20,6 +20,8 @@ use crate::support::{TestStore, event, now};
 struct Script {
     /// Outcomes per channel, in order; when none is left, the post succeeds.
     outcomes: Mutex<HashMap<u64, VecDeque<PostOutcome>>>,
+    /// The same for edits.
+    edit_outcomes: Mutex<HashMap<u64, VecDeque<PostOutcome>>>,
     calls: Mutex<Vec<(u64, Value)>>,
 }
 
@@ -37,6 +39,24 @@ impl Scripted {
             .push_back(outcome);
     }
 
+    fn then_edit(&self, channel: u64, outcome: PostOutcome) {
+        self.0
+            .edit_outcomes
+            .lock()
+            .unwrap()
+            .entry(channel)
+            .or_default()
+            .push_back(outcome);
+    }
+
+    fn edits(&self, channel: u64) -> Vec<Value> {
+        self.calls()
+            .into_iter()
+            .filter(|(c, b)| *c == channel && b.get("edited_message").is_some())
+            .map(|(_, b)| b)
+            .collect()
+    }
+
     fn calls(&self) -> Vec<(u64, Value)> {
         self.0.calls.lock().unwrap().clone()
     }
@@ -47,7 +67,14 @@ impl ChannelPoster for Scripted {
         let mut edited = discord_json::message(view, None);
         edited["edited_message"] = serde_json::json!(message_id);
         self.0.calls.lock().unwrap().push((channel_id, edited));
-        PostOutcome::Sent { message_id }
+        let scripted = self
+            .0
+            .edit_outcomes
+            .lock()
+            .unwrap()
+            .get_mut(&channel_id)
+            .and_then(VecDeque::pop_front);
+        scripted.unwrap_or(PostOutcome::Sent { message_id })
     }
 
     async fn post(&self, channel_id: u64, view: &View, nonce: &str) -> PostOutcome {
@@ -337,4 +364,71 @@ async fn a_rejected_token_pauses_posts_without_losing_any_and_dead_ones_can_be_r
     assert_eq!(outbox.try_dispatch_once(later(2)).await.unwrap(), 1);
     assert!(t.store.open_deliveries().await.unwrap().is_empty());
     assert_eq!(poster.calls().iter().filter(|(c, _)| *c == 2).count(), 2);
+}
+
+#[tokio::test]
+async fn a_removal_turns_sent_posts_into_a_notice_and_cancels_pending_ones() {
+    let (t, outbox, poster) = setup(&[1, 2]).await;
+    poster.then(2, PostOutcome::Failed("Discord 502".into()));
+    let id = add(&t.store, "Acme").await;
+    outbox.try_dispatch_once(now()).await.unwrap();
+    service::remove_event(&t.store, id, &moderator(), now())
+        .await
+        .unwrap();
+    outbox.try_dispatch_once(later(1)).await.unwrap();
+    let edits = poster.edits(1);
+    assert_eq!(edits.len(), 1);
+    let embed = &edits[0]["embeds"][0];
+    assert_eq!(embed["title"], "Layoff removed");
+    let shown = embed.to_string();
+    assert!(
+        !shown.contains("Acme") && !shown.contains("10 people"),
+        "{shown}"
+    );
+    // Channel 2's post was waiting in backoff: it never goes out.
+    assert_eq!(poster.calls().iter().filter(|(c, _)| *c == 2).count(), 1);
+    let open = t.store.open_deliveries().await.unwrap();
+    assert_eq!(
+        open[0].last_error.as_deref(),
+        Some("the event was removed before it was posted")
+    );
+    assert_eq!(outbox.try_dispatch_once(later(2)).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn edits_back_off_give_up_wait_out_429s_and_never_block_the_others() {
+    let (t, outbox, poster) = setup(&[1, 2]).await;
+    let id = add(&t.store, "Acme").await;
+    outbox.try_dispatch_once(now()).await.unwrap();
+    for _ in 0..5 {
+        poster.then_edit(1, PostOutcome::Failed("Discord 500".into()));
+    }
+    poster.then_edit(
+        2,
+        PostOutcome::RateLimited {
+            retry_after: Duration::from_secs(30),
+            global: false,
+        },
+    );
+    let correction = RawEvent {
+        count: Some(12),
+        ..RawEvent::default()
+    };
+    service::edit_event(&t.store, id, &correction, &moderator(), now())
+        .await
+        .unwrap();
+    outbox.try_dispatch_once(now()).await.unwrap();
+    // Both wait now: 1 backs off about 2 s, 2 holds 30 s; neither blocks the other.
+    outbox.try_dispatch_once(now()).await.unwrap();
+    assert_eq!((poster.edits(1).len(), poster.edits(2).len()), (1, 1));
+    for h in 1..=4 {
+        outbox.try_dispatch_once(later(h)).await.unwrap();
+    }
+    // Three attempts in all (the backoff's limit), then given up; the 429 was waited out.
+    assert_eq!(poster.edits(1).len(), 3);
+    assert_eq!(poster.edits(2).len(), 2);
+    assert_eq!(
+        poster.edits(2)[1]["embeds"][0]["fields"][0]["value"],
+        "12 people"
+    );
 }

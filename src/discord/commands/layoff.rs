@@ -118,6 +118,8 @@ async fn remove(
 ) -> Result<(), Error> {
     let by = moderator(ctx)?;
     let event = service::remove_event(&ctx.data().store, id, &by, Utc::now()).await?;
+    // Its posts already sent are edited to say it was removed.
+    ctx.data().wake.notify();
     ctx.send(ephemeral(&format!(
         "Removed event #{}: {}.",
         event.id,
