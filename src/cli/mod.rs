@@ -251,6 +251,9 @@ async fn import_files(store: &Store, files: &[PathBuf], dry_run: bool) -> ExitCo
     }
 }
 
+/// Dead deliveries listed by `deliveries` (the count covers them all).
+const DEAD_SHOWN: u32 = 50;
+
 async fn deliveries_text(store: &Store) -> Result<String> {
     let rows = store.open_deliveries().await?;
     let disabled = store.disabled_subscriptions().await?;
@@ -263,13 +266,17 @@ async fn deliveries_text(store: &Store) -> Result<String> {
         .iter()
         .filter(|r| r.status == "pending" && r.last_error.is_some())
         .collect();
-    let dead: Vec<_> = rows.iter().filter(|r| r.status == "dead").collect();
-    for (title, list) in [
-        ("Pending", &pending),
-        ("Failing (will retry)", &failing),
-        ("Dead", &dead),
+    let (dead, dead_total) = store.dead_deliveries(DEAD_SHOWN).await?;
+    let dead: Vec<_> = dead.iter().collect();
+    for (title, list, total) in [
+        ("Pending", &pending, pending.len() as u64),
+        ("Failing (will retry)", &failing, failing.len() as u64),
+        ("Dead", &dead, dead_total),
     ] {
-        let _ = writeln!(out, "{title}: {}", list.len());
+        let _ = writeln!(out, "{title}: {total}");
+        if total > list.len() as u64 {
+            let _ = writeln!(out, "  (the newest {} shown, newest first)", list.len());
+        }
         for r in list.as_slice() {
             let _ = write!(
                 out,

@@ -35,6 +35,11 @@ const LEASE: Duration = Duration::from_mins(1);
 /// Even with nothing to wake it, the worker looks again this often (another process may add).
 const POLL: Duration = Duration::from_secs(5);
 
+/// Sent posts are kept this long (a correction after that no longer edits them).
+pub const KEEP_SENT: Duration = Duration::from_hours(24 * 90);
+/// How often the worker prunes.
+const PRUNE_EVERY: Duration = Duration::from_hours(1);
+
 /// How long delivery pauses after a 401 before trying again.
 const UNAUTHORIZED_PAUSE: Duration = Duration::from_mins(1);
 const UNAUTHORIZED: &str = "Discord 401: the bot token was rejected";
@@ -256,7 +261,13 @@ impl<P: ChannelPoster> Worker<P> {
             ),
             Err(e) => tracing::error!(error = %e, "could not release delivery leases"),
         }
+        let mut next_prune = Utc::now();
         while !*shutdown.borrow() {
+            if Utc::now() >= next_prune {
+                self.prune(Utc::now()).await;
+                next_prune =
+                    Utc::now() + chrono::Duration::from_std(PRUNE_EVERY).unwrap_or_default();
+            }
             let idle = match self.try_dispatch_once(Utc::now()).await {
                 Ok(0) => self.idle_wait().await,
                 Ok(_) => continue,
@@ -272,6 +283,19 @@ impl<P: ChannelPoster> Worker<P> {
             }
         }
         tracing::info!("delivery worker stopped");
+    }
+
+    /// Deletes sent posts older than [`KEEP_SENT`] and expired held additions.
+    pub async fn prune(&self, now: DateTime<Utc>) {
+        let sent_before = now - chrono::Duration::from_std(KEEP_SENT).unwrap_or_default();
+        let held_before = now - crate::service::HOLD_FOR;
+        match self.store.prune(sent_before, held_before).await {
+            Ok((0, 0)) => {}
+            Ok((sent, held)) => {
+                tracing::info!(sent, held, "pruned old deliveries and held additions");
+            }
+            Err(e) => tracing::error!(error = %e, "pruning failed"),
+        }
     }
 
     /// Until the next row falls due, at most [`POLL`].

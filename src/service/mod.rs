@@ -11,8 +11,8 @@ pub use alerts::{subscribe, subscriptions, unsubscribe};
 pub use import::{BatchEvent, BatchOutcome, BatchSource, import_batch};
 pub use listing::{PAGE_SIZE, SUGGESTIONS, listing, listing_for, resolve_company};
 pub use moderation::{
-    AddOutcome, Moderator, NEARBY_DAYS, add_event, cancel_addition, confirm_addition, edit_event,
-    record_event, remove_event,
+    AddOutcome, HOLD_FOR, Moderator, NEARBY_DAYS, add_event, cancel_addition, confirm_addition,
+    edit_event, record_event, remove_event,
 };
 
 #[cfg(test)]

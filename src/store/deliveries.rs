@@ -343,6 +343,62 @@ impl Store {
         Ok(done.rows_affected())
     }
 
+    /// The newest `limit` dead deliveries, newest first, and how many there are in all.
+    pub async fn dead_deliveries(&self, limit: u32) -> Result<(Vec<DeliveryRow>, u64)> {
+        let limit = i64::from(limit);
+        let rows = sqlx::query!(
+            "SELECT id, event_id, channel_id, status, attempts, next_attempt_at, last_error
+             FROM deliveries WHERE status = 'dead' ORDER BY id DESC LIMIT ?1",
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let total = sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "n!: i64" FROM deliveries WHERE status = 'dead'"#
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let rows = rows
+            .into_iter()
+            .map(|r| DeliveryRow {
+                id: r.id,
+                event_id: r.event_id,
+                channel_id: snowflake_from_db(r.channel_id),
+                status: r.status,
+                attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
+                next_attempt_at: r.next_attempt_at,
+                last_error: r.last_error,
+            })
+            .collect();
+        Ok((rows, super::count(total)))
+    }
+
+    /// Forgets what is no longer needed: posts sent before `sent_before` (with no edit to
+    /// make) and additions held since before `held_before`. Returns both counts.
+    pub async fn prune(
+        &self,
+        sent_before: DateTime<Utc>,
+        held_before: DateTime<Utc>,
+    ) -> Result<(u64, u64)> {
+        let mut tx = self.begin_write().await?;
+        let sent = sqlx::query!(
+            "DELETE FROM deliveries WHERE status = 'sent' AND edit_due = 0 AND sent_at < ?1",
+            sent_before
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let held = sqlx::query!(
+            "DELETE FROM pending_additions WHERE created_at < ?1",
+            held_before
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok((sent, held))
+    }
+
     /// Pending, failing and dead deliveries, oldest first (sent ones are left out).
     pub async fn open_deliveries(&self) -> Result<Vec<DeliveryRow>> {
         let rows = sqlx::query!(

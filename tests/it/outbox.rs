@@ -432,3 +432,48 @@ async fn edits_back_off_give_up_wait_out_429s_and_never_block_the_others() {
         "12 people"
     );
 }
+
+#[tokio::test]
+async fn sent_posts_older_than_90_days_and_expired_held_additions_are_pruned() {
+    let (t, outbox, _poster) = setup(&[1]).await;
+    let long_ago = now() - chrono::Duration::days(100);
+    let recent = now() - chrono::Duration::days(10);
+    add(&t.store, "Acme").await;
+    outbox.try_dispatch_once(now()).await.unwrap();
+    // A second event, posted 100 days ago by the clock the worker was given.
+    let old = layoffs_bot::domain::NewEvent {
+        scope: EventScope::Tenant(Tenant::discord(GUILD)),
+        ..event("Globex", "2024-05-01", Headcount::Exact(3))
+    };
+    service::record_event(&t.store, &old, &Actor::discord(1), long_ago)
+        .await
+        .unwrap();
+    outbox.try_dispatch_once(long_ago).await.unwrap();
+    // An addition held (a nearby Acme exists) 100 days ago and never confirmed.
+    let nearby = RawEvent {
+        company: Some("Acme".into()),
+        date: Some("2024-05-02".into()),
+        ..RawEvent::default()
+    };
+    let held = service::add_event(&t.store, &nearby, &moderator(), long_ago)
+        .await
+        .unwrap();
+    assert!(matches!(held, service::AddOutcome::Held { .. }));
+    let (sent, held) = t
+        .store
+        .prune(now() - chrono::Duration::days(90), recent)
+        .await
+        .unwrap();
+    assert_eq!(
+        (sent, held),
+        (1, 1),
+        "the post sent 100 days ago, the stale addition"
+    );
+    assert_eq!(
+        t.store
+            .prune(now() - chrono::Duration::days(90), recent)
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+}
