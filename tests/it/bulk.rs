@@ -164,3 +164,57 @@ async fn each_run_is_audited_once_with_the_ids_it_added_in_file_order() {
     assert_eq!(audit_rows, 0, "no audit row per imported event");
     pool.close().await;
 }
+
+/// Tells a waiting test once the parser has read `after` rows.
+struct Reached {
+    after: u64,
+    notify: std::sync::Arc<tokio::sync::Notify>,
+}
+
+impl import::Progress for Reached {
+    fn parsed(&self, _bytes: u64, rows: u64) {
+        if rows == self.after {
+            self.notify.notify_one();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bot_write_during_a_large_import_waits_and_succeeds() {
+    let t = TestStore::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.csv");
+    std::fs::write(&path, big_csv(100_000)).unwrap();
+    let notify = std::sync::Arc::new(tokio::sync::Notify::new());
+    let progress = std::sync::Arc::new(Reached {
+        after: 10_000,
+        notify: std::sync::Arc::clone(&notify),
+    });
+    let store = t.store.clone();
+    let import = tokio::spawn(async move {
+        import::import_file_with_progress(&store, &path, false, now(), progress).await
+    });
+    // Two chunks are with the writer by now: the import holds the write lock.
+    notify.notified().await;
+    let bot = Store::open(&t.url).await.unwrap();
+    let moderator = layoffs_bot::service::Moderator::new(
+        layoffs_bot::domain::Actor::discord(1),
+        layoffs_bot::domain::Tenant::discord(42),
+        None,
+    );
+    let raw = layoffs_bot::domain::RawEvent {
+        company: Some("Initech".into()),
+        count: Some(12),
+        ..layoffs_bot::domain::RawEvent::default()
+    };
+    let added = layoffs_bot::service::add_event(&bot, &raw, &moderator, now()).await;
+    assert!(added.is_ok(), "{added:?}");
+    let report = import.await.unwrap().unwrap();
+    assert_eq!(report.imported, 100_000);
+    let seen = bot
+        .totals(None, &Viewer::in_guild(42), None)
+        .await
+        .unwrap()
+        .events;
+    assert_eq!(seen, 100_001);
+}
