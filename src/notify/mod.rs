@@ -35,6 +35,9 @@ const LEASE: Duration = Duration::from_mins(1);
 /// Even with nothing to wake it, the worker looks again this often (another process may add).
 const POLL: Duration = Duration::from_secs(5);
 
+/// How long Discord is counted on to drop a repeated nonce; a retry later than this looks for
+/// its post in the channel first. Discord promises "a few minutes"; a minute is safe.
+const NONCE_WINDOW: chrono::Duration = chrono::Duration::minutes(1);
 /// Sent posts are kept this long (a correction after that no longer edits them).
 pub const KEEP_SENT: Duration = Duration::from_hours(24 * 90);
 /// How often the worker prunes.
@@ -192,6 +195,21 @@ impl<P: ChannelPoster> Worker<P> {
                 .mark_dead(d.id, "the event was removed before it was posted")
                 .await;
         };
+        if d.attempts > 1 && now - d.created_at >= NONCE_WINDOW {
+            // Discord no longer dedupes on the nonce: an earlier attempt may have landed.
+            match self
+                .poster
+                .find_post(d.channel_id, &render::footer_marker(d.event_id))
+                .await
+            {
+                Ok(Some(message_id)) => {
+                    tracing::info!(delivery = d.id, message_id, "an earlier attempt was posted");
+                    return self.store.mark_sent(d.id, message_id, now).await;
+                }
+                Ok(None) => {}
+                Err(outcome) => return self.record(&d, outcome, now).await,
+            }
+        }
         self.pacer.acquire().await;
         let nonce = format!("lb-{}", d.id);
         let outcome = self.poster.post(d.channel_id, &view, &nonce).await;

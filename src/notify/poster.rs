@@ -52,6 +52,15 @@ pub trait ChannelPoster: Send + Sync + 'static {
         message_id: u64,
         view: &View,
     ) -> impl Future<Output = PostOutcome> + Send;
+
+    /// A message of the bot's own among the channel's recent ones whose footer starts with
+    /// `marker`: the post of an earlier attempt that may have been accepted. An error is
+    /// how the lookup failed.
+    fn find_post(
+        &self,
+        channel_id: u64,
+        marker: &str,
+    ) -> impl Future<Output = Result<Option<u64>, PostOutcome>> + Send;
 }
 
 /// Posts with reqwest to `{base}/api/v10/channels/{id}/messages`.
@@ -60,6 +69,18 @@ pub struct HttpPoster {
     client: reqwest::Client,
     base: String,
     token: Secret,
+    /// The bot's user id, read from its token (the first part is the id in base64).
+    bot_id: Option<String>,
+}
+
+/// A bot token starts with its user id in base64.
+fn bot_id_of(token: &Secret) -> Option<String> {
+    use base64::Engine as _;
+    let first = token.expose().split('.').next()?;
+    let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
+    let bytes = engine.decode(first.trim_end_matches('=')).ok()?;
+    let id = String::from_utf8(bytes).ok()?;
+    id.parse::<u64>().ok().map(|_| id)
 }
 
 impl HttpPoster {
@@ -71,6 +92,7 @@ impl HttpPoster {
         Ok(Self {
             client,
             base: base.trim_end_matches('/').to_string(),
+            bot_id: bot_id_of(&token),
             token,
         })
     }
@@ -91,9 +113,51 @@ impl ChannelPoster for HttpPoster {
         let body = discord_json::message(view, None);
         self.send(self.client.patch(url), &body).await
     }
+
+    async fn find_post(&self, channel_id: u64, marker: &str) -> Result<Option<u64>, PostOutcome> {
+        let messages = self.recent(channel_id).await?;
+        let ours = |m: &Value| match &self.bot_id {
+            Some(id) => m["author"]["id"].as_str() == Some(id.as_str()),
+            None => m["author"]["bot"] == true,
+        };
+        Ok(messages
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|m| ours(m))
+            .find(|m| {
+                m["embeds"][0]["footer"]["text"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with(marker))
+            })
+            .and_then(|m| m["id"].as_str()?.parse().ok()))
+    }
 }
 
 impl HttpPoster {
+    /// GET `{base}/api/v10/channels/{id}/messages?limit=50`, newest first.
+    async fn recent(&self, channel_id: u64) -> Result<Value, PostOutcome> {
+        let url = format!(
+            "{}/api/v10/channels/{channel_id}/messages?limit=50",
+            self.base
+        );
+        let response = self
+            .client
+            .get(url)
+            .header("Authorization", format!("Bot {}", self.token.expose()))
+            .send()
+            .await
+            .map_err(|e| PostOutcome::Failed(format!("request failed: {e}")))?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.unwrap_or_default();
+        let json: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        if (200..300).contains(&status) {
+            Ok(json)
+        } else {
+            Err(classify(status, None, false, &json))
+        }
+    }
+
     async fn send(&self, request: reqwest::RequestBuilder, body: &Value) -> PostOutcome {
         let request = request
             .header("Authorization", format!("Bot {}", self.token.expose()))
@@ -195,6 +259,14 @@ mod tests {
                 global: false
             }
         );
+    }
+
+    #[test]
+    fn the_bot_id_is_read_from_the_token() {
+        let token: Secret = "OTAwMDAwMDAwMDAwMDAwMDAx.abc.def".parse().unwrap();
+        assert_eq!(bot_id_of(&token).as_deref(), Some("900000000000000001"));
+        let odd: Secret = "not-base64!.a.b".parse().unwrap();
+        assert_eq!(bot_id_of(&odd), None);
     }
 
     #[test]

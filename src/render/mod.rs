@@ -11,7 +11,7 @@ pub mod views;
 pub use ids::ButtonId;
 pub use markdown::{escape_markdown, source_markdown};
 pub use text::{event_summary, headcount_phrase, listing_text, totals_phrase};
-pub use views::{event_view, listing_view, nearby_view, post_view, removed_view};
+pub use views::{event_view, footer_marker, listing_view, nearby_view, post_view, removed_view};
 
 use limits::{
     EMBED_DESCRIPTION_LENGTH, EMBED_FIELD_COUNT, EMBED_FIELD_NAME_LENGTH, EMBED_FIELD_VALUE_LENGTH,

@@ -115,10 +115,16 @@ pub fn event_view(title: &str, e: &LayoffEvent) -> View {
 
 fn added_footer(e: &LayoffEvent) -> String {
     format!(
-        "Event #{} · added {}",
-        e.id,
+        "{} added {}",
+        footer_marker(e.id),
         e.added_at.format("%Y-%m-%d %H:%M UTC")
     )
+}
+
+/// How the footer of every message about an event starts: how the delivery worker finds a
+/// post of its own in a channel's history.
+pub fn footer_marker(event_id: i64) -> String {
+    format!("Event #{event_id} ·")
 }
 
 /// The question shown when the company has an event close to the new one, with Add anyway

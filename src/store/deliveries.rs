@@ -18,6 +18,8 @@ pub struct Delivery {
     /// Whose channel: a post counts that tenant's events in its context.
     pub tenant: Tenant,
     pub attempts: u32,
+    /// When the post was queued: a retry long after may follow an accepted attempt.
+    pub created_at: DateTime<Utc>,
 }
 
 /// A delivery as the operator sees it (`layoffs-bot deliveries`).
@@ -213,6 +215,7 @@ impl Store {
                    ORDER BY min(d.next_attempt_at), min(d.id)
                    LIMIT ?3)
                RETURNING id AS "id!", event_id, subscription_id, channel_id, attempts,
+                         created_at AS "created_at!: DateTime<Utc>",
                          (SELECT t.platform FROM subscriptions s JOIN tenants t
                                  ON t.id = s.tenant_id WHERE s.id = subscription_id)
                              AS "platform?: String",
@@ -235,6 +238,7 @@ impl Store {
                     channel_id: snowflake_from_db(r.channel_id),
                     tenant: tenant_of(r.platform.as_deref(), r.external)?,
                     attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
+                    created_at: r.created_at,
                 })
             })
             .collect();

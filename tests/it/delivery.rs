@@ -444,3 +444,28 @@ async fn a_fan_out_stays_under_the_global_limit() {
         "the bot went over 50 requests a second"
     );
 }
+
+#[tokio::test]
+async fn the_http_poster_finds_its_own_post_in_a_channels_history() {
+    use layoffs_bot::notify::{ChannelPoster, HttpPoster};
+    use layoffs_bot::render::{View, footer_marker};
+    let fake = crate::support::fake_discord::FakeDiscord::start().await;
+    // The fake answers as the bot whose id this token carries.
+    let token = "OTAwMDAwMDAwMDAwMDAwMDAx.fake.token".parse().unwrap();
+    let poster = HttpPoster::new(&fake.url, token).unwrap();
+    let channel = id(&channel(77));
+    let view = View {
+        title: "New layoff: Acme".into(),
+        footer: format!("{} added 2026-11-26 12:00 UTC", footer_marker(41)),
+        ..View::default()
+    };
+    let sent = poster.post(channel, &view, "lb-1").await;
+    let layoffs_bot::notify::PostOutcome::Sent { message_id } = sent else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(
+        poster.find_post(channel, &footer_marker(41)).await,
+        Ok(Some(message_id))
+    );
+    assert_eq!(poster.find_post(channel, &footer_marker(4)).await, Ok(None));
+}

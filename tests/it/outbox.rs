@@ -22,6 +22,9 @@ struct Script {
     outcomes: Mutex<HashMap<u64, VecDeque<PostOutcome>>>,
     /// The same for edits.
     edit_outcomes: Mutex<HashMap<u64, VecDeque<PostOutcome>>>,
+    /// Posts Discord kept: those it answered with success, and those whose answer was lost
+    /// (a timeout), as (channel, footer, message id).
+    kept: Mutex<Vec<(u64, String, u64)>>,
     calls: Mutex<Vec<(u64, Value)>>,
 }
 
@@ -77,6 +80,14 @@ impl ChannelPoster for Scripted {
         scripted.unwrap_or(PostOutcome::Sent { message_id })
     }
 
+    async fn find_post(&self, channel_id: u64, marker: &str) -> Result<Option<u64>, PostOutcome> {
+        let kept = self.0.kept.lock().unwrap();
+        Ok(kept
+            .iter()
+            .find(|(c, footer, _)| *c == channel_id && footer.starts_with(marker))
+            .map(|(_, _, id)| *id))
+    }
+
     async fn post(&self, channel_id: u64, view: &View, nonce: &str) -> PostOutcome {
         let n = {
             let mut calls = self.0.calls.lock().unwrap();
@@ -90,9 +101,19 @@ impl ChannelPoster for Scripted {
             .unwrap()
             .get_mut(&channel_id)
             .and_then(VecDeque::pop_front);
-        scripted.unwrap_or(PostOutcome::Sent {
+        let outcome = scripted.unwrap_or(PostOutcome::Sent {
             message_id: 9000 + n,
-        })
+        });
+        let lost_answer = matches!(&outcome, PostOutcome::Failed(r) if r.contains("timed out"));
+        if lost_answer || matches!(outcome, PostOutcome::Sent { .. }) {
+            let footer = view.footer.clone();
+            self.0
+                .kept
+                .lock()
+                .unwrap()
+                .push((channel_id, footer, 9000 + n));
+        }
+        outcome
     }
 }
 
@@ -476,4 +497,35 @@ async fn sent_posts_older_than_90_days_and_expired_held_additions_are_pruned() {
             .unwrap(),
         (0, 0)
     );
+}
+
+#[tokio::test]
+async fn a_retry_after_the_nonce_window_finds_the_post_that_landed_and_does_not_repeat_it() {
+    let (t, outbox, poster) = setup(&[1, 2]).await;
+    // Discord kept every post, but the answers were lost (a timeout, say).
+    let lost = || PostOutcome::Failed("request failed: timed out".into());
+    poster.then(1, lost());
+    poster.then(1, lost());
+    poster.then(2, lost());
+    add(&t.store, "Acme").await;
+    let posts_to = |c: u64| {
+        poster
+            .calls()
+            .iter()
+            .filter(|(ch, b)| *ch == c && b.get("edited_message").is_none())
+            .count()
+    };
+    outbox.try_dispatch_once(now()).await.unwrap();
+    // Within the window both simply post again: the nonce makes Discord drop a copy.
+    let soon = now() + chrono::Duration::seconds(5);
+    assert_eq!(outbox.try_dispatch_once(soon).await.unwrap(), 2);
+    assert_eq!((posts_to(1), posts_to(2)), (2, 2));
+    // An hour later the nonce no longer protects: channel 1 looks first and finds its post.
+    assert_eq!(outbox.try_dispatch_once(later(1)).await.unwrap(), 1);
+    assert_eq!(
+        posts_to(1),
+        2,
+        "found in the channel, not posted a third time"
+    );
+    assert!(t.store.open_deliveries().await.unwrap().is_empty());
 }
