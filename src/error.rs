@@ -55,6 +55,8 @@ pub enum OpenProblem {
     BadUrl(String),
     /// SQLite could not open or create the file, with its reason.
     Unopenable(String),
+    /// A command that only reads found no store there (SQLite's reason).
+    Missing(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -77,6 +79,10 @@ impl Error {
                 OpenProblem::Unopenable(reason) => {
                     format!("cannot open the store at {url}: {reason} (does its folder exist?)")
                 }
+                OpenProblem::Missing(reason) => format!(
+                    "cannot open the store at {url}: {reason}; it is created by the first \
+                     `layoffs-bot import FILE` (or `run`), so check DATABASE_URL"
+                ),
             },
             Self::UnknownCompany { name, suggestions } => {
                 let mut msg = format!("No company matches \"{name}\".");

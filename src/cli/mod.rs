@@ -115,7 +115,20 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Run => Some(crate::config::BotConfig::from_env()?),
         _ => None,
     };
-    let store = Store::open(&cli.database_url).await?;
+    // Commands that only read never create a store (a mistyped DATABASE_URL is an error).
+    let only_reads = matches!(
+        cli.command,
+        Command::Query { .. }
+            | Command::Companies { .. }
+            | Command::Totals { .. }
+            | Command::Export { .. }
+            | Command::Deliveries { retry_dead: false }
+    );
+    let store = if only_reads {
+        Store::open_existing(&cli.database_url).await?
+    } else {
+        Store::open(&cli.database_url).await?
+    };
     let today = Utc::now().date_naive();
     let code = match cli.command {
         Command::Run => {

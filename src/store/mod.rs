@@ -51,6 +51,16 @@ pub struct Store {
 impl Store {
     /// Opens (creating the file if missing), migrates and seeds the built-in aliases.
     pub async fn open(url: &str) -> Result<Self> {
+        Self::open_with(url, true).await
+    }
+
+    /// Opens a store that must exist already (commands that only read): a mistyped
+    /// DATABASE_URL is an error, not a new empty store.
+    pub async fn open_existing(url: &str) -> Result<Self> {
+        Self::open_with(url, false).await
+    }
+
+    async fn open_with(url: &str, create: bool) -> Result<Self> {
         let failed = |problem| Error::StoreOpen {
             url: url.to_string(),
             problem,
@@ -60,13 +70,17 @@ impl Store {
         }
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| failed(OpenProblem::BadUrl(e.to_string())))?
-            .create_if_missing(true)
+            .create_if_missing(create)
             .journal_mode(SqliteJournalMode::Wal);
         let pool = connect(options, 4).await.map_err(|e| {
             let reason = e
                 .as_database_error()
                 .map_or_else(|| e.to_string(), |d| d.message().to_string());
-            failed(OpenProblem::Unopenable(reason))
+            if create {
+                failed(OpenProblem::Unopenable(reason))
+            } else {
+                failed(OpenProblem::Missing(reason))
+            }
         })?;
         Self::ready(pool).await
     }

@@ -154,3 +154,29 @@ fn import_shows_progress_on_a_terminal_only() {
     assert!(screen.contains("rows/s"), "{screen}");
     assert!(screen.contains("4277 rows read, 4272 imported"), "{screen}");
 }
+
+#[test]
+fn commands_that_only_read_do_not_create_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("typo.db");
+    for args in [
+        &["query"][..],
+        &["companies", "ama"],
+        &["totals"],
+        &["deliveries"],
+        &["export"],
+    ] {
+        let out = run(&db, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&out).contains("is created by the first `layoffs-bot import FILE`"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(!db.exists(), "{args:?} created the store");
+    }
+    // Writing commands create it.
+    let out = run(&db, &["deliveries", "--retry-dead"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(db.exists());
+}
