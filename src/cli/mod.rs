@@ -370,7 +370,13 @@ async fn export(store: &Store, company: Option<&str>, file: Option<PathBuf>) -> 
                     return Err(e);
                 }
             };
-            std::fs::rename(&tmp, &path)?;
+            if let Err(e) = std::fs::rename(&tmp, &path) {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(Error::BadFile(format!(
+                    "cannot write {}: {e}; nothing was exported",
+                    path.display()
+                )));
+            }
             eprintln!("exported {count} events to {}", path.display());
         }
     } else {

@@ -180,3 +180,28 @@ fn commands_that_only_read_do_not_create_a_store() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(db.exists());
 }
+
+#[test]
+fn a_failed_export_leaves_no_partial_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let sample = data("data/sample_2024.csv");
+    assert!(
+        run(&db, &["import", sample.to_str().unwrap()])
+            .status
+            .success()
+    );
+    // The target is a directory that is not empty: the final rename fails.
+    let target = dir.path().join("out");
+    std::fs::create_dir(&target).unwrap();
+    std::fs::write(target.join("keep"), "x").unwrap();
+    let out = run(&db, &["export", target.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("nothing was exported"),
+        "{}",
+        stderr(&out)
+    );
+    let partial = dir.path().join("out.csv.partial");
+    assert!(!partial.exists(), "a .csv.partial was left behind");
+}
