@@ -281,4 +281,36 @@ mod tests {
         }
         assert!(post.title.contains("\\[Google\\]"), "{}", post.title);
     }
+
+    #[test]
+    fn the_last_possible_page_renders_without_overflow() {
+        use crate::domain::{EventPage, Listing, Page};
+        let listing = Listing::Latest {
+            page: EventPage {
+                events: Vec::new(),
+                page: Page {
+                    number: u32::MAX,
+                    size: 10,
+                },
+                totals: Totals {
+                    events: 25,
+                    people: 0,
+                    unknown: 25,
+                },
+            },
+            since: None,
+        };
+        let view = listing_view(&listing, None);
+        assert_eq!(view.footer, "Page 4294967296 of 3");
+        let next = &view.buttons[1];
+        assert!(next.disabled);
+        assert_eq!(
+            next.id,
+            ButtonId::Page {
+                company: None,
+                days: None,
+                page: u32::MAX
+            }
+        );
+    }
 }

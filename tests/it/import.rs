@@ -336,3 +336,12 @@ async fn export_defuses_spreadsheet_formulas_and_reads_them_back_as_typed() {
     );
     assert_eq!(back.industry.as_deref(), Some("+Food"));
 }
+
+#[tokio::test]
+async fn an_endless_device_is_refused_at_once_without_reading_it_whole() {
+    let t = TestStore::new().await;
+    let err = import::import_file(&t.store, std::path::Path::new("/dev/zero"), false, now())
+        .await
+        .unwrap_err();
+    assert!(err.user_message().contains("binary"), "{err}");
+}
