@@ -115,20 +115,7 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Run => Some(crate::config::BotConfig::from_env()?),
         _ => None,
     };
-    // Commands that only read never create a store (a mistyped DATABASE_URL is an error).
-    let only_reads = matches!(
-        cli.command,
-        Command::Query { .. }
-            | Command::Companies { .. }
-            | Command::Totals { .. }
-            | Command::Export { .. }
-            | Command::Deliveries { retry_dead: false }
-    );
-    let store = if only_reads {
-        Store::open_existing(&cli.database_url).await?
-    } else {
-        Store::open(&cli.database_url).await?
-    };
+    let store = open_store(&cli).await?;
     let today = Utc::now().date_naive();
     let code = match cli.command {
         Command::Run => {
@@ -176,6 +163,35 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
     Ok(code)
 }
 
+/// The store; commands that only read never create one (a mistyped DATABASE_URL is an error).
+async fn open_store(cli: &Cli) -> Result<Store> {
+    let only_reads = matches!(
+        cli.command,
+        Command::Query { .. }
+            | Command::Companies { .. }
+            | Command::Totals { .. }
+            | Command::Export { .. }
+            | Command::Deliveries { retry_dead: false }
+    );
+    if only_reads {
+        Store::open_existing(&cli.database_url).await
+    } else {
+        Store::open(&cli.database_url).await
+    }
+}
+
+/// The global company a name means, if one was given.
+async fn company_id(store: &Store, name: Option<&str>) -> Result<Option<i64>> {
+    Ok(match name {
+        Some(name) => Some(
+            service::resolve_company(store, name, &Viewer::EVERYONE)
+                .await?
+                .id,
+        ),
+        None => None,
+    })
+}
+
 fn days_of(days: Option<u32>) -> Result<Option<Days>> {
     Ok(days.map(|d| Days::parse(i64::from(d))).transpose()?)
 }
@@ -203,14 +219,7 @@ async fn totals_text(
     days: Option<Days>,
     today: NaiveDate,
 ) -> Result<String> {
-    let company_id = match company {
-        Some(name) => Some(
-            service::resolve_company(store, name, &Viewer::EVERYONE)
-                .await?
-                .id,
-        ),
-        None => None,
-    };
+    let company_id = company_id(store, company).await?;
     let since = days.map(|d| d.since(today));
     let mut out = String::from("month    layoffs  people (known)  without a number\n");
     for m in store
@@ -345,14 +354,7 @@ fn print_report(name: &str, r: &import::ImportReport) {
 }
 
 async fn export(store: &Store, company: Option<&str>, file: Option<PathBuf>) -> Result<ExitCode> {
-    let company_id = match company {
-        Some(name) => Some(
-            service::resolve_company(store, name, &Viewer::EVERYONE)
-                .await?
-                .id,
-        ),
-        None => None,
-    };
+    let company_id = company_id(store, company).await?;
     if let Some(path) = file {
         {
             // Write beside the target and rename, so a failed export leaves no half file.

@@ -1,63 +1,20 @@
-//! layoffs.fyi CSV import: both published layouts (told apart by the header) into the global
-//! record, one transaction per file; every row imported, skipped as a duplicate, or rejected
-//! with its line and reason.
+//! layoffs.fyi CSV import into the global record: the file parsed on a blocking thread while
+//! the rows parsed so far are written, one transaction per file; every row imported, skipped
+//! as a duplicate, or rejected with its line and reason.
 
-use std::collections::HashMap;
-use std::io::{BufRead, Read};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
+use tokio::sync::mpsc;
 
-use super::{EXPORT_HEADER, Progress, Silent};
-use crate::domain::fields::{MAX_LABEL, clean_text};
-use crate::domain::{Actor, DomainError, EventScope, Headcount, NewEvent, Percentage, RawEvent};
+use super::parse::{Layout, ParseSummary, ParsedRow, Rejected, parse_file};
+use super::{Progress, Silent};
+use crate::domain::Actor;
 use crate::error::{Error, Result};
-use crate::service::import::{BatchEvent, BatchSource, BulkImport, CHUNK};
+use crate::service::import::{BatchEvent, BatchSource, BulkImport};
 use crate::store::Store;
-
-/// Larger files are surely not a layoffs export (the real ones are about 1 MB); refusing them
-/// bounds memory, since one CSV field is buffered whole.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Rows between two progress reports.
-const REPORT_EVERY: u64 = 1000;
-
-/// Columns every layoffs.fyi export has.
-const REQUIRED: &[&str] = &[
-    "company",
-    "location",
-    "industry",
-    "total_laid_off",
-    "percentage_laid_off",
-    "date",
-    "country",
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
-    /// `company, location, industry, total_laid_off, …, funds_raised_millions` (2020-2023).
-    Classic,
-    /// `company, location, total_laid_off, date, …, source, …, date_added`.
-    Newer,
-}
-
-impl Layout {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Classic => "classic layoffs.fyi layout",
-            Self::Newer => "newer layoffs.fyi layout",
-        }
-    }
-}
-
-/// A row that was not imported, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejected {
-    pub line: u64,
-    pub reason: String,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportReport {
@@ -69,32 +26,6 @@ pub struct ImportReport {
     pub dry_run: bool,
     /// How long the store's write lock was held.
     pub write_lock: std::time::Duration,
-}
-
-/// A parsed file held in memory: the events with their line numbers, and the rows rejected.
-#[derive(Debug, Clone)]
-pub struct ParsedFile {
-    pub layout: Layout,
-    pub rows: Vec<BatchEvent>,
-    /// The line of each of `rows`.
-    pub lines: Vec<u64>,
-    pub read: usize,
-    pub rejected: Vec<Rejected>,
-}
-
-/// A row that parsed: its line and its event.
-#[derive(Debug, Clone)]
-pub struct ParsedRow {
-    pub line: u64,
-    pub row: BatchEvent,
-}
-
-/// What parsing a file found besides the rows it handed on.
-#[derive(Debug, Clone)]
-pub struct ParseSummary {
-    pub layout: Layout,
-    pub read: usize,
-    pub rejected: Vec<Rejected>,
 }
 
 /// Reads `path` and imports it in one transaction (none with `dry_run`).
@@ -117,15 +48,7 @@ pub async fn import_file_with_progress(
     progress: Arc<dyn Progress>,
 ) -> Result<ImportReport> {
     tracing::debug!("import: start");
-    let (send, mut chunks) = tokio::sync::mpsc::channel::<Vec<ParsedRow>>(4);
-    let parser = {
-        let (path, progress) = (path.to_path_buf(), Arc::clone(&progress));
-        tokio::task::spawn_blocking(move || {
-            parse_file(&path, now, &*progress, &mut |rows| {
-                send.blocking_send(rows).is_ok()
-            })
-        })
-    };
+    let (mut chunks, parser) = spawn_parser(path, now, Arc::clone(&progress));
     // About 150 bytes a row in layoffs.fyi exports; the estimate only picks a write strategy.
     let expected_rows = std::fs::metadata(path).map_or(0, |m| m.len() / 150);
     let written = write_chunks(store, &mut chunks, now, expected_rows).await;
@@ -173,6 +96,25 @@ pub async fn import_file_with_progress(
     })
 }
 
+type Parser = tokio::task::JoinHandle<Result<ParseSummary>>;
+
+/// Parses `path` on a blocking thread, handing chunks over a short queue (the parser waits
+/// when the writer is behind, so only a few chunks are ever held).
+fn spawn_parser(
+    path: &Path,
+    now: DateTime<Utc>,
+    progress: Arc<dyn Progress>,
+) -> (mpsc::Receiver<Vec<ParsedRow>>, Parser) {
+    let (send, chunks) = mpsc::channel::<Vec<ParsedRow>>(4);
+    let path = path.to_path_buf();
+    let parser = tokio::task::spawn_blocking(move || {
+        parse_file(&path, now, &*progress, &mut |rows| {
+            send.blocking_send(rows).is_ok()
+        })
+    });
+    (chunks, parser)
+}
+
 /// The rows written so far, and the import run holding them (none: nothing came).
 struct Written {
     import: Option<BulkImport>,
@@ -183,7 +125,7 @@ struct Written {
 /// Adds each chunk as it arrives; the write lock is taken with the first one.
 async fn write_chunks(
     store: &Store,
-    chunks: &mut tokio::sync::mpsc::Receiver<Vec<ParsedRow>>,
+    chunks: &mut mpsc::Receiver<Vec<ParsedRow>>,
     now: DateTime<Utc>,
     expected_rows: u64,
 ) -> Result<Written> {
@@ -210,327 +152,4 @@ async fn write_chunks(
         }
     }
     Ok(written)
-}
-
-/// Parses the file at `path`, streamed: its size is checked before anything is read.
-pub fn parse_file(
-    path: &Path,
-    now: DateTime<Utc>,
-    progress: &dyn Progress,
-    emit: &mut dyn FnMut(Vec<ParsedRow>) -> bool,
-) -> Result<ParseSummary> {
-    let cannot = |e: std::io::Error| Error::BadFile(format!("cannot read {}: {e}", path.display()));
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let size = file.metadata().map_err(cannot)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(too_large(size));
-    }
-    // Devices and pipes report no size: the cap is enforced while reading too.
-    let reader = std::io::BufReader::new(file.take(MAX_FILE_BYTES + 1));
-    parse_rows(reader, now, progress, emit)
-}
-
-fn too_large(size: u64) -> Error {
-    Error::BadFile(format!(
-        "the file is {size} bytes or more; the limit is {MAX_FILE_BYTES}"
-    ))
-}
-
-/// Parses a whole file held in memory (tests, small inputs).
-pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<ParsedFile> {
-    let (mut rows, mut lines) = (Vec::new(), Vec::new());
-    let summary = parse_rows(bytes, now, &Silent, &mut |chunk| {
-        for p in chunk {
-            lines.push(p.line);
-            rows.push(p.row);
-        }
-        true
-    })?;
-    Ok(ParsedFile {
-        layout: summary.layout,
-        rows,
-        lines,
-        read: summary.read,
-        rejected: summary.rejected,
-    })
-}
-
-/// Parses CSV from `reader`, handing rows on in chunks (`emit` returning false stops it). A
-/// file that is not a layoffs.fyi CSV (binary, not UTF-8, wrong header, too large) is an
-/// error; a bad row is only rejected.
-pub fn parse_rows(
-    mut reader: impl BufRead,
-    now: DateTime<Utc>,
-    progress: &dyn Progress,
-    emit: &mut dyn FnMut(Vec<ParsedRow>) -> bool,
-) -> Result<ParseSummary> {
-    skip_bom_refuse_binary(&mut reader)?;
-    // In a CRLF file the csv reader places a record before the '\n' that ends the line before
-    // it, so its line number is one short.
-    let line_fix = u64::from(first_line_ends_in_crlf(&mut reader)?);
-    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let header = csv
-        .byte_headers()
-        .map_err(|e| Error::BadFile(format!("cannot read the CSV header: {e}")))
-        .and_then(|h| text_record(h.clone(), 0))?;
-    let (by_name, layout) = read_header(&header)?;
-    let columns = Columns::of(&by_name);
-    let mut summary = ParseSummary {
-        layout,
-        read: 0,
-        rejected: Vec::new(),
-    };
-    let today = now.date_naive();
-    let mut chunk = Vec::with_capacity(CHUNK);
-    let mut record = csv::ByteRecord::new();
-    while csv
-        .read_byte_record(&mut record)
-        .map_err(|e| unreadable(&e))?
-    {
-        summary.read += 1;
-        let position = record
-            .position()
-            .cloned()
-            .unwrap_or_else(csv::Position::new);
-        let line = position.line() + line_fix;
-        if position.byte() > MAX_FILE_BYTES {
-            return Err(too_large(position.byte()));
-        }
-        let text = text_record(record.clone(), position.byte())?;
-        let row = Row {
-            record: &text,
-            columns: &columns,
-        };
-        match row.event(header.len(), today) {
-            Ok(row) => chunk.push(ParsedRow { line, row }),
-            Err(reason) => summary.rejected.push(Rejected { line, reason }),
-        }
-        if chunk.len() == CHUNK && !emit(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))) {
-            return Ok(summary);
-        }
-        if (summary.read as u64).is_multiple_of(REPORT_EVERY) {
-            progress.parsed(position.byte(), summary.read as u64);
-        }
-    }
-    if !chunk.is_empty() {
-        emit(chunk);
-    }
-    Ok(summary)
-}
-
-/// A read error mid-file: the file as a whole cannot be trusted.
-fn unreadable(e: &csv::Error) -> Error {
-    match e.kind() {
-        csv::ErrorKind::Io(io) => Error::BadFile(format!("cannot read the file: {io}")),
-        _ => Error::BadFile(format!("unreadable CSV: {e}")),
-    }
-}
-
-/// Drops a UTF-8 byte order mark; refuses a file whose start holds a NUL byte (binary).
-fn skip_bom_refuse_binary(reader: &mut impl BufRead) -> Result<()> {
-    let start = reader.fill_buf()?;
-    if start.contains(&0) {
-        return Err(binary());
-    }
-    if start.starts_with(b"\xEF\xBB\xBF") {
-        reader.consume(3);
-    }
-    Ok(())
-}
-
-/// Whether the first line, as far as the reader's buffer shows it, ends in "\r\n".
-fn first_line_ends_in_crlf(reader: &mut impl BufRead) -> Result<bool> {
-    let start = reader.fill_buf()?;
-    Ok(start
-        .iter()
-        .position(|&b| b == b'\n')
-        .is_some_and(|at| at > 0 && start[at - 1] == b'\r'))
-}
-
-fn binary() -> Error {
-    Error::BadFile("this is a binary file, not a layoffs.fyi CSV export".into())
-}
-
-/// A record as text: NUL bytes mean a binary file; invalid UTF-8 is named by its position.
-fn text_record(record: csv::ByteRecord, at: u64) -> Result<csv::StringRecord> {
-    if record.iter().any(|field| field.contains(&0)) {
-        return Err(binary());
-    }
-    csv::StringRecord::from_byte_record(record).map_err(|e| {
-        Error::BadFile(format!(
-            "the file is not UTF-8 text (invalid bytes in field {} of the record at byte {at})",
-            e.utf8_error().field() + 1
-        ))
-    })
-}
-
-/// Column positions by lower-case name, and the layout they show.
-fn read_header(header: &csv::StringRecord) -> Result<(HashMap<String, usize>, Layout)> {
-    let columns: HashMap<String, usize> = header
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.trim().to_ascii_lowercase(), i))
-        .collect();
-    let missing: Vec<&str> = REQUIRED
-        .iter()
-        .copied()
-        .filter(|c| !columns.contains_key(*c))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::BadFile(format!(
-            "this is not a layoffs.fyi CSV export: the header lacks {}; expected columns such as {}",
-            missing.join(", "),
-            EXPORT_HEADER[..11].join(",")
-        )));
-    }
-    let layout = if columns.contains_key("funds_raised_millions") {
-        Layout::Classic
-    } else {
-        Layout::Newer
-    };
-    Ok((columns, layout))
-}
-
-/// One record, read by column name; "NULL" reads as empty.
-struct Row<'a> {
-    record: &'a csv::StringRecord,
-    columns: &'a Columns,
-}
-
-/// Where each column we read sits in a record, found once from the header.
-struct Columns {
-    company: Option<usize>,
-    location: Option<usize>,
-    total_laid_off: Option<usize>,
-    headcount_text: Option<usize>,
-    date: Option<usize>,
-    percentage_laid_off: Option<usize>,
-    industry: Option<usize>,
-    source: Option<usize>,
-    country: Option<usize>,
-    teams: Option<usize>,
-    notes: Option<usize>,
-}
-
-impl Columns {
-    fn of(by_name: &HashMap<String, usize>) -> Self {
-        let at = |name: &str| by_name.get(name).copied();
-        Self {
-            company: at("company"),
-            location: at("location"),
-            total_laid_off: at("total_laid_off"),
-            headcount_text: at("headcount_text"),
-            date: at("date"),
-            percentage_laid_off: at("percentage_laid_off"),
-            industry: at("industry"),
-            source: at("source"),
-            country: at("country"),
-            teams: at("teams"),
-            notes: at("notes"),
-        }
-    }
-}
-
-impl<'a> Row<'a> {
-    fn get(&self, column: Option<usize>) -> &'a str {
-        let record = self.record;
-        column.and_then(|i| record.get(i)).map_or("", |v| {
-            // Our export's guard against spreadsheet formulas, taken off.
-            let v = match v.strip_prefix('\'') {
-                Some(rest) if rest.starts_with(super::export::FORMULA_START) => rest,
-                _ => v,
-            };
-            if v.trim().eq_ignore_ascii_case("null") {
-                ""
-            } else {
-                v
-            }
-        })
-    }
-}
-
-impl Row<'_> {
-    /// The row as an event, through the same parsing as a moderator's options; or why not.
-    fn event(&self, width: usize, today: NaiveDate) -> Result<BatchEvent, String> {
-        if self.record.len() != width {
-            return Err(format!(
-                "{} fields where the header has {width}",
-                self.record.len()
-            ));
-        }
-        let named = |e: DomainError| format!("{}: {}", e.field, e.message);
-        let c = self.columns;
-        if self.get(c.date).trim().is_empty() {
-            return Err("date: missing".to_string());
-        }
-        let count = Headcount::parse_count(self.get(c.total_laid_off)).map_err(named)?;
-        let percent = Percentage::from_fraction(self.get(c.percentage_laid_off)).map_err(named)?;
-        let text = |column| Some(self.get(column).to_string());
-        let raw = RawEvent {
-            company: text(c.company),
-            date: text(c.date),
-            count: count.known().map(i64::from),
-            approx: count
-                .known()
-                .is_none()
-                .then(|| self.get(c.headcount_text).to_string()),
-            percent: percent.map(Percentage::value),
-            teams: text(c.teams),
-            location: Some(strip_non_us(self.get(c.location)).to_string()),
-            source: text(c.source),
-            notes: text(c.notes),
-        };
-        let event = NewEvent::parse(&raw, EventScope::Global, today).map_err(named)?;
-        let label = |name: &'static str, value: &str| clean_text(name, value, MAX_LABEL);
-        let industry = label("industry", self.get(c.industry)).map_err(named)?;
-        let country =
-            label("country", self.get(c.country).trim().trim_end_matches('.')).map_err(named)?;
-        Ok(BatchEvent::new(event, industry, country))
-    }
-}
-
-/// "Sydney, Non-U.S." is layoffs.fyi's way of saying "Sydney" outside the US; the country
-/// column says where.
-fn strip_non_us(location: &str) -> &str {
-    let t = location.trim();
-    t.strip_suffix("Non-U.S.")
-        .map_or(t, |rest| rest.trim_end().trim_end_matches(',').trim_end())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn non_us_marker_is_dropped_from_locations() {
-        assert_eq!(strip_non_us("Sydney, Non-U.S."), "Sydney");
-        assert_eq!(strip_non_us(" Seattle "), "Seattle");
-        assert_eq!(strip_non_us("Non-U.S."), "");
-    }
-
-    #[test]
-    fn a_file_without_the_columns_is_refused() {
-        let err = parse(b"name,when\nAcme,2024-01-01\n", Utc::now()).unwrap_err();
-        assert!(
-            err.user_message().contains("not a layoffs.fyi CSV"),
-            "{err}"
-        );
-        let err = parse(b"\x89PNG\r\n\x1a\n\0\0", Utc::now()).unwrap_err();
-        assert!(err.user_message().contains("binary"), "{err}");
-    }
-
-    #[test]
-    fn rows_are_rejected_with_their_line_and_reason() {
-        let csv = "company,location,industry,total_laid_off,percentage_laid_off,date,stage,country,funds_raised_millions\r\n\
-                   Acme,Oslo,Food,70,0.18,11/1/2022,Unknown,Norway,10\r\n\
-                   Bad,Oslo,Food,70,0.18,NULL,Unknown,Norway,10\r\n\
-                   Short,Oslo\r\n";
-        let parsed = parse(csv.as_bytes(), Utc::now()).unwrap();
-        assert_eq!(parsed.layout, Layout::Classic);
-        assert_eq!(parsed.read, 3);
-        assert_eq!(parsed.rows.len(), 1);
-        assert_eq!(parsed.rejected[0].line, 3);
-        assert_eq!(parsed.rejected[0].reason, "date: missing");
-        assert_eq!(parsed.rejected[1].line, 4);
-    }
 }

@@ -3,12 +3,11 @@
 
 pub mod export;
 pub mod import;
+pub mod parse;
 
 pub use export::export;
-pub use import::{
-    ImportReport, Layout, ParseSummary, ParsedFile, ParsedRow, Rejected, import_file,
-    import_file_with_progress, parse, parse_file,
-};
+pub use import::{ImportReport, import_file, import_file_with_progress};
+pub use parse::{Layout, ParseSummary, ParsedFile, ParsedRow, Rejected, parse, parse_file};
 
 /// Where import and export report how far they got (a progress bar on a terminal, nothing
 /// elsewhere).

@@ -301,7 +301,17 @@ async fn private_names_stay_private_and_the_global_spelling_wins() {
         "{ranked:?}"
     );
     assert_eq!(typed("glob", &in_a).await[0].company, "~~Globex~~");
+}
 
+#[tokio::test]
+async fn the_global_record_takes_a_private_name_over_with_its_own_spelling() {
+    let store = Store::open_in_memory().await.unwrap();
+    let (in_a, in_b) = (Viewer::in_guild(2), Viewer::in_guild(3));
+    added(&store, &raw("~~Globex~~", "2026-01-10", 5), &moderator(2)).await;
+    let typed = |s: &str, v: &Viewer| {
+        let (store, s, v) = (store.clone(), s.to_string(), v.clone());
+        async move { store.autocomplete(&s, &v, 25).await.unwrap() }
+    };
     // The home server names it: A's event moves under the global company and its spelling.
     added(&store, &raw("Globex", "2025-06-01", 9), &moderator(HOME)).await;
     let globex = resolve_company(&store, "GLOBEX", &in_a).await.unwrap();

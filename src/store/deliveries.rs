@@ -350,7 +350,8 @@ impl Store {
     /// The newest `limit` dead deliveries, newest first, and how many there are in all.
     pub async fn dead_deliveries(&self, limit: u32) -> Result<(Vec<DeliveryRow>, u64)> {
         let limit = i64::from(limit);
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            StoredRow,
             "SELECT id, event_id, channel_id, status, attempts, next_attempt_at, last_error
              FROM deliveries WHERE status = 'dead' ORDER BY id DESC LIMIT ?1",
             limit
@@ -362,18 +363,7 @@ impl Store {
         )
         .fetch_one(&self.pool)
         .await?;
-        let rows = rows
-            .into_iter()
-            .map(|r| DeliveryRow {
-                id: r.id,
-                event_id: r.event_id,
-                channel_id: snowflake_from_db(r.channel_id),
-                status: r.status,
-                attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
-                next_attempt_at: r.next_attempt_at,
-                last_error: r.last_error,
-            })
-            .collect();
+        let rows = rows.into_iter().map(DeliveryRow::from).collect();
         Ok((rows, super::count(total)))
     }
 
@@ -405,24 +395,39 @@ impl Store {
 
     /// Pending, failing and dead deliveries, oldest first (sent ones are left out).
     pub async fn open_deliveries(&self) -> Result<Vec<DeliveryRow>> {
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            StoredRow,
             "SELECT id, event_id, channel_id, status, attempts, next_attempt_at, last_error
              FROM deliveries WHERE status != 'sent' ORDER BY id"
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| DeliveryRow {
-                id: r.id,
-                event_id: r.event_id,
-                channel_id: snowflake_from_db(r.channel_id),
-                status: r.status,
-                attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
-                next_attempt_at: r.next_attempt_at,
-                last_error: r.last_error,
-            })
-            .collect())
+        Ok(rows.into_iter().map(DeliveryRow::from).collect())
+    }
+}
+
+/// A delivery as stored, for [`DeliveryRow`].
+struct StoredRow {
+    id: i64,
+    event_id: i64,
+    channel_id: i64,
+    status: String,
+    attempts: i64,
+    next_attempt_at: String,
+    last_error: Option<String>,
+}
+
+impl From<StoredRow> for DeliveryRow {
+    fn from(r: StoredRow) -> Self {
+        Self {
+            id: r.id,
+            event_id: r.event_id,
+            channel_id: snowflake_from_db(r.channel_id),
+            status: r.status,
+            attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
+            next_attempt_at: r.next_attempt_at,
+            last_error: r.last_error,
+        }
     }
 }
 
