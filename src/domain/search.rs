@@ -60,10 +60,6 @@ impl NameEntry {
     fn visible_to(&self, tenant: Option<&Tenant>) -> bool {
         self.tenant.is_none() || self.tenant.as_ref() == tenant
     }
-
-    pub fn is_alias(&self) -> bool {
-        self.label != self.company
-    }
 }
 
 /// How well a name matched, best first.

@@ -169,18 +169,6 @@ pub async fn soft_delete(
     Ok(done.rows_affected() > 0)
 }
 
-/// Whether a global event already has this fingerprint (what import skips as a duplicate).
-pub async fn global_fingerprint_exists(conn: &mut Conn, fingerprint: &str) -> Result<bool> {
-    let seen = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM events WHERE fingerprint = ?1 AND tenant_id IS NULL)
-           AS "seen!: bool""#,
-        fingerprint
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(seen)
-}
-
 /// One live (not deleted) event, read on `conn` (inside a transaction, for instance).
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<LayoffEvent>> {
     let row = sqlx::query_as!(
