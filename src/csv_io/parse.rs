@@ -166,8 +166,7 @@ pub fn parse_rows(
         if position.byte() > MAX_FILE_BYTES {
             return Err(too_large(position.byte()));
         }
-        // Moved, not copied: the reader refills an empty record.
-        let text = text_record(std::mem::take(&mut record), position.byte())?;
+        let text = text_record(record.clone(), position.byte())?;
         let row = Row {
             record: &text,
             columns: &columns,
