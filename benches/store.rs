@@ -1,5 +1,6 @@
 //! Benchmarks on a generated store of 100,000 events over 10,000 companies: one company's
-//! events (what /layoffs shows), autocomplete, and importing the 4,277-row layoffs.fyi file.
+//! events (what /layoffs shows), autocomplete, `/layoffs-stats` (whole answer and chart), and
+//! importing the 4,277-row layoffs.fyi file.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -9,9 +10,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use layoffs_bot::Store;
 use layoffs_bot::csv_io as import;
 use layoffs_bot::domain::{
-    Actor, CompanyName, EventScope, Headcount, NameEntry, NameIndex, NewEvent, Viewer,
+    Actor, CompanyName, EventScope, Headcount, NameEntry, NameIndex, NewEvent, Period, Viewer,
 };
-use layoffs_bot::service::{self, BatchEvent};
+use layoffs_bot::render;
+use layoffs_bot::service::{self, BatchEvent, StatsRequest};
 use tokio::runtime::Runtime;
 
 const COMPANIES: usize = 10_000;
@@ -19,6 +21,49 @@ const EVENTS: usize = 100_000;
 const SYLLABLES: &[&str] = &[
     "am", "zon", "bri", "cor", "dex", "el", "fin", "gal", "hex", "io", "jet", "kai", "lum", "mo",
     "nex", "or", "pix", "qua", "ra", "sol", "tri", "ul", "vex", "wa", "xen", "yo", "zen", "ta",
+];
+
+/// Industries and countries as the layoffs.fyi data spells them (with its variants).
+const INDUSTRIES: &[&str] = &[
+    "Retail",
+    "Consumer",
+    "Transportation",
+    "Finance",
+    "Healthcare",
+    "Food",
+    "Real Estate",
+    "Marketing",
+    "Travel",
+    "Education",
+    "Crypto",
+    "Hardware",
+    "Security",
+    "Media",
+    "Other",
+    "Sales",
+    "HR",
+    "Data",
+    "Infrastructure",
+    "Logistics",
+    "retail",
+    "Fitness",
+    "Energy",
+];
+const COUNTRIES: &[&str] = &[
+    "United States",
+    "India",
+    "Canada",
+    "United Kingdom",
+    "Germany",
+    "Brazil",
+    "Israel",
+    "United States.",
+    "Singapore",
+    "Australia",
+    "Nigeria",
+    "France",
+    "Indonesia",
+    "Sweden",
 ];
 
 /// A deterministic company name per index: "Brihexon Labs 17" style, all distinct.
@@ -60,8 +105,8 @@ fn generated_batch() -> Vec<BatchEvent> {
                     notes: None,
                     scope: EventScope::Global,
                 },
-                Some("Tech".into()),
-                Some("United States".into()),
+                Some(INDUSTRIES[company % INDUSTRIES.len()].into()),
+                Some(COUNTRIES[company % COUNTRIES.len()].into()),
             )
         })
         .collect()
@@ -204,5 +249,70 @@ fn hostile_matching(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, queries, import_file, hostile_matching);
+fn stats(c: &mut Criterion) {
+    let rt = Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = rt.block_on(generated_store(&dir));
+    // The generated events end in January 2026: a "today" at the end of 2025 makes the
+    // year to date a full year of them (about 16,600 events).
+    let today = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    let viewer = Viewer::in_guild(1);
+    let mut group = c.benchmark_group("stats (100k events)");
+    for (label, req) in [
+        ("year to date", StatsRequest::default()),
+        (
+            "all time",
+            StatsRequest {
+                period: Period::AllTime,
+                ..StatsRequest::default()
+            },
+        ),
+        (
+            "last 12 months, one industry and country",
+            StatsRequest {
+                period: Period::Last12Months,
+                industry: Some("retail".into()),
+                country: Some("united states".into()),
+                ..StatsRequest::default()
+            },
+        ),
+    ] {
+        group.bench_function(
+            format!("whole answer, {label} (queries + text + chart)"),
+            |b| {
+                b.to_async(&rt).iter(|| async {
+                    let stats = service::stats(&store, &req, &viewer, today).await.unwrap();
+                    let chart = service::stats_chart(&stats).await.unwrap();
+                    black_box(render::stats_view(&stats, Some(chart)));
+                });
+            },
+        );
+    }
+    let req = StatsRequest {
+        period: Period::Year(2024),
+        ..StatsRequest::default()
+    };
+    let stats = rt
+        .block_on(service::stats(&store, &req, &viewer, today))
+        .unwrap();
+    let all = rt
+        .block_on(service::stats(
+            &store,
+            &StatsRequest {
+                period: Period::AllTime,
+                ..StatsRequest::default()
+            },
+            &viewer,
+            today,
+        ))
+        .unwrap();
+    for (label, stats) in [("12 months", &stats), ("all time, 72 months", &all)] {
+        group.bench_function(format!("chart alone, {label}"), |b| {
+            b.iter(|| black_box(render::chart::stats_chart(stats).unwrap()));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, queries, import_file, hostile_matching, stats);
 criterion_main!(benches);

@@ -8,6 +8,7 @@ pub mod fields;
 pub mod records;
 pub mod search;
 pub mod source;
+pub mod stats;
 pub mod tenant;
 
 pub use company::{BUILTIN_ALIASES, CompanyName, normalize_key};
@@ -17,6 +18,7 @@ pub use fields::{Headcount, Percentage, thousands};
 pub use records::{Company, EventPage, Listing, MonthTotal, Page, Totals};
 pub use search::{Match, NameEntry, NameIndex, Tier};
 pub use source::Source;
+pub use stats::{DateRange, Facet, Period, Ranked, Stats, WINDOWS, fold_facet, group_facets};
 pub use tenant::{Actor, EventScope, Platform, Tenant, Viewer};
 
 /// A value that failed validation: which field, and a sentence a person can act on.

@@ -39,6 +39,14 @@ pub struct Totals {
     pub unknown: u64,
 }
 
+impl std::ops::AddAssign for Totals {
+    fn add_assign(&mut self, other: Self) {
+        self.events += other.events;
+        self.people += other.people;
+        self.unknown += other.unknown;
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MonthTotal {
     /// "2024-04"

@@ -2,14 +2,17 @@
 //! footer, colour, buttons with typed ids, an optional image), cut to the platforms' limits.
 //! Front ends turn a [`View`] into their own wire format; nothing here does I/O.
 
+pub mod chart;
 pub mod ids;
 pub mod limits;
 pub mod markdown;
+pub mod stats;
 pub mod text;
 pub mod views;
 
 pub use ids::ButtonId;
 pub use markdown::{escape_markdown, source_markdown};
+pub use stats::{no_stats_text, stats_text, stats_title, stats_view};
 pub use text::{event_summary, headcount_phrase, listing_text, totals_phrase};
 pub use views::{event_view, footer_marker, listing_view, nearby_view, post_view, removed_view};
 

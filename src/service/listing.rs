@@ -29,6 +29,18 @@ pub async fn resolve_company(store: &Store, name: &str, viewer: &Viewer) -> Resu
     })
 }
 
+/// [`resolve_company`] for an optional name; blank means none.
+pub async fn resolve_named(
+    store: &Store,
+    name: Option<&str>,
+    viewer: &Viewer,
+) -> Result<Option<Company>> {
+    match name.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(name) => Ok(Some(resolve_company(store, name, viewer).await?)),
+        None => Ok(None),
+    }
+}
+
 /// One page (from 0) of a company's events, or of the latest events when `company` is None.
 pub async fn listing(
     store: &Store,
@@ -38,10 +50,7 @@ pub async fn listing(
     page: u32,
     today: NaiveDate,
 ) -> Result<Listing> {
-    let company_id = match company.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(name) => Some(resolve_company(store, name, viewer).await?.id),
-        None => None,
-    };
+    let company_id = resolve_named(store, company, viewer).await?.map(|c| c.id);
     listing_for(store, company_id, viewer, days, page, today).await
 }
 

@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod import;
 pub mod listing;
 pub mod moderation;
+pub mod stats;
 
 pub use alerts::{subscribe, subscriptions, unsubscribe};
 pub use import::{BatchEvent, BatchOutcome, BatchSource, import_batch};
@@ -14,6 +15,7 @@ pub use moderation::{
     AddOutcome, HOLD_FOR, Moderator, NEARBY_DAYS, add_event, cancel_addition, confirm_addition,
     edit_event, record_event, remove_event,
 };
+pub use stats::{FacetKind, StatsRequest, complete_facet, facets, stats, stats_chart};
 
 #[cfg(test)]
 mod tests;

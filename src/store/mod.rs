@@ -9,6 +9,7 @@ pub mod deliveries;
 pub mod events;
 pub mod names;
 pub mod pending;
+pub mod stats;
 pub mod subscriptions;
 pub mod tenants;
 pub mod totals;
@@ -21,6 +22,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{SqlitePool, migrate::Migrator};
 
 pub use deliveries::{Delivery, DeliveryRow, DueEdit};
+pub use stats::{FacetCounts, StatsFilter, Summary};
 pub use subscriptions::{DisabledSubscription, Subscription};
 
 use crate::domain::NameIndex;

@@ -8,7 +8,7 @@ use super::{Store, count, tenants};
 use crate::domain::{MonthTotal, Tenant, Totals, Viewer};
 use crate::error::Result;
 
-fn totals(events: i64, people: i64, unknown: i64) -> Totals {
+pub(super) fn totals(events: i64, people: i64, unknown: i64) -> Totals {
     Totals {
         events: count(events),
         people: count(people),

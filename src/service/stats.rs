@@ -1,0 +1,278 @@
+//! `/layoffs-stats` and `layoffs-bot stats`: resolve the filters the viewer typed, gather the
+//! totals, tops and monthly series, and draw the chart off the async runtime.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::listing::resolve_named;
+use crate::domain::{
+    DateRange, Facet, MonthTotal, NameEntry, NameIndex, Period, Ranked, Stats, Totals, Viewer,
+    fold_facet, group_facets,
+};
+use crate::error::{Error, Result};
+use crate::render::{Image, chart};
+use crate::store::{StatsFilter, Store};
+
+/// Industries and countries in their "top" lists (companies: the store's `TOP_COMPANIES`).
+pub const TOP_FACETS: usize = 3;
+
+/// What the viewer asked, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatsRequest {
+    pub period: Period,
+    pub company: Option<String>,
+    pub industry: Option<String>,
+    pub country: Option<String>,
+}
+
+/// Industry or country, for messages and lookups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FacetKind {
+    Industry,
+    Country,
+}
+
+impl FacetKind {
+    fn noun(self) -> &'static str {
+        match self {
+            Self::Industry => "industry",
+            Self::Country => "country",
+        }
+    }
+}
+
+/// The industries or countries `viewer` may see, spellings folded, most used first.
+pub async fn facets(store: &Store, kind: FacetKind, viewer: &Viewer) -> Result<Vec<Facet>> {
+    let counts = store.facet_counts(viewer).await?;
+    let values = match kind {
+        FacetKind::Industry => counts.industries,
+        FacetKind::Country => counts.countries,
+    };
+    Ok(group_facets(values))
+}
+
+fn facet_index(facets: &[Facet]) -> NameIndex {
+    NameIndex::new(
+        facets
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                NameEntry::new(
+                    i64::try_from(i).unwrap_or(i64::MAX),
+                    f.label.clone(),
+                    f.label.clone(),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Up to `limit` labels for what the viewer typed (the most used first when nothing is typed).
+pub fn complete_facet(facets: &[Facet], partial: &str, limit: usize) -> Vec<String> {
+    if partial.trim().is_empty() {
+        return facets.iter().take(limit).map(|f| f.label.clone()).collect();
+    }
+    facet_index(facets)
+        .autocomplete(partial, None, limit)
+        .into_iter()
+        .map(|m| m.company)
+        .collect()
+}
+
+/// The facet a typed name means, or a "did you mean" error.
+fn resolve_facet(kind: FacetKind, facets: &[Facet], typed: &str) -> Result<Facet> {
+    let key = fold_facet(typed);
+    if let Some(f) = facets.iter().find(|f| fold_facet(&f.label) == key) {
+        return Ok(f.clone());
+    }
+    let suggestions: Vec<String> = facet_index(facets)
+        .suggest(typed, None, super::SUGGESTIONS)
+        .into_iter()
+        .map(|m| m.company)
+        .collect();
+    let mut msg = format!("No {} named \"{}\" on record.", kind.noun(), typed.trim());
+    if !suggestions.is_empty() {
+        msg.push_str(" Did you mean: ");
+        msg.push_str(&suggestions.join(", "));
+        msg.push('?');
+    }
+    Err(Error::NotFound(msg))
+}
+
+/// The facet a typed industry or country means; the list is read only when one was typed.
+async fn resolve_filter(
+    store: &Store,
+    kind: FacetKind,
+    typed: Option<&str>,
+    viewer: &Viewer,
+) -> Result<Option<Facet>> {
+    match typed.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(t) => Ok(Some(resolve_facet(
+            kind,
+            &facets(store, kind, viewer).await?,
+            t,
+        )?)),
+        None => Ok(None),
+    }
+}
+
+/// Everything the stats answer shows, for `viewer` as of `today`.
+pub async fn stats(
+    store: &Store,
+    req: &StatsRequest,
+    viewer: &Viewer,
+    today: NaiveDate,
+) -> Result<Stats> {
+    let company = resolve_named(store, req.company.as_deref(), viewer).await?;
+    let industry =
+        resolve_filter(store, FacetKind::Industry, req.industry.as_deref(), viewer).await?;
+    let country = resolve_filter(store, FacetKind::Country, req.country.as_deref(), viewer).await?;
+    let filter = StatsFilter {
+        company_id: company.as_ref().map(|c| c.id),
+        industries: industry.as_ref().map(|f| f.spellings.as_slice()),
+        countries: country.as_ref().map(|f| f.spellings.as_slice()),
+    };
+    let (range, days) = period_range(store, &filter, viewer, req.period, today).await?;
+    let summary = store.stats_summary(&filter, viewer, range).await?;
+    let year_earlier = match range
+        .year_earlier()
+        .filter(|_| req.period.has_year_earlier())
+    {
+        Some(earlier) => Some(store.stats_totals(&filter, viewer, earlier).await?),
+        None => None,
+    };
+    let months = monthly(store, &filter, viewer, range, days).await?;
+    // One company has one industry and one country: no ranking to show.
+    let one_company = company.is_some();
+    Ok(Stats {
+        period: req.period,
+        range,
+        totals: summary.totals,
+        year_earlier,
+        top_companies: if one_company {
+            Vec::new()
+        } else {
+            summary.companies
+        },
+        top_industries: if one_company || industry.is_some() {
+            Vec::new()
+        } else {
+            fold_ranked(summary.industries)
+        },
+        top_countries: if one_company || country.is_some() {
+            Vec::new()
+        } else {
+            fold_ranked(summary.countries)
+        },
+        company: company.map(|c| c.name),
+        industry: industry.map(|f| f.label),
+        country: country.map(|f| f.label),
+        months,
+    })
+}
+
+/// The dates a period covers. All time starts at the first event: its days, read once here,
+/// give both that date and the chart's months.
+async fn period_range(
+    store: &Store,
+    filter: &StatsFilter<'_>,
+    viewer: &Viewer,
+    period: Period,
+    today: NaiveDate,
+) -> Result<(DateRange, Option<Vec<(NaiveDate, Totals)>>)> {
+    if period != Period::AllTime {
+        return Ok((period.range(today, None), None));
+    }
+    let everything = DateRange {
+        from: NaiveDate::MIN,
+        to: today,
+    };
+    let days = store.stats_by_day(filter, viewer, everything).await?;
+    let first = days.iter().map(|(d, _)| *d).min();
+    Ok((period.range(today, first), Some(days)))
+}
+
+/// Totals per stored spelling folded into one per industry or country, named by the spelling
+/// with the most events, most people first, the top [`TOP_FACETS`].
+fn fold_ranked(spellings: Vec<Ranked>) -> Vec<Ranked> {
+    let mut groups: HashMap<String, (Ranked, u64)> = HashMap::new();
+    for r in spellings {
+        let key = fold_facet(&r.name);
+        if key.is_empty() {
+            continue;
+        }
+        let events = r.totals.events;
+        match groups.get_mut(&key) {
+            Some((group, best)) => {
+                group.totals += r.totals;
+                if events > *best || (events == *best && r.name < group.name) {
+                    *best = events;
+                    group.name = r.name;
+                }
+            }
+            None => {
+                groups.insert(key, (r, events));
+            }
+        }
+    }
+    let mut ranked: Vec<Ranked> = groups.into_values().map(|(r, _)| r).collect();
+    ranked.retain(|r| r.totals.people > 0);
+    ranked.sort_by(|a, b| {
+        (b.totals.people, b.totals.events)
+            .cmp(&(a.totals.people, a.totals.events))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    ranked.truncate(TOP_FACETS);
+    ranked
+}
+
+/// The chart's months, oldest first, with zeros where nothing happened; from `days` when the
+/// caller read them already (they must cover the chart's months).
+async fn monthly(
+    store: &Store,
+    filter: &StatsFilter<'_>,
+    viewer: &Viewer,
+    range: DateRange,
+    days: Option<Vec<(NaiveDate, Totals)>>,
+) -> Result<Vec<MonthTotal>> {
+    let months = range.chart_months();
+    let Some(first) = months.first().copied() else {
+        return Ok(Vec::new());
+    };
+    let chart_range = DateRange {
+        from: first,
+        to: range.to,
+    };
+    let days = match days {
+        Some(days) => days,
+        None => store.stats_by_day(filter, viewer, chart_range).await?,
+    };
+    let mut by_month: HashMap<String, Totals> = HashMap::new();
+    for (day, totals) in days {
+        let month = by_month.entry(day.format("%Y-%m").to_string()).or_default();
+        *month += totals;
+    }
+    Ok(months
+        .into_iter()
+        .map(|m| {
+            let month = m.format("%Y-%m").to_string();
+            let totals = by_month.get(&month).copied().unwrap_or_default();
+            MonthTotal { month, totals }
+        })
+        .collect())
+}
+
+/// The stats chart as a PNG attachment, drawn on a blocking thread (a few milliseconds of CPU
+/// that must not hold up the runtime).
+pub async fn stats_chart(stats: &Stats) -> Result<Image> {
+    let stats = stats.clone();
+    let png = tokio::task::spawn_blocking(move || chart::stats_chart(&stats))
+        .await
+        .map_err(|e| Error::Internal(format!("the chart task failed: {e}")))?
+        .map_err(|e| Error::Internal(format!("cannot draw the chart: {e}")))?;
+    Ok(Image {
+        filename: chart::FILENAME.to_string(),
+        png,
+    })
+}
