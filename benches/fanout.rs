@@ -5,6 +5,9 @@
 #[allow(dead_code, clippy::all, clippy::pedantic)]
 #[path = "../tests/it/support/fake_discord.rs"]
 mod fake_discord;
+#[allow(dead_code, clippy::all, clippy::pedantic)]
+#[path = "../tests/it/support/multipart.rs"]
+mod multipart;
 
 use std::time::{Duration, Instant};
 

@@ -16,5 +16,6 @@ mod delivery;
 mod import;
 mod migrate;
 mod outbox;
+mod stats;
 mod store;
 mod support;

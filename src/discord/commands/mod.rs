@@ -3,6 +3,7 @@
 mod alerts;
 mod layoff;
 mod layoffs;
+mod stats;
 
 use poise::serenity_prelude as serenity;
 
@@ -16,6 +17,7 @@ use crate::render::truncate;
 pub fn all() -> Vec<poise::Command<Data, Error>> {
     vec![
         layoffs::layoffs(),
+        stats::layoffs_stats(),
         layoff::layoff(),
         alerts::layoff_alerts(),
     ]

@@ -12,11 +12,13 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use serde_json::{Value, json};
 use tokio::sync::{Notify, mpsc};
+
+use super::multipart::{self, Attached};
 
 pub const APP_ID: &str = "900000000000000001";
 pub const BOT_ID: &str = "900000000000000001";
@@ -36,7 +38,10 @@ pub const CAN_POST: u64 = (1 << 10) | (1 << 11) | (1 << 14);
 pub struct Recorded {
     pub method: String,
     pub path: String,
+    /// The JSON body, or a multipart body's `payload_json`.
     pub body: Value,
+    /// A multipart body's files.
+    pub files: Vec<Attached>,
 }
 
 /// A fault a channel's message endpoint answers with.
@@ -246,7 +251,12 @@ impl FakeDiscord {
     }
 
     /// Injects an interaction and waits for the bot's answer to it (the callback body).
-    pub async fn interact(&self, mut interaction: Value) -> Value {
+    pub async fn interact(&self, interaction: Value) -> Value {
+        self.interact_recorded(interaction).await.body
+    }
+
+    /// [`Self::interact`], with the files the answer carried.
+    pub async fn interact_recorded(&self, mut interaction: Value) -> Recorded {
         let id = self.next_id();
         interaction["id"] = json!(id);
         interaction["token"] = json!(format!("token-{id}"));
@@ -256,7 +266,6 @@ impl FakeDiscord {
             r.path == path
         })
         .await
-        .body
     }
 }
 
@@ -265,9 +274,20 @@ async fn rest(
     Path(rest): Path<String>,
     method: Method,
     uri: Uri,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let (body, files) = match multipart::boundary(content_type) {
+        Some(b) => multipart::parse(&body, &b),
+        None => (
+            serde_json::from_slice(&body).unwrap_or(Value::Null),
+            Vec::new(),
+        ),
+    };
     let path = uri.path().to_string();
     let segments: Vec<&str> = rest.split('/').collect();
     let addr = inner.addr.lock().unwrap().expect("bound");
@@ -338,6 +358,7 @@ async fn rest(
                 method: method.to_string(),
                 path,
                 body,
+                files,
             });
             inner.changed.notify_waiters();
             return response;
@@ -384,6 +405,7 @@ async fn rest(
         method: method.to_string(),
         path,
         body,
+        files,
     });
     inner.changed.notify_waiters();
     response

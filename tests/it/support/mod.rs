@@ -3,6 +3,7 @@
 
 pub mod bot;
 pub mod fake_discord;
+pub mod multipart;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,133 @@
+//! `/layoffs-stats [period] [year] [company] [industry] [country]`: trends with a chart.
+
+use chrono::Utc;
+use poise::serenity_prelude as serenity;
+
+use super::autocomplete_company;
+use crate::discord::{Context, reply, tenant};
+use crate::domain::{DomainError, Period, Viewer, WINDOWS};
+use crate::error::Error;
+use crate::render::limits::{AUTOCOMPLETE_CHOICE_COUNT, CHOICE_NAME_LENGTH};
+use crate::render::{self, escape_markdown, truncate};
+use crate::service::{self, FacetKind, StatsRequest};
+
+/// `period`: a string option with one choice per window. Parsing is left to the command, so
+/// that a value we do not know gets our own clear answer rather than a generic one.
+#[derive(Debug, Clone)]
+pub struct PeriodOption(String);
+
+#[poise::async_trait]
+impl poise::SlashArgument for PeriodOption {
+    async fn extract(
+        _: &serenity::Context,
+        _: &serenity::CommandInteraction,
+        value: &serenity::ResolvedValue<'_>,
+    ) -> Result<Self, poise::SlashArgError> {
+        Ok(Self(match value {
+            serenity::ResolvedValue::String(s) => (*s).to_string(),
+            // An index, as poise's own choice parameters send.
+            serenity::ResolvedValue::Integer(i) => usize::try_from(*i)
+                .ok()
+                .and_then(|i| WINDOWS.get(i))
+                .map_or_else(|| i.to_string(), |w| w.1.to_string()),
+            _ => String::new(),
+        }))
+    }
+
+    fn create(builder: serenity::CreateCommandOption) -> serenity::CreateCommandOption {
+        WINDOWS.iter().fold(
+            builder.kind(serenity::CommandOptionType::String),
+            |b, (label, value, _)| b.add_string_choice(*label, *value),
+        )
+    }
+}
+
+fn viewer(ctx: Context<'_>) -> Viewer {
+    Viewer {
+        tenant: ctx.guild_id().map(tenant),
+    }
+}
+
+/// Layoff trends: totals, people a day, the year before, who cut most, with a chart
+#[poise::command(slash_command, rename = "layoffs-stats")]
+pub async fn layoffs_stats(
+    ctx: Context<'_>,
+    #[description = "Which period (default: year to date)"] period: Option<PeriodOption>,
+    #[description = "A calendar year instead of a period, e.g. 2023"]
+    #[min = 2000]
+    #[max = 2100]
+    year: Option<i64>,
+    #[description = "Only this company"]
+    #[autocomplete = "autocomplete_company"]
+    company: Option<String>,
+    #[description = "Only this industry, e.g. Retail"]
+    #[autocomplete = "autocomplete_industry"]
+    industry: Option<String>,
+    #[description = "Only this country, e.g. United States"]
+    #[autocomplete = "autocomplete_country"]
+    country: Option<String>,
+) -> Result<(), Error> {
+    let today = Utc::now().date_naive();
+    let period = match (period, year) {
+        (Some(_), Some(_)) => {
+            return Err(
+                DomainError::invalid("year", "Give either a period or a year, not both.").into(),
+            );
+        }
+        (_, Some(y)) => Period::year(y, today)?,
+        (Some(p), None) => Period::parse_window(&p.0)?,
+        (None, None) => Period::default(),
+    };
+    let req = StatsRequest {
+        period,
+        company,
+        industry,
+        country,
+    };
+    let store = &ctx.data().store;
+    let stats = service::stats(store, &req, &viewer(ctx), today).await?;
+    if stats.is_empty() {
+        let text = escape_markdown(&render::no_stats_text(&stats));
+        ctx.send(reply::ephemeral(&text)).await?;
+        return Ok(());
+    }
+    let chart = service::stats_chart(&stats).await?;
+    let view = render::stats_view(&stats, Some(chart));
+    ctx.send(reply::view_reply(&view, false)).await?;
+    Ok(())
+}
+
+async fn autocomplete_facet(
+    ctx: Context<'_>,
+    kind: FacetKind,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let choices = match service::facets(&ctx.data().store, kind, &viewer(ctx)).await {
+        Ok(facets) => service::complete_facet(&facets, partial, AUTOCOMPLETE_CHOICE_COUNT)
+            .into_iter()
+            .map(|label| {
+                let label = truncate(&label, CHOICE_NAME_LENGTH);
+                serenity::AutocompleteChoice::new(label.clone(), label)
+            })
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "autocomplete failed");
+            Vec::new()
+        }
+    };
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+async fn autocomplete_industry(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    autocomplete_facet(ctx, FacetKind::Industry, partial).await
+}
+
+async fn autocomplete_country(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    autocomplete_facet(ctx, FacetKind::Country, partial).await
+}
