@@ -1,6 +1,7 @@
 //! The `layoffs-bot` command line: import, export, query, companies and totals.
 
 mod progress;
+mod stats;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -83,6 +84,8 @@ pub enum Command {
         #[arg(long)]
         retry_dead: bool,
     },
+    /// Trends as /layoffs-stats shows them: totals, people a day, the year before, top lists.
+    Stats(stats::StatsArgs),
     /// People affected per month, summing known numbers, optionally for one company.
     Totals {
         /// A company name or alias.
@@ -154,6 +157,7 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
             emit(&deliveries_text(&store).await?)?;
             ExitCode::SUCCESS
         }
+        Command::Stats(args) => stats::run(&store, args, today).await?,
         Command::Totals { company, days } => {
             emit(&totals_text(&store, company.as_deref(), days_of(days)?, today).await?)?;
             ExitCode::SUCCESS
@@ -170,6 +174,7 @@ async fn open_store(cli: &Cli) -> Result<Store> {
         Command::Query { .. }
             | Command::Companies { .. }
             | Command::Totals { .. }
+            | Command::Stats(_)
             | Command::Export { .. }
             | Command::Deliveries { retry_dead: false }
     );
@@ -323,7 +328,7 @@ async fn deliveries_text(store: &Store) -> Result<String> {
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error.
-fn emit(text: &str) -> Result<()> {
+pub(crate) fn emit(text: &str) -> Result<()> {
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(()),
