@@ -205,3 +205,84 @@ fn a_failed_export_leaves_no_partial_file() {
     let partial = dir.path().join("out.csv.partial");
     assert!(!partial.exists(), "a .csv.partial was left behind");
 }
+
+#[test]
+fn stats_prints_the_facts_and_writes_the_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let sample = data("tests/data/layoffs_fyi_sample.csv");
+    assert!(
+        run(&db, &["import", sample.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let png = dir.path().join("chart.png");
+    let out = run(
+        &db,
+        &[
+            "stats",
+            "--year",
+            "2023",
+            "--industry",
+            "retail",
+            "--png",
+            png.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "Retail, 2023\n  109 layoffs, at least 31,792 people (35 without a number)\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Top companies:\n  1. Amazon: 17,260 people\n"),
+        "{text}"
+    );
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(stderr(&out).contains("chart written to"));
+
+    let out = run(&db, &["stats", "--period", "all", "--company", "AWS"]);
+    assert!(
+        stdout(&out).starts_with("Amazon, all time\n"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Nothing for the filters: a short answer, no chart, not an error.
+    let empty = dir.path().join("empty.png");
+    let out = run(
+        &db,
+        &["stats", "--year", "2001", "--png", empty.to_str().unwrap()],
+    );
+    assert!(out.status.success());
+    assert_eq!(stdout(&out), "No layoffs in 2001.\n");
+    assert!(!empty.exists());
+
+    for (args, expected) in [
+        (
+            &["stats", "--industry", "retial"][..],
+            "Did you mean: Retail",
+        ),
+        (&["stats", "--year", "2999"][..], "has not started yet"),
+        (
+            &["stats", "--period", "fortnight"][..],
+            "the period must be one of",
+        ),
+        (
+            &["stats", "--period", "ytd", "--year", "2023"][..],
+            "cannot be used with",
+        ),
+    ] {
+        let out = run(&db, args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
