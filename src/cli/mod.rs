@@ -1,5 +1,7 @@
 //! The `layoffs-bot` command line: import, export, query, companies and totals.
 
+mod companies;
+mod import_files;
 mod progress;
 mod stats;
 
@@ -15,7 +17,7 @@ use crate::app;
 use crate::csv_io as import;
 use crate::domain::{Days, Tenant, Viewer, thousands};
 use crate::error::{Error, Result};
-use crate::render::{self, limits::AUTOCOMPLETE_CHOICE_COUNT};
+use crate::render;
 use crate::service;
 use crate::store::{DEFAULT_DATABASE_URL, Store};
 
@@ -48,6 +50,9 @@ pub enum Command {
         /// Check the files and report what would be imported, writing nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Import rows that look like another company's event (probable duplicates) anyway.
+        #[arg(long)]
+        accept_probable: bool,
     },
     /// Export the global record as CSV in the newer layoffs.fyi layout.
     Export {
@@ -71,8 +76,12 @@ pub enum Command {
         #[arg(long)]
         guild: Option<u64>,
     },
-    /// List up to 25 company names for a partial name, as autocomplete does.
+    /// List up to 25 company names for a partial name, as autocomplete does; or fix names
+    /// with `companies alias` and `companies merge`.
+    #[command(args_conflicts_with_subcommands = true)]
     Companies {
+        #[command(subcommand)]
+        fix: Option<companies::CompanyFix>,
         /// The partial name; empty lists the companies with the most layoffs.
         #[arg(default_value = "")]
         input: String,
@@ -127,26 +136,30 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
             }
             ExitCode::SUCCESS
         }
-        Command::Import { files, dry_run } => import_files(&store, &files, dry_run).await,
+        Command::Import {
+            files,
+            dry_run,
+            accept_probable,
+        } => {
+            let options = import::FileOptions {
+                dry_run,
+                accept_probable,
+            };
+            import_files::run(&store, &files, options).await
+        }
         Command::Export { company, file } => export(&store, company.as_deref(), file).await?,
         Command::Query {
             company,
             days,
             page,
             guild,
-        } => {
-            let viewer = Viewer {
-                tenant: guild.map(Tenant::discord),
-            };
-            let days = days_of(days)?;
-            let listing =
-                service::listing(&store, company.as_deref(), &viewer, days, page - 1, today)
-                    .await?;
-            emit(&render::listing_text(&listing))?;
+        } => query(&store, company.as_deref(), days, page, guild, today).await?,
+        Command::Companies { fix: None, input } => {
+            emit(&companies::matching(&store, &input).await?)?;
             ExitCode::SUCCESS
         }
-        Command::Companies { input } => {
-            emit(&companies_text(&store, &input).await?)?;
+        Command::Companies { fix: Some(fix), .. } => {
+            emit(&companies::fix(&store, fix).await?)?;
             ExitCode::SUCCESS
         }
         Command::Deliveries { retry_dead } => {
@@ -167,12 +180,29 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
     Ok(code)
 }
 
+async fn query(
+    store: &Store,
+    company: Option<&str>,
+    days: Option<u32>,
+    page: u32,
+    guild: Option<u64>,
+    today: chrono::NaiveDate,
+) -> Result<ExitCode> {
+    let viewer = Viewer {
+        tenant: guild.map(Tenant::discord),
+    };
+    let days = days_of(days)?;
+    let listing = service::listing(store, company, &viewer, days, page - 1, today).await?;
+    emit(&render::listing_text(&listing))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The store; commands that only read never create one (a mistyped DATABASE_URL is an error).
 async fn open_store(cli: &Cli) -> Result<Store> {
     let only_reads = matches!(
         cli.command,
         Command::Query { .. }
-            | Command::Companies { .. }
+            | Command::Companies { fix: None, .. }
             | Command::Totals { .. }
             | Command::Stats(_)
             | Command::Export { .. }
@@ -201,23 +231,6 @@ fn days_of(days: Option<u32>) -> Result<Option<Days>> {
     Ok(days.map(|d| Days::parse(i64::from(d))).transpose()?)
 }
 
-async fn companies_text(store: &Store, input: &str) -> Result<String> {
-    let mut out = String::new();
-    let everyone = &Viewer::EVERYONE;
-    for m in store
-        .autocomplete(input, everyone, AUTOCOMPLETE_CHOICE_COUNT)
-        .await?
-    {
-        if m.label == m.company {
-            out.push_str(&m.company);
-        } else {
-            let _ = write!(out, "{} (alias of {})", m.label, m.company);
-        }
-        out.push('\n');
-    }
-    Ok(out)
-}
-
 async fn totals_text(
     store: &Store,
     company: Option<&str>,
@@ -241,41 +254,6 @@ async fn totals_text(
         );
     }
     Ok(out)
-}
-
-async fn import_files(store: &Store, files: &[PathBuf], dry_run: bool) -> ExitCode {
-    let mut failed = false;
-    for path in files {
-        let size = std::fs::metadata(path).map_or(0, |m| m.len());
-        let progress = progress::for_terminal(Some(size), "import");
-        let result =
-            import::import_file_with_progress(store, path, dry_run, Utc::now(), progress.clone())
-                .await;
-        drop(progress);
-        match result {
-            Ok(report) => print_report(&path.display().to_string(), &report),
-            Err(err) => {
-                failed = true;
-                if err.is_user_error() {
-                    eprintln!(
-                        "{}: {} (nothing imported)",
-                        path.display(),
-                        err.user_message()
-                    );
-                } else {
-                    eprintln!(
-                        "{}: import failed: {err} (nothing imported)",
-                        path.display()
-                    );
-                }
-            }
-        }
-    }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
 }
 
 /// Dead deliveries listed by `deliveries` (the count covers them all).
@@ -333,29 +311,6 @@ pub(crate) fn emit(text: &str) -> Result<()> {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(()),
     }
-}
-
-fn print_report(name: &str, r: &import::ImportReport) {
-    let verb = if r.dry_run {
-        "would be imported"
-    } else {
-        "imported"
-    };
-    let mut out = format!(
-        "{name} ({}): {} rows read, {} {verb}, {} duplicates skipped, {} rejected\n",
-        r.layout.name(),
-        r.read,
-        r.imported,
-        r.duplicates.len(),
-        r.rejected.len()
-    );
-    for rej in &r.rejected {
-        let _ = writeln!(out, "  rejected line {}: {}", rej.line, rej.reason);
-    }
-    if r.dry_run {
-        out.push_str("  dry run: nothing was written\n");
-    }
-    let _ = emit(&out);
 }
 
 async fn export(store: &Store, company: Option<&str>, file: Option<PathBuf>) -> Result<ExitCode> {

@@ -44,7 +44,7 @@ fn neutralised(cell: &str) -> String {
     }
 }
 
-fn export_row(row: &ExportRow) -> [String; 14] {
+fn export_row(row: &ExportRow) -> [String; 15] {
     let s = |v: Option<&str>| neutralised(v.unwrap_or_default());
     let e: &LayoffEvent = &row.event;
     [
@@ -65,5 +65,13 @@ fn export_row(row: &ExportRow) -> [String; 14] {
         s(e.headcount.approx_text()),
         s(e.teams.as_deref()),
         s(e.notes.as_deref()),
+        // One source a line: a source never holds a line break.
+        neutralised(
+            &e.more_sources
+                .iter()
+                .map(Source::as_str)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
     ]
 }

@@ -13,7 +13,7 @@ use super::parse::{Layout, ParseSummary, ParsedRow, Rejected, parse_file};
 use super::{Progress, Silent};
 use crate::domain::Actor;
 use crate::error::{Error, Result};
-use crate::service::import::{BatchEvent, BatchSource, BulkImport};
+use crate::service::import::{BatchEvent, BatchSource, BulkImport, ImportOptions, RowOutcome};
 use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,10 +22,33 @@ pub struct ImportReport {
     pub read: usize,
     pub imported: usize,
     pub duplicates: Vec<u64>,
+    /// (line, event) of rows merged into an event: the same cut from another source.
+    pub merged: Vec<(u64, i64)>,
+    /// Rows held back: they look like another company's event.
+    pub probable: Vec<Probable>,
     pub rejected: Vec<Rejected>,
     pub dry_run: bool,
     /// How long the store's write lock was held.
     pub write_lock: std::time::Duration,
+}
+
+/// A row not imported because it looks like another company's event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probable {
+    pub line: u64,
+    pub company: String,
+    pub date: chrono::NaiveDate,
+    pub event_id: i64,
+    pub event_company: String,
+}
+
+/// How to import a file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileOptions {
+    /// Check and report, writing nothing.
+    pub dry_run: bool,
+    /// Import probable duplicates anyway.
+    pub accept_probable: bool,
 }
 
 /// Reads `path` and imports it in one transaction (none with `dry_run`).
@@ -35,7 +58,11 @@ pub async fn import_file(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<ImportReport> {
-    import_file_with_progress(store, path, dry_run, now, Arc::new(Silent)).await
+    let options = FileOptions {
+        dry_run,
+        accept_probable: false,
+    };
+    import_file_with_progress(store, path, options, now, Arc::new(Silent)).await
 }
 
 /// [`import_file`], reporting progress. The file is parsed on a blocking thread while the rows
@@ -43,15 +70,20 @@ pub async fn import_file(
 pub async fn import_file_with_progress(
     store: &Store,
     path: &Path,
-    dry_run: bool,
+    options: FileOptions,
     now: DateTime<Utc>,
     progress: Arc<dyn Progress>,
 ) -> Result<ImportReport> {
+    let dry_run = options.dry_run;
     tracing::debug!("import: start");
     let (mut chunks, parser) = spawn_parser(path, now, Arc::clone(&progress));
     // About 150 bytes a row in layoffs.fyi exports; the estimate only picks a write strategy.
     let expected_rows = std::fs::metadata(path).map_or(0, |m| m.len() / 150);
-    let written = write_chunks(store, &mut chunks, now, expected_rows).await;
+    let run = ImportOptions {
+        file: path.display().to_string(),
+        accept_probable: options.accept_probable,
+    };
+    let written = write_chunks(store, &mut chunks, now, expected_rows, run).await;
     // Stops the parser if writing failed.
     drop(chunks);
     let parsed = parser
@@ -70,6 +102,16 @@ pub async fn import_file_with_progress(
     };
     tracing::debug!("import: parsed and written, finishing");
     progress.writing(written.imported as u64);
+    finish(path, written, summary, dry_run).await
+}
+
+/// Commits (or, dry, rolls back) what was written, and reports it.
+async fn finish(
+    path: &Path,
+    written: Written,
+    summary: ParseSummary,
+    dry_run: bool,
+) -> Result<ImportReport> {
     let file = path.display().to_string();
     let source = BatchSource {
         file: &file,
@@ -82,7 +124,8 @@ pub async fn import_file_with_progress(
     };
     tracing::info!(
         file = %path.display(), read = summary.read, imported = written.imported,
-        duplicates = written.duplicates.len(), rejected = summary.rejected.len(),
+        duplicates = written.duplicates.len(), merged = written.merged.len(),
+        probable = written.probable.len(), rejected = summary.rejected.len(),
         write_lock_ms = write_lock.as_millis(), dry_run, "import finished"
     );
     Ok(ImportReport {
@@ -90,6 +133,8 @@ pub async fn import_file_with_progress(
         read: summary.read,
         imported: written.imported,
         duplicates: written.duplicates,
+        merged: written.merged,
+        probable: written.probable,
         rejected: summary.rejected,
         dry_run,
         write_lock,
@@ -116,10 +161,13 @@ fn spawn_parser(
 }
 
 /// The rows written so far, and the import run holding them (none: nothing came).
+#[derive(Default)]
 struct Written {
     import: Option<BulkImport>,
     imported: usize,
     duplicates: Vec<u64>,
+    merged: Vec<(u64, i64)>,
+    probable: Vec<Probable>,
 }
 
 /// Adds each chunk as it arrives; the write lock is taken with the first one.
@@ -128,28 +176,45 @@ async fn write_chunks(
     chunks: &mut mpsc::Receiver<Vec<ParsedRow>>,
     now: DateTime<Utc>,
     expected_rows: u64,
+    options: ImportOptions,
 ) -> Result<Written> {
-    let mut written = Written {
-        import: None,
-        imported: 0,
-        duplicates: Vec::new(),
-    };
+    let mut written = Written::default();
     while let Some(chunk) = chunks.recv().await {
-        let import = match &mut written.import {
-            Some(import) => import,
-            None => written
-                .import
-                .insert(BulkImport::begin(store, Actor::cli("import"), now, expected_rows).await?),
+        if written.import.is_none() {
+            let actor = Actor::cli("import");
+            let begun = BulkImport::begin(store, actor, now, expected_rows, options.clone());
+            written.import = Some(begun.await?);
+        }
+        let Some(import) = written.import.as_mut() else {
+            continue;
         };
-        let (lines, rows): (Vec<u64>, Vec<BatchEvent>) =
-            chunk.into_iter().map(|p| (p.line, p.row)).unzip();
-        for (line, fresh) in lines.into_iter().zip(import.add(&rows).await?) {
-            if fresh {
-                written.imported += 1;
-            } else {
-                written.duplicates.push(line);
-            }
+        let rows: Vec<BatchEvent> = chunk
+            .into_iter()
+            .map(|p| BatchEvent {
+                line: p.line,
+                ..p.row
+            })
+            .collect();
+        for (row, outcome) in rows.iter().zip(import.add(&rows).await?) {
+            written.record(row, outcome);
         }
     }
     Ok(written)
+}
+
+impl Written {
+    fn record(&mut self, row: &BatchEvent, outcome: RowOutcome) {
+        match outcome {
+            RowOutcome::Imported => self.imported += 1,
+            RowOutcome::Duplicate => self.duplicates.push(row.line),
+            RowOutcome::Merged(id) => self.merged.push((row.line, id)),
+            RowOutcome::Probable { event_id, company } => self.probable.push(Probable {
+                line: row.line,
+                company: row.event.company.display().to_string(),
+                date: row.event.date,
+                event_id,
+                event_company: company,
+            }),
+        }
+    }
 }

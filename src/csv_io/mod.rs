@@ -6,7 +6,7 @@ pub mod import;
 pub mod parse;
 
 pub use export::export;
-pub use import::{ImportReport, import_file, import_file_with_progress};
+pub use import::{FileOptions, ImportReport, Probable, import_file, import_file_with_progress};
 pub use parse::{Layout, ParseSummary, ParsedFile, ParsedRow, Rejected, parse, parse_file};
 
 /// Where import and export report how far they got (a progress bar on a terminal, nothing
@@ -42,4 +42,5 @@ pub const EXPORT_HEADER: &[&str] = &[
     "headcount_text",
     "teams",
     "notes",
+    "more_sources",
 ];

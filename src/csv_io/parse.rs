@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{EXPORT_HEADER, Progress, Silent};
 use crate::domain::fields::{MAX_LABEL, clean_text};
-use crate::domain::{DomainError, EventScope, Headcount, NewEvent, Percentage, RawEvent};
+use crate::domain::{DomainError, EventScope, Headcount, NewEvent, Percentage, RawEvent, Source};
 use crate::error::{Error, Result};
 use crate::service::import::{BatchEvent, CHUNK};
 
@@ -280,6 +280,7 @@ struct Columns {
     country: Option<usize>,
     teams: Option<usize>,
     notes: Option<usize>,
+    more_sources: Option<usize>,
 }
 
 impl Columns {
@@ -297,6 +298,7 @@ impl Columns {
             country: at("country"),
             teams: at("teams"),
             notes: at("notes"),
+            more_sources: at("more_sources"),
         }
     }
 }
@@ -355,9 +357,36 @@ impl Row<'_> {
         let industry = label("industry", self.get(c.industry)).map_err(named)?;
         let country =
             label("country", self.get(c.country).trim().trim_end_matches('.')).map_err(named)?;
-        Ok(BatchEvent::new(event, industry, country))
+        let more_sources = more_sources(self.get(c.more_sources)).map_err(named)?;
+        Ok(BatchEvent {
+            more_sources,
+            ..BatchEvent::new(event, industry, country)
+        })
     }
 }
+
+/// Sources beyond the first, one a line (our export's `more_sources` column).
+fn more_sources(cell: &str) -> Result<Vec<String>, DomainError> {
+    let mut out = Vec::new();
+    for line in cell.lines() {
+        if let Some(source) = Source::parse(line)? {
+            out.push(source.as_str().to_string());
+        }
+    }
+    if out.len() > MAX_MORE_SOURCES {
+        return Err(DomainError::invalid(
+            "more_sources",
+            format!(
+                "at most {MAX_MORE_SOURCES} further sources, not {}",
+                out.len()
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+/// Further sources one row may carry.
+const MAX_MORE_SOURCES: usize = 50;
 
 /// "Sydney, Non-U.S." is layoffs.fyi's way of saying "Sydney" outside the US; the country
 /// column says where.

@@ -164,6 +164,8 @@ pub struct LayoffEvent {
     pub teams: Option<String>,
     pub location: Option<String>,
     pub source: Option<Source>,
+    /// Further sources on the same cut, oldest first.
+    pub more_sources: Vec<Source>,
     pub notes: Option<String>,
     pub scope: EventScope,
     pub added_by: Actor,

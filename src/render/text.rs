@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use crate::domain::{EventPage, Headcount, LayoffEvent, Listing, Source, Totals, thousands};
+use crate::domain::{EventPage, Headcount, LayoffEvent, Listing, Totals, thousands};
 
 /// "16,000 people", "hundreds", "number not disclosed".
 pub fn headcount_phrase(h: &Headcount) -> String {
@@ -91,9 +91,16 @@ pub fn listing_text(listing: &Listing) -> String {
     }
     for e in &page.events {
         let _ = writeln!(out, "\n#{} {}", e.id, event_summary(e, with_company));
+        let source = e.source.as_ref().map(|s| {
+            format!(
+                "{}{}",
+                s.as_str(),
+                more_sources_phrase(e.more_sources.len())
+            )
+        });
         let details = [
             ("Teams", e.teams.as_deref()),
-            ("Source", e.source.as_ref().map(Source::as_str)),
+            ("Source", source.as_deref()),
             ("Notes", e.notes.as_deref()),
         ];
         for (label, value) in details {
@@ -126,6 +133,15 @@ fn empty_page_text(page: &EventPage) -> String {
 }
 
 /// 1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd".
+/// " (+2 more sources)" after an event's first source; empty without more.
+pub fn more_sources_phrase(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => " (+1 more source)".to_string(),
+        n => format!(" (+{n} more sources)"),
+    }
+}
+
 pub fn ordinal(n: u64) -> String {
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",

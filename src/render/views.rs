@@ -1,6 +1,7 @@
 //! The views people see: a listing with its page buttons, one event, the post about a new
 //! event in a subscribed channel, and the "is this the same layoff?" question.
 
+use super::text::more_sources_phrase;
 use super::text::{headcount_phrase, listing_heading, range_phrase, recent_context, totals_phrase};
 use super::{Button, ButtonId, ButtonStyle, View, escape_markdown, source_markdown};
 use crate::domain::{Days, LayoffEvent, Listing, Totals};
@@ -25,7 +26,8 @@ pub fn event_field(e: &LayoffEvent, with_company: bool) -> (String, String) {
         lines.push(format!("**Location:** {}", escape_markdown(l)));
     }
     if let Some(s) = &e.source {
-        lines.push(format!("**Source:** {}", source_markdown(s)));
+        let more = more_sources_phrase(e.more_sources.len());
+        lines.push(format!("**Source:** {}{more}", source_markdown(s)));
     }
     if let Some(n) = &e.notes {
         lines.push(format!("**Notes:** {}", escape_markdown(n)));
@@ -179,7 +181,16 @@ pub fn post_view(e: &LayoffEvent, recent: &Totals) -> View {
     let details = [
         ("Teams", e.teams.as_deref().map(escape_markdown)),
         ("Location", e.location.as_deref().map(escape_markdown)),
-        ("Source", e.source.as_ref().map(source_markdown)),
+        (
+            "Source",
+            e.source.as_ref().map(|s| {
+                format!(
+                    "{}{}",
+                    source_markdown(s),
+                    more_sources_phrase(e.more_sources.len())
+                )
+            }),
+        ),
         ("Notes", e.notes.as_deref().map(escape_markdown)),
     ];
     fields.extend(
@@ -214,6 +225,7 @@ mod tests {
             teams: Some("AWS sales".into()),
             location: Some("Seattle".into()),
             source: crate::domain::Source::parse("Wall Street Journal").unwrap(),
+            more_sources: Vec::new(),
             notes,
             scope: crate::domain::EventScope::Global,
             added_by: crate::domain::Actor::discord(1),

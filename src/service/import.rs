@@ -8,54 +8,21 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Actor, NewEvent};
+pub use super::batch::{BatchEvent, BatchOutcome, BatchSource, ImportOptions, RowOutcome};
+use super::merging::{Candidates, Decision, RowView, Target};
+use crate::domain::Actor;
 use crate::error::{Error, Result};
 use crate::store::bulk::{self, BulkEvent, ImportRun, NewCompany};
+use crate::store::curation;
+use crate::store::merge;
 use crate::store::{Dedicated, Store};
 
-/// One event of a batch, with company facts the CSV carries and its fingerprint.
-#[derive(Debug, Clone)]
-pub struct BatchEvent {
-    pub event: NewEvent,
-    pub industry: Option<String>,
-    pub country: Option<String>,
-    pub fingerprint: String,
-}
-
-impl BatchEvent {
-    pub fn new(event: NewEvent, industry: Option<String>, country: Option<String>) -> Self {
-        let fingerprint = event.fingerprint();
-        Self {
-            event,
-            industry,
-            country,
-            fingerprint,
-        }
-    }
-}
-
-/// What a batch did: the input positions inserted and those skipped as duplicates.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BatchOutcome {
-    pub inserted: Vec<usize>,
-    pub duplicates: Vec<usize>,
-    /// How long the write lock was held.
-    pub write_lock: Duration,
-}
-
-/// Where a batch came from, for the run's audit record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BatchSource<'a> {
-    pub file: &'a str,
-    /// Rows read, and rows rejected before the batch (they are not in it).
-    pub read: usize,
-    pub rejected: usize,
-}
-
-/// A company the run has resolved: its id, and whether its facts are known yet.
+/// A company the run has resolved: its id, the key merging knows it by, and whether its facts
+/// are known yet.
 #[derive(Debug, Clone, Copy)]
 struct Resolved {
     id: i64,
+    merge_key: i64,
     industry: bool,
     country: bool,
 }
@@ -83,12 +50,37 @@ pub struct BulkImport {
     last_id: Option<i64>,
     imported: usize,
     duplicates: usize,
+    merged: usize,
+    probable: usize,
+    options: ImportOptions,
+    candidates: Candidates,
+    /// The last event id before the run: merging looks at events up to it in the store.
+    before_run: i64,
+    /// Merge keys of companies seen but not created yet (negative numbers).
+    provisional: HashMap<String, i64>,
     now: DateTime<Utc>,
     actor: Actor,
     /// Indexes dropped for a large import, built again at the end.
     dropped: Option<bulk::DroppedIndexes>,
     /// Keys of the global companies this run created.
     created: Vec<String>,
+}
+
+/// Every global company key (names and aliases) with what the run needs of its company.
+async fn known_companies(conn: &mut crate::store::Conn) -> Result<HashMap<String, Resolved>> {
+    Ok(bulk::all_companies(conn)
+        .await?
+        .into_iter()
+        .map(|(key, c)| {
+            let resolved = Resolved {
+                id: c.id,
+                merge_key: c.id,
+                industry: c.industry.is_some(),
+                country: c.country.is_some(),
+            };
+            (key, resolved)
+        })
+        .collect())
 }
 
 /// Imports expected to add at least this many rows, and more than the store holds, build the
@@ -103,13 +95,20 @@ impl BulkImport {
         actor: Actor,
         now: DateTime<Utc>,
         expected_rows: u64,
+        options: ImportOptions,
     ) -> Result<Self> {
         let mut tx = store.dedicated_connection().await?;
         let started = Instant::now();
         bulk::begin(&mut tx).await?;
         let existing = bulk::event_count_estimate(&mut tx).await?;
         let defer = expected_rows >= DEFER_INDEXES_FROM && expected_rows > existing;
-        let known = if !bulk::any_global_event(&mut tx).await? {
+        let any = bulk::any_global_event(&mut tx).await?;
+        let before_run = if any {
+            bulk::last_event_id(&mut tx).await?
+        } else {
+            0
+        };
+        let known = if !any {
             Known::Nothing
         } else if defer {
             // Without the fingerprint index a lookup would scan the table.
@@ -117,18 +116,7 @@ impl BulkImport {
         } else {
             Known::LookUp
         };
-        let companies = bulk::all_companies(&mut tx)
-            .await?
-            .into_iter()
-            .map(|(key, c)| {
-                let resolved = Resolved {
-                    id: c.id,
-                    industry: c.industry.is_some(),
-                    country: c.country.is_some(),
-                };
-                (key, resolved)
-            })
-            .collect();
+        let companies = known_companies(&mut tx).await?;
         let dropped = if defer {
             Some(bulk::drop_event_indexes(&mut tx).await?)
         } else {
@@ -146,35 +134,146 @@ impl BulkImport {
             last_id: None,
             imported: 0,
             duplicates: 0,
+            merged: 0,
+            probable: 0,
+            options,
+            candidates: Candidates::default(),
+            before_run,
+            provisional: HashMap::new(),
             now,
             actor,
         })
     }
 
-    /// Adds a chunk: for each row, whether it was inserted (false: a duplicate).
-    pub async fn add(&mut self, rows: &[BatchEvent]) -> Result<Vec<bool>> {
+    /// Adds a chunk, in file order: what became of each row.
+    pub async fn add(&mut self, rows: &[BatchEvent]) -> Result<Vec<RowOutcome>> {
+        let stored = self.stored_fingerprints(rows).await?;
+        self.load_candidates(rows, &stored).await?;
+        let decisions = self.decide(rows, &stored);
+        let new_rows: Vec<&BatchEvent> = rows
+            .iter()
+            .zip(&decisions)
+            .filter_map(|(r, d)| (*d == Some(Decision::New)).then_some(r))
+            .collect();
+        self.resolve_companies(&new_rows).await?;
+        let first = self.insert(&new_rows).await?;
+        if let Some(first) = first {
+            self.candidates.settle(first);
+        }
+        let mut outcomes = Vec::with_capacity(rows.len());
+        for (row, decision) in rows.iter().zip(decisions) {
+            outcomes.push(match decision {
+                None => RowOutcome::Duplicate,
+                Some(Decision::New) => RowOutcome::Imported,
+                Some(Decision::Probable { event_id, company }) => {
+                    RowOutcome::Probable { event_id, company }
+                }
+                Some(Decision::Merge(target)) => {
+                    let id = match (target, first) {
+                        (Target::Event(id), _) => id,
+                        (Target::Pending(k), Some(first)) => first + i64::try_from(k).unwrap_or(0),
+                        (Target::Pending(_), None) => {
+                            return Err(Error::Internal("a merge into no new row".into()));
+                        }
+                    };
+                    let merged = row.merged_row(&self.options.file);
+                    merge::merge_into(&mut self.tx, id, &merged, &self.actor, self.now).await?;
+                    for more in &row.more_sources {
+                        curation::add_source(&mut self.tx, id, more).await?;
+                    }
+                    RowOutcome::Merged(id)
+                }
+            });
+        }
+        self.count(&outcomes);
+        Ok(outcomes)
+    }
+
+    fn count(&mut self, outcomes: &[RowOutcome]) {
+        for o in outcomes {
+            match o {
+                RowOutcome::Imported => self.imported += 1,
+                RowOutcome::Duplicate => self.duplicates += 1,
+                RowOutcome::Merged(_) => self.merged += 1,
+                RowOutcome::Probable { .. } => self.probable += 1,
+            }
+        }
+    }
+
+    /// For each row, whether an event from before the run (or a row merged into one) has its
+    /// fingerprint.
+    async fn stored_fingerprints(&mut self, rows: &[BatchEvent]) -> Result<Vec<bool>> {
         let looked_up = if matches!(self.known, Known::LookUp) {
             let fps: Vec<&str> = rows.iter().map(|r| r.fingerprint.as_str()).collect();
             bulk::global_fingerprints_among(&mut self.tx, &fps).await?
         } else {
             HashSet::new()
         };
-        let fresh: Vec<bool> = rows
+        Ok(rows
             .iter()
-            .map(|r| {
-                let known = match &self.known {
-                    Known::These(all) => all.contains(&r.fingerprint),
-                    _ => looked_up.contains(&r.fingerprint),
-                };
-                !known && self.seen.insert(r.fingerprint.clone())
+            .map(|r| match &self.known {
+                Known::These(all) => all.contains(&r.fingerprint),
+                _ => looked_up.contains(&r.fingerprint),
             })
-            .collect();
-        let new_rows: Vec<&BatchEvent> = rows
-            .iter()
-            .zip(&fresh)
-            .filter_map(|(r, f)| f.then_some(r))
-            .collect();
-        self.resolve_companies(&new_rows).await?;
+            .collect())
+    }
+
+    /// Reads the events from before the run on the dates of rows that are not duplicates.
+    async fn load_candidates(&mut self, rows: &[BatchEvent], stored: &[bool]) -> Result<()> {
+        if self.before_run == 0 {
+            return Ok(());
+        }
+        let dates = self.candidates.dates_to_load(
+            rows.iter()
+                .zip(stored)
+                .filter(|(_, s)| !**s)
+                .map(|(r, _)| r.event.date),
+        );
+        if !dates.is_empty() {
+            let events = merge::global_events_on(&mut self.tx, &dates, self.before_run).await?;
+            self.candidates.load(&dates, events);
+        }
+        Ok(())
+    }
+
+    /// Each row's fate in file order; None for a duplicate.
+    fn decide(&mut self, rows: &[BatchEvent], stored: &[bool]) -> Vec<Option<Decision>> {
+        let mut new = 0;
+        let mut out = Vec::with_capacity(rows.len());
+        for (row, stored) in rows.iter().zip(stored) {
+            if *stored || self.seen.contains(&row.fingerprint) {
+                out.push(None);
+                continue;
+            }
+            let view = RowView {
+                company: self.merge_key(row.event.company.key()),
+                date: row.event.date,
+                figures: row.figures(),
+                industry: row.industry.as_deref(),
+            };
+            let decision = self
+                .candidates
+                .decide(&view, self.options.accept_probable, new);
+            if !matches!(decision, Decision::Probable { .. }) {
+                self.seen.insert(row.fingerprint.clone());
+            }
+            new += usize::from(decision == Decision::New);
+            out.push(Some(decision));
+        }
+        out
+    }
+
+    /// The key merging knows a company by: its id, or a number kept for it until it exists.
+    fn merge_key(&mut self, key: &str) -> i64 {
+        if let Some(c) = self.companies.get(key) {
+            return c.merge_key;
+        }
+        let next = -1 - i64::try_from(self.provisional.len()).unwrap_or(0);
+        *self.provisional.entry(key.to_string()).or_insert(next)
+    }
+
+    /// Inserts the chunk's new rows; the first id given, if any.
+    async fn insert(&mut self, new_rows: &[&BatchEvent]) -> Result<Option<i64>> {
         let events = new_rows
             .iter()
             .map(|r| {
@@ -185,18 +284,16 @@ impl BulkImport {
                     company_id: company.id,
                     event: &r.event,
                     fingerprint: &r.fingerprint,
+                    more_sources: &r.more_sources,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        if let Some((first, last)) =
-            bulk::insert_global_events(&mut self.tx, &events, &self.actor, self.now).await?
-        {
+        let ids = bulk::insert_global_events(&mut self.tx, &events, &self.actor, self.now).await?;
+        if let Some((first, last)) = ids {
             self.first_id.get_or_insert(first);
             self.last_id = Some(last);
         }
-        self.imported += new_rows.len();
-        self.duplicates += rows.len() - new_rows.len();
-        Ok(fresh)
+        Ok(ids.map(|(first, _)| first))
     }
 
     /// Creates the companies of `rows` not known yet (the first row's spelling names a new one)
@@ -221,6 +318,7 @@ impl BulkImport {
             let facts = creating.get(key.as_str()).map(|&i| &new[i]);
             let resolved = Resolved {
                 id,
+                merge_key: self.provisional.remove(&key).unwrap_or(id),
                 industry: facts.is_some_and(|n| n.industry.is_some()),
                 country: facts.is_some_and(|n| n.country.is_some()),
             };
@@ -262,6 +360,8 @@ impl BulkImport {
             read: source.read,
             imported: self.imported,
             duplicates: self.duplicates,
+            merged: self.merged,
+            probable: self.probable,
             rejected: source.rejected,
             ids: self.first_id.zip(self.last_id),
         };
@@ -295,17 +395,15 @@ pub async fn import_batch(
     now: DateTime<Utc>,
     dry_run: bool,
 ) -> Result<BatchOutcome> {
-    let mut import = BulkImport::begin(store, actor.clone(), now, batch.len() as u64).await?;
+    let options = ImportOptions {
+        file: source.file.to_string(),
+        accept_probable: false,
+    };
+    let expected = batch.len() as u64;
+    let mut import = BulkImport::begin(store, actor.clone(), now, expected, options).await?;
     let mut outcome = BatchOutcome::default();
-    for (n, chunk) in batch.chunks(CHUNK).enumerate() {
-        for (i, fresh) in import.add(chunk).await?.into_iter().enumerate() {
-            let at = n * CHUNK + i;
-            if fresh {
-                outcome.inserted.push(at);
-            } else {
-                outcome.duplicates.push(at);
-            }
-        }
+    for chunk in batch.chunks(CHUNK) {
+        outcome.rows.extend(import.add(chunk).await?);
     }
     outcome.write_lock = import.finish(source, dry_run).await?;
     Ok(outcome)

@@ -3,13 +3,16 @@
 //! bottom here and commits whole or not at all.
 
 pub mod alerts;
+mod batch;
+pub mod curation;
 pub mod import;
 pub mod listing;
+mod merging;
 pub mod moderation;
 pub mod stats;
 
 pub use alerts::{subscribe, subscriptions, unsubscribe};
-pub use import::{BatchEvent, BatchOutcome, BatchSource, import_batch};
+pub use import::{BatchEvent, BatchOutcome, BatchSource, ImportOptions, RowOutcome, import_batch};
 pub use listing::{PAGE_SIZE, SUGGESTIONS, listing, listing_for, resolve_company};
 pub use moderation::{
     AddOutcome, HOLD_FOR, Moderator, NEARBY_DAYS, add_event, cancel_addition, confirm_addition,

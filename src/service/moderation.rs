@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
-    Actor, DomainError, EventPatch, EventScope, LayoffEvent, NewEvent, RawEvent, Tenant, Viewer,
+    Actor, DomainError, EventPatch, EventScope, LayoffEvent, NewEvent, RawEvent, Source, Tenant,
+    Viewer,
 };
 use crate::error::{Error, Result};
 use crate::store::companies::{self, CompanyFacts};
@@ -233,11 +234,32 @@ pub async fn edit_event(
     if !events::update(&mut tx, id, company_id, &event, &by.actor, now).await? {
         return Err(no_event(id));
     }
+    if let Some(more) = kept_sources(&before, &event) {
+        events::set_more_sources(&mut tx, id, &more).await?;
+    }
     audit::record(&mut tx, id, &by.actor, now, Some(&before), Some(&event)).await?;
     deliveries::mark_edits_due(&mut tx, id).await?;
     let stored = events::get(&mut tx, id).await?;
     tx.commit().await?;
     stored.ok_or_else(|| no_event(id))
+}
+
+/// A new source does not replace the old one: the old one is kept first among the further
+/// sources (None: the source did not change).
+fn kept_sources(before: &LayoffEvent, after: &NewEvent) -> Option<Vec<String>> {
+    let old = before.source.as_ref()?;
+    let new = after.source.as_ref().map(Source::as_str);
+    if new == Some(old.as_str()) {
+        return None;
+    }
+    let mut more: Vec<String> = Vec::new();
+    for s in std::iter::once(old).chain(&before.more_sources) {
+        let s = s.as_str();
+        if Some(s) != new && !more.iter().any(|m| m == s) {
+            more.push(s.to_string());
+        }
+    }
+    Some(more)
 }
 
 /// Removes an event this moderator may manage; returns it as it was.

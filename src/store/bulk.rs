@@ -49,25 +49,30 @@ pub async fn any_global_event(conn: &mut Conn) -> Result<bool> {
     Ok(any)
 }
 
-/// Every global event's fingerprint (live or removed).
+/// Every global event's fingerprint (live or removed), and those of rows merged into one.
 pub async fn all_global_fingerprints(conn: &mut Conn) -> Result<HashSet<String>> {
     let rows = sqlx::query_scalar!(
-        r#"SELECT fingerprint AS "fingerprint!" FROM events WHERE tenant_id IS NULL"#
+        r#"SELECT fingerprint AS "fingerprint!" FROM events WHERE tenant_id IS NULL
+           UNION ALL SELECT fingerprint FROM merged_rows"#
     )
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().collect())
 }
 
-/// Which of `fingerprints` a global event (live or removed) already has.
+/// Which of `fingerprints` a global event (live or removed) already has, or a row merged
+/// into one had.
 pub async fn global_fingerprints_among(
     conn: &mut Conn,
     fingerprints: &[&str],
 ) -> Result<HashSet<String>> {
     let list = to_json(&fingerprints)?;
     let rows = sqlx::query_scalar!(
-        r#"SELECT DISTINCT fingerprint AS "fingerprint!" FROM events
-           WHERE tenant_id IS NULL AND fingerprint IN (SELECT value FROM jsonb_each(?1))"#,
+        r#"SELECT fingerprint AS "fingerprint!" FROM events
+           WHERE tenant_id IS NULL AND fingerprint IN (SELECT value FROM jsonb_each(?1))
+           UNION
+           SELECT fingerprint FROM merged_rows
+           WHERE fingerprint IN (SELECT value FROM jsonb_each(?1))"#,
         list
     )
     .fetch_all(&mut *conn)
@@ -165,11 +170,13 @@ pub struct BulkEvent<'a> {
     pub company_id: i64,
     pub event: &'a NewEvent,
     pub fingerprint: &'a str,
+    /// Sources beyond the first.
+    pub more_sources: &'a [String],
 }
 
 /// An event's stored columns, as one row (a JSON array, read by position) of the array
 /// `insert_global_events` reads: company, date, headcount, wording, percentage, teams,
-/// location, source, notes, fingerprint.
+/// location, source, notes, fingerprint, further sources.
 #[derive(Serialize)]
 struct EventColumns<'a>(
     i64,
@@ -182,6 +189,7 @@ struct EventColumns<'a>(
     Option<&'a str>,
     Option<&'a str>,
     &'a str,
+    Option<&'a [String]>,
 );
 
 impl<'a> From<&BulkEvent<'a>> for EventColumns<'a> {
@@ -198,6 +206,7 @@ impl<'a> From<&BulkEvent<'a>> for EventColumns<'a> {
             e.source.as_ref().map(Source::as_str),
             e.notes.as_deref(),
             b.fingerprint,
+            Some(b.more_sources).filter(|m| !m.is_empty()),
         )
     }
 }
@@ -222,9 +231,9 @@ pub async fn insert_global_events(
     let done = sqlx::query!(
         "INSERT INTO events (company_id, announced_on, headcount, headcount_text, percentage,
                              teams, location, source, notes, tenant_id, added_by, added_at,
-                             fingerprint)
+                             fingerprint, more_sources)
          SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
-                value ->> 6, value ->> 7, value ->> 8, NULL, ?2, ?3, value ->> 9
+                value ->> 6, value ->> 7, value ->> 8, NULL, ?2, ?3, value ->> 9, value ->> 10
          FROM jsonb_each(?1)",
         json,
         actor,
@@ -237,7 +246,7 @@ pub async fn insert_global_events(
 }
 
 /// The highest event id so far (0 in an empty store).
-async fn last_event_id(conn: &mut Conn) -> Result<i64> {
+pub async fn last_event_id(conn: &mut Conn) -> Result<i64> {
     let id = sqlx::query_scalar!(r#"SELECT COALESCE(max(id), 0) AS "id!: i64" FROM events"#)
         .fetch_one(&mut *conn)
         .await?;
@@ -251,6 +260,8 @@ pub struct ImportRun<'a> {
     pub read: usize,
     pub imported: usize,
     pub duplicates: usize,
+    pub merged: usize,
+    pub probable: usize,
     pub rejected: usize,
     /// The ids the run added, first and last.
     pub ids: Option<(i64, i64)>,
@@ -266,12 +277,13 @@ pub async fn record_import_run(
     let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     let (read, imported) = (count(run.read), count(run.imported));
     let (duplicates, rejected) = (count(run.duplicates), count(run.rejected));
+    let (merged, probable) = (count(run.merged), count(run.probable));
     let (first, last) = (run.ids.map(|r| r.0), run.ids.map(|r| r.1));
     let actor = actor.as_str();
     let id = sqlx::query_scalar!(
         r#"INSERT INTO import_runs (file, actor, at, rows_read, imported, duplicates, rejected,
-                                    first_event_id, last_event_id)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id AS "id!""#,
+                                    first_event_id, last_event_id, merged, probable)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id AS "id!""#,
         run.file,
         actor,
         now,
@@ -280,7 +292,9 @@ pub async fn record_import_run(
         duplicates,
         rejected,
         first,
-        last
+        last,
+        merged,
+        probable
     )
     .fetch_one(&mut *conn)
     .await?;

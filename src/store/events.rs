@@ -29,6 +29,7 @@ pub(super) struct EventRow {
     pub teams: Option<String>,
     pub location: Option<String>,
     pub source: Option<String>,
+    pub more_sources: Option<String>,
     pub notes: Option<String>,
     pub tenant_platform: Option<String>,
     pub tenant_external: Option<String>,
@@ -49,6 +50,10 @@ impl From<EventRow> for LayoffEvent {
             teams: r.teams,
             location: r.location,
             source: r.source.map(Source::from_stored),
+            more_sources: more_sources(r.more_sources.as_deref())
+                .into_iter()
+                .map(Source::from_stored)
+                .collect(),
             notes: r.notes,
             scope: tenants::scope(r.tenant_platform.as_deref(), r.tenant_external),
             added_by: Actor::from_stored(r.added_by),
@@ -56,6 +61,14 @@ impl From<EventRow> for LayoffEvent {
             updated_at: r.updated_at,
         }
     }
+}
+
+/// An event's further sources, stored as a JSON array (NULL: none). The column is only ever
+/// written as such an array; anything else reads as none.
+pub(super) fn more_sources(stored: Option<&str>) -> Vec<String> {
+    stored
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or_default()
 }
 
 /// The stored form of the headcount, percentage and source.
@@ -150,6 +163,19 @@ pub async fn update(
     Ok(done.rows_affected() > 0)
 }
 
+/// Sets an event's further sources.
+pub async fn set_more_sources(conn: &mut Conn, id: i64, more: &[String]) -> Result<()> {
+    let json = (!more.is_empty()).then(|| serde_json::to_string(more).unwrap_or_default());
+    sqlx::query!(
+        "UPDATE events SET more_sources = ?2 WHERE id = ?1",
+        id,
+        json
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Soft-deletes a live event; false if there is no such live event.
 pub async fn soft_delete(
     conn: &mut Conn,
@@ -175,7 +201,7 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<LayoffEvent>> {
         EventRow,
         r#"SELECT e.id, e.company_id, c.name AS company,
                   e.announced_on AS "announced_on: NaiveDate", e.headcount, e.headcount_text,
-                  e.percentage, e.teams, e.location, e.source, e.notes,
+                  e.percentage, e.teams, e.location, e.source, e.more_sources, e.notes,
                   t.platform AS "tenant_platform?", t.external_id AS "tenant_external?",
                   e.added_by, e.added_at AS "added_at: DateTime<Utc>",
                   e.updated_at AS "updated_at: DateTime<Utc>"
@@ -233,7 +259,7 @@ impl Store {
             EventRow,
             r#"SELECT e.id, e.company_id, c.name AS company,
                       e.announced_on AS "announced_on: NaiveDate", e.headcount, e.headcount_text,
-                      e.percentage, e.teams, e.location, e.source, e.notes,
+                      e.percentage, e.teams, e.location, e.source, e.more_sources, e.notes,
                       t.platform AS "tenant_platform?", t.external_id AS "tenant_external?",
                       e.added_by, e.added_at AS "added_at: DateTime<Utc>",
                       e.updated_at AS "updated_at: DateTime<Utc>"
@@ -268,7 +294,7 @@ impl Store {
             EventRow,
             r#"SELECT e.id, e.company_id, c.name AS company,
                       e.announced_on AS "announced_on: NaiveDate", e.headcount, e.headcount_text,
-                      e.percentage, e.teams, e.location, e.source, e.notes,
+                      e.percentage, e.teams, e.location, e.source, e.more_sources, e.notes,
                       t.platform AS "tenant_platform?", t.external_id AS "tenant_external?",
                       e.added_by, e.added_at AS "added_at: DateTime<Utc>",
                       e.updated_at AS "updated_at: DateTime<Utc>"
@@ -306,7 +332,7 @@ impl Store {
             EventRow,
             r#"SELECT e.id, e.company_id, c.name AS company,
                       e.announced_on AS "announced_on: NaiveDate", e.headcount, e.headcount_text,
-                      e.percentage, e.teams, e.location, e.source, e.notes,
+                      e.percentage, e.teams, e.location, e.source, e.more_sources, e.notes,
                       t.platform AS "tenant_platform?", t.external_id AS "tenant_external?",
                       e.added_by, e.added_at AS "added_at: DateTime<Utc>",
                       e.updated_at AS "updated_at: DateTime<Utc>"
@@ -345,7 +371,7 @@ impl Store {
         let rows = sqlx::query!(
             r#"SELECT e.id, e.company_id, c.name AS company,
                       e.announced_on AS "announced_on: NaiveDate", e.headcount, e.headcount_text,
-                      e.percentage, e.teams, e.location, e.source, e.notes,
+                      e.percentage, e.teams, e.location, e.source, e.more_sources, e.notes,
                       e.added_by, e.added_at AS "added_at: DateTime<Utc>",
                       e.updated_at AS "updated_at: DateTime<Utc>", c.industry, c.country
                FROM events e JOIN companies c ON c.id = e.company_id
@@ -371,6 +397,7 @@ impl Store {
                     teams: r.teams,
                     location: r.location,
                     source: r.source,
+                    more_sources: r.more_sources,
                     notes: r.notes,
                     tenant_platform: None,
                     tenant_external: None,

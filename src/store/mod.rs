@@ -5,8 +5,10 @@
 pub mod audit;
 pub mod bulk;
 pub mod companies;
+pub mod curation;
 pub mod deliveries;
 pub mod events;
+pub mod merge;
 pub mod names;
 pub mod pending;
 pub mod stats;

@@ -192,7 +192,14 @@ async fn a_bot_write_during_a_large_import_waits_and_succeeds() {
     });
     let store = t.store.clone();
     let import = tokio::spawn(async move {
-        import::import_file_with_progress(&store, &path, false, now(), progress).await
+        import::import_file_with_progress(
+            &store,
+            &path,
+            import::FileOptions::default(),
+            now(),
+            progress,
+        )
+        .await
     });
     // Two chunks are with the writer by now: the import holds the write lock.
     notify.notified().await;

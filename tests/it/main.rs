@@ -14,6 +14,7 @@ mod cli;
 mod commands;
 mod delivery;
 mod import;
+mod merge;
 mod migrate;
 mod outbox;
 mod stats;

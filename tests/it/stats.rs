@@ -257,7 +257,7 @@ async fn the_bot_answers_with_the_chart_attached() {
         embed["description"]
             .as_str()
             .unwrap()
-            .starts_with("**109** layoffs, at least **31,792** people"),
+            .starts_with("**108** layoffs, at least **31,792** people"),
         "{embed:#}"
     );
     assert_eq!(embed["image"]["url"], "attachment://layoffs-stats.png");
