@@ -7,13 +7,14 @@ use super::fold_facet;
 /// Percentages this close (in points) are the same figure, rounded differently.
 pub const SAME_PERCENT: f64 = 0.5;
 
-/// What the rules compare: the known numbers and the city.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// What the rules compare: the known numbers and the city. Small and `Copy`: an import holds
+/// one per row it may merge later rows into.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Figures {
     pub headcount: Option<u32>,
     pub percentage: Option<f64>,
-    /// [`city`] of the location; empty when unknown.
-    pub city: String,
+    /// A hash of [`city`] (0: no city); equal cities hash equal.
+    pub city: u64,
 }
 
 impl Figures {
@@ -21,7 +22,7 @@ impl Figures {
         Self {
             headcount,
             percentage,
-            city: city(location),
+            city: city_hash(location),
         }
     }
 
@@ -29,14 +30,27 @@ impl Figures {
     pub fn absorb(&mut self, other: &Self) {
         self.headcount = self.headcount.or(other.headcount);
         self.percentage = self.percentage.or(other.percentage);
-        if self.city.is_empty() {
-            self.city.clone_from(&other.city);
+        if self.city == 0 {
+            self.city = other.city;
         }
     }
 
     fn same_city(&self, other: &Self) -> bool {
-        !self.city.is_empty() && self.city == other.city
+        self.city != 0 && self.city == other.city
     }
+}
+
+/// [`city`] hashed (0 for none). The hasher is keyed the same in every process (it is never
+/// stored, but runs must agree with themselves).
+fn city_hash(location: Option<&str>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let city = city(location);
+    if city.is_empty() {
+        return 0;
+    }
+    let mut h = std::hash::DefaultHasher::new();
+    city.hash(&mut h);
+    h.finish().max(1)
 }
 
 /// The part of a location before its first comma, folded: "Melbourne, Victoria" is
@@ -161,9 +175,19 @@ mod tests {
     }
 
     #[test]
+    fn cities_compare_before_the_comma_in_any_case() {
+        assert_eq!(city(Some(" Melbourne ,  Victoria")), "melbourne");
+        assert_eq!(
+            Figures::new(None, None, Some("SF  Bay Area")).city,
+            Figures::new(None, None, Some("sf bay area, CA")).city
+        );
+        assert_eq!(Figures::new(None, None, Some(" , x")).city, 0);
+    }
+
+    #[test]
     fn absorbing_fills_only_what_is_missing() {
         let mut event = facts(Some(46), None, "");
         event.absorb(&facts(Some(50), Some(30.0), "Baltimore, MD"));
-        assert_eq!(event, facts(Some(46), Some(30.0), "Baltimore"));
+        assert_eq!(event, facts(Some(46), Some(30.0), "baltimore, Maryland"));
     }
 }

@@ -32,18 +32,25 @@ pub enum Decision {
 struct Candidate {
     target: Target,
     figures: Figures,
+    /// The next candidate of the same company and date (`NONE`: the last).
+    next: u32,
 }
 
-/// The events rows may merge into, by company and date, and the events from before the run by
-/// date (for probable duplicates). Companies are keyed by their merge key: the id of a company
-/// from before the run, a negative number for one this run creates.
+const NONE: u32 = u32::MAX;
+
+/// The events rows may merge into, chained by company and date (one small record a row: a
+/// large import holds one for each row it imports), and the events from before the run by date
+/// (for probable duplicates). Companies are keyed by their merge key: the id of a company from
+/// before the run, a negative number for one this run creates.
 #[derive(Default)]
 pub struct Candidates {
-    by_company: HashMap<(i64, NaiveDate), Vec<Candidate>>,
+    /// The first and last candidate of each company and date.
+    chains: HashMap<(i64, NaiveDate), (u32, u32)>,
+    all: Vec<Candidate>,
     before_run: HashMap<NaiveDate, Vec<DatedEvent>>,
     loaded: HashSet<NaiveDate>,
-    /// Candidates of this chunk's imported rows, to be given their ids.
-    pending: Vec<(i64, NaiveDate, usize)>,
+    /// This chunk's imported rows, to be given their ids.
+    pending: Vec<u32>,
 }
 
 /// A row as the rules see it.
@@ -71,26 +78,50 @@ impl Candidates {
         self.loaded.extend(dates.iter().copied());
         for e in events {
             let figures = Figures::new(e.headcount, e.percentage, e.location.as_deref());
-            self.by_company
-                .entry((e.company_id, e.date))
-                .or_default()
-                .push(Candidate {
-                    target: Target::Event(e.id),
-                    figures,
-                });
+            self.push(e.company_id, e.date, Target::Event(e.id), figures);
             self.before_run.entry(e.date).or_default().push(e);
         }
+    }
+
+    fn push(&mut self, company: i64, date: NaiveDate, target: Target, figures: Figures) -> u32 {
+        let at = u32::try_from(self.all.len()).unwrap_or(NONE);
+        // Oldest first in the chain: a row merges into the first event it matches.
+        match self.chains.get_mut(&(company, date)) {
+            Some((_, last)) => {
+                if let Some(c) = self.all.get_mut(*last as usize) {
+                    c.next = at;
+                }
+                *last = at;
+            }
+            None => {
+                self.chains.insert((company, date), (at, at));
+            }
+        }
+        self.all.push(Candidate {
+            target,
+            figures,
+            next: NONE,
+        });
+        at
+    }
+
+    /// The first candidate of the row's company and date that is the same cut.
+    fn same_cut_as(&self, row: &RowView<'_>) -> Option<usize> {
+        let mut at = self.chains.get(&(row.company, row.date))?.0;
+        while let Some(c) = self.all.get(at as usize) {
+            if same_cut(&c.figures, &row.figures) {
+                return Some(at as usize);
+            }
+            at = c.next;
+        }
+        None
     }
 
     /// Decides one row, in file order, and records its effect on later rows. `pending` is how
     /// many rows this chunk imports before it.
     pub fn decide(&mut self, row: &RowView<'_>, accept_probable: bool, pending: usize) -> Decision {
-        let key = (row.company, row.date);
-        let same = self
-            .by_company
-            .get_mut(&key)
-            .and_then(|list| list.iter_mut().find(|c| same_cut(&c.figures, &row.figures)));
-        if let Some(candidate) = same {
+        if let Some(at) = self.same_cut_as(row) {
+            let candidate = &mut self.all[at];
             candidate.figures.absorb(&row.figures);
             return Decision::Merge(candidate.target);
         }
@@ -109,22 +140,15 @@ impl Candidates {
                 };
             }
         }
-        let list = self.by_company.entry(key).or_default();
-        self.pending.push((row.company, row.date, list.len()));
-        list.push(Candidate {
-            target: Target::Pending(pending),
-            figures: row.figures.clone(),
-        });
+        let at = self.push(row.company, row.date, Target::Pending(pending), row.figures);
+        self.pending.push(at);
         Decision::New
     }
 
     /// This chunk's imported rows got ids from `first` on, in order.
     pub fn settle(&mut self, first: i64) {
-        for (company, date, at) in self.pending.drain(..) {
-            if let Some(c) = self
-                .by_company
-                .get_mut(&(company, date))
-                .and_then(|l| l.get_mut(at))
+        for at in self.pending.drain(..) {
+            if let Some(c) = self.all.get_mut(at as usize)
                 && let Target::Pending(k) = c.target
             {
                 c.target = Target::Event(first + i64::try_from(k).unwrap_or(i64::MAX));

@@ -135,16 +135,14 @@ impl Store {
             r#"SELECT COUNT(*) AS "n!: i64",
                       COALESCE(SUM(e.headcount), 0) AS "people!: i64",
                       COALESCE(SUM(e.headcount IS NULL), 0) AS "unknown!: i64"
-               FROM events e
-               WHERE e.deleted_at IS NULL
-                 AND (?1 IS NULL OR e.company_id = ?1)
+               FROM companies c CROSS JOIN events e ON e.company_id = c.id
+               WHERE (?1 IS NULL OR c.id = ?1)
+                 AND (?6 IS NULL OR c.industry IN (SELECT value FROM json_each(?6)))
+                 AND (?7 IS NULL OR c.country IN (SELECT value FROM json_each(?7)))
+                 AND e.deleted_at IS NULL
                  AND (e.tenant_id IS NULL OR e.tenant_id =
                       (SELECT id FROM tenants WHERE platform = ?2 AND external_id = ?3))
-                 AND e.announced_on BETWEEN ?4 AND ?5
-                 AND (?6 IS NULL OR e.company_id IN
-                      (SELECT id FROM companies WHERE industry IN (SELECT value FROM json_each(?6))))
-                 AND (?7 IS NULL OR e.company_id IN
-                      (SELECT id FROM companies WHERE country IN (SELECT value FROM json_each(?7))))"#,
+                 AND e.announced_on BETWEEN ?4 AND ?5"#,
             b.company,
             b.platform,
             b.external,
@@ -158,8 +156,8 @@ impl Store {
         Ok(totals(r.n, r.people, r.unknown))
     }
 
-    /// Totals per day in `range`, newest first; days without events absent. Grouping by the
-    /// date itself follows the covering date index (no sort); callers sum days into months.
+    /// Totals per day in `range`; days without events absent. Read company by company like
+    /// the summary (the covering company index); callers sum days into months.
     pub async fn stats_by_day(
         &self,
         filter: &StatsFilter<'_>,
@@ -172,16 +170,14 @@ impl Store {
                       COUNT(*) AS "events!: i64",
                       COALESCE(SUM(e.headcount), 0) AS "people!: i64",
                       COALESCE(SUM(e.headcount IS NULL), 0) AS "unknown!: i64"
-               FROM events e
-               WHERE e.deleted_at IS NULL
-                 AND (?1 IS NULL OR e.company_id = ?1)
+               FROM companies c CROSS JOIN events e ON e.company_id = c.id
+               WHERE (?1 IS NULL OR c.id = ?1)
+                 AND (?6 IS NULL OR c.industry IN (SELECT value FROM json_each(?6)))
+                 AND (?7 IS NULL OR c.country IN (SELECT value FROM json_each(?7)))
+                 AND e.deleted_at IS NULL
                  AND (e.tenant_id IS NULL OR e.tenant_id =
                       (SELECT id FROM tenants WHERE platform = ?2 AND external_id = ?3))
                  AND e.announced_on BETWEEN ?4 AND ?5
-                 AND (?6 IS NULL OR e.company_id IN
-                      (SELECT id FROM companies WHERE industry IN (SELECT value FROM json_each(?6))))
-                 AND (?7 IS NULL OR e.company_id IN
-                      (SELECT id FROM companies WHERE country IN (SELECT value FROM json_each(?7))))
                GROUP BY e.announced_on"#,
             b.company,
             b.platform,
