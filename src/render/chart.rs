@@ -100,8 +100,9 @@ fn draw(stats: &Stats, rgb: &mut [u8]) -> Result<(), Box<dyn std::error::Error>>
         .margin(16)
         .x_label_area_size(48)
         .y_label_area_size(Y_LABEL_AREA)
-        // Segments 0..=n-1: one per month, none spare at the right.
-        .build_cartesian_2d((0..n - 1).into_segmented(), 0u64..axis_top(max))?;
+        // Segments 0..=n-1: one per month, none spare at the right (two at least: a range
+        // must not be empty).
+        .build_cartesian_2d((0..(n - 1).max(1)).into_segmented(), 0u64..axis_top(max))?;
     let step = months.len().div_ceil(MAX_X_LABELS).max(1);
     let label = |x: &SegmentValue<u32>| match x {
         SegmentValue::CenterOf(i) if (*i as usize).is_multiple_of(step) => months
@@ -222,6 +223,27 @@ mod drawing {
             }
         }
         n
+    }
+
+    #[test]
+    fn odd_series_still_draw() {
+        let mut one = stats();
+        one.months.truncate(1);
+        assert!(stats_chart(&one).is_ok());
+        let mut zeros = stats();
+        for m in &mut zeros.months {
+            m.totals.people = 0;
+        }
+        assert!(stats_chart(&zeros).is_ok());
+        let mut long = stats();
+        long.company = Some("X".repeat(500));
+        long.months = (0..400)
+            .map(|i| MonthTotal {
+                month: format!("{:04}-{:02}", 1990 + i / 12, i % 12 + 1),
+                totals: Totals::default(),
+            })
+            .collect();
+        assert!(stats_chart(&long).is_ok());
     }
 
     #[test]
