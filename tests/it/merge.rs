@@ -258,3 +258,61 @@ async fn events_keep_every_source_and_a_new_one_does_not_replace_the_old() {
         ]
     );
 }
+
+#[tokio::test]
+async fn the_bot_lists_a_merged_cut_once_with_its_further_source() {
+    use crate::support::bot::Bot;
+    use crate::support::fake_discord::{Who, slash};
+    use crate::support::opt;
+    use serde_json::json;
+
+    let (bot, _) = Bot::start(&[SAMPLE, CLASSIC]).await;
+    let answer = bot
+        .fake
+        .interact(slash(
+            Who::USER_A,
+            "layoffs",
+            json!([opt("company", 3, json!("akili labs"))]),
+        ))
+        .await;
+    let embed = &answer["data"]["embeds"][0];
+    assert!(
+        embed["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("2 layoffs"),
+        "{embed:#}"
+    );
+    let answer = bot
+        .fake
+        .interact(slash(
+            Who::USER_A,
+            "layoffs",
+            json!([opt("company", 3, json!("Xendit"))]),
+        ))
+        .await;
+    let fields = answer["data"]["embeds"][0]["fields"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let cut = fields
+        .iter()
+        .find(|f| {
+            f["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("2024-01-22 · 200 people")
+        })
+        .expect("the merged cut, with the number its second report lacked");
+    assert!(
+        cut["value"].as_str().unwrap().contains("(+1 more source)"),
+        "{cut:#}"
+    );
+    assert_eq!(
+        fields
+            .iter()
+            .filter(|f| f["name"].as_str().unwrap().starts_with("2024-01-22"))
+            .count(),
+        1
+    );
+}
