@@ -60,6 +60,15 @@ fn print_report(name: &str, r: &import::ImportReport) {
         r.duplicates.len(),
         r.rejected.len()
     );
+    if matches!(r.layout, import::parse::Layout::Warn(_)) {
+        let _ = write!(
+            out,
+            "; filings, not events: {} of the imported belong to companies in the record, \
+             {} superseded notices skipped",
+            r.filings_matched,
+            r.superseded.len()
+        );
+    }
     if !r.merged.is_empty() || !r.probable.is_empty() {
         let _ = write!(
             out,

@@ -26,6 +26,10 @@ pub struct ImportReport {
     pub merged: Vec<(u64, i64)>,
     /// Rows held back: they look like another company's event.
     pub probable: Vec<Probable>,
+    /// WARN files: of the filings imported, how many belong to a company of the press record;
+    /// and the lines of notices a later one superseded (not imported).
+    pub filings_matched: usize,
+    pub superseded: Vec<u64>,
     pub rejected: Vec<Rejected>,
     pub dry_run: bool,
     /// How long the store's write lock was held.
@@ -74,6 +78,9 @@ pub async fn import_file_with_progress(
     now: DateTime<Utc>,
     progress: Arc<dyn Progress>,
 ) -> Result<ImportReport> {
+    if let Some(layout) = super::warn::sniff(path)? {
+        return import_warn(store, path, layout, options.dry_run, now).await;
+    }
     let dry_run = options.dry_run;
     tracing::debug!("import: start");
     let (mut chunks, parser) = spawn_parser(path, now, Arc::clone(&progress));
@@ -135,9 +142,47 @@ async fn finish(
         duplicates: written.duplicates,
         merged: written.merged,
         probable: written.probable,
+        filings_matched: 0,
+        superseded: Vec::new(),
         rejected: summary.rejected,
         dry_run,
         write_lock,
+    })
+}
+
+/// A WARN file: its notices stored as filings, in one transaction.
+async fn import_warn(
+    store: &Store,
+    path: &Path,
+    layout: super::warn::WarnLayout,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<ImportReport> {
+    let rows = super::warn::read(path, layout)?;
+    let file = path.display().to_string();
+    let agency = super::warn::WarnLayout::agency;
+    let done =
+        crate::service::filings::import_filings(store, &rows.filings, &file, agency, now, dry_run)
+            .await?;
+    let mut rejected = rows.rejected;
+    rejected.extend(
+        done.rejected
+            .into_iter()
+            .map(|(line, reason)| Rejected { line, reason }),
+    );
+    rejected.sort_by_key(|r| r.line);
+    Ok(ImportReport {
+        layout: super::parse::Layout::Warn(layout),
+        read: rows.read,
+        imported: done.imported,
+        duplicates: done.duplicates,
+        merged: Vec::new(),
+        probable: Vec::new(),
+        filings_matched: done.matched,
+        superseded: rows.superseded,
+        rejected,
+        dry_run,
+        write_lock: Duration::ZERO,
     })
 }
 

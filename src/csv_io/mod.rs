@@ -4,6 +4,7 @@
 pub mod export;
 pub mod import;
 pub mod parse;
+pub mod warn;
 
 pub use export::export;
 pub use import::{FileOptions, ImportReport, Probable, import_file, import_file_with_progress};

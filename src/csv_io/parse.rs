@@ -38,6 +38,8 @@ pub enum Layout {
     Classic,
     /// `company, location, total_laid_off, date, …, source, …, date_added`.
     Newer,
+    /// WARN notices (government filings), stored as filings, never as events.
+    Warn(super::warn::WarnLayout),
 }
 
 impl Layout {
@@ -45,6 +47,7 @@ impl Layout {
         match self {
             Self::Classic => "classic layoffs.fyi layout",
             Self::Newer => "newer layoffs.fyi layout",
+            Self::Warn(w) => w.name(),
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod company;
 pub mod days;
 pub mod event;
 pub mod fields;
+pub mod filing;
 pub mod merge;
 pub mod records;
 pub mod search;

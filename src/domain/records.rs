@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use super::LayoffEvent;
+use super::filing::{FilingLine, FilingSummary};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Company {
@@ -61,6 +62,8 @@ pub struct EventPage {
     pub page: Page,
     /// Over every event in range, not just this page.
     pub totals: Totals,
+    /// Events of this page a WARN filing backs, with the filing.
+    pub filed: Vec<(i64, FilingLine)>,
 }
 
 impl EventPage {
@@ -80,6 +83,8 @@ pub enum Listing {
         company: Company,
         page: EventPage,
         since: Option<NaiveDate>,
+        /// Its WARN notices (government filings), apart from the reported events.
+        filings: FilingSummary,
     },
     /// The newest events across companies.
     Latest {

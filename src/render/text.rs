@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
+use crate::domain::filing::{FilingLine, FilingSummary};
 use crate::domain::{EventPage, Headcount, LayoffEvent, Listing, Totals, thousands};
 
 /// "16,000 people", "hundreds", "number not disclosed".
@@ -98,15 +99,27 @@ pub fn listing_text(listing: &Listing) -> String {
                 more_sources_phrase(e.more_sources.len())
             )
         });
+        let notice =
+            filed(page, e.id).map(|f| format!("{} (a government filing)", filing_phrase(f)));
         let details = [
             ("Teams", e.teams.as_deref()),
             ("Source", source.as_deref()),
             ("Notes", e.notes.as_deref()),
+            ("WARN notice", notice.as_deref()),
         ];
         for (label, value) in details {
             if let Some(v) = value {
                 let _ = writeln!(out, "   {label}: {v}");
             }
+        }
+    }
+    if let Listing::Company { filings, .. } = listing
+        && filings.count > 0
+    {
+        let (heading, counts) = filings_heading(filings);
+        let _ = writeln!(out, "\n{heading}: {counts}");
+        for f in &filings.latest {
+            let _ = writeln!(out, "   {}", filing_phrase(f));
         }
     }
     if page.page_count() > 1 {
@@ -133,6 +146,38 @@ fn empty_page_text(page: &EventPage) -> String {
 }
 
 /// 1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd".
+/// A WARN notice in a line: "WA 2023-01-18 · 2,300 jobs · Seattle".
+pub fn filing_phrase(f: &FilingLine) -> String {
+    let mut parts = vec![format!("{} {}", f.state, f.notice_date)];
+    parts.push(match f.jobs {
+        Some(1) => "1 job".to_string(),
+        Some(n) => format!("{} jobs", thousands(u64::from(n))),
+        None => "jobs not stated".to_string(),
+    });
+    if let Some(l) = &f.location {
+        parts.push(l.clone());
+    }
+    parts.join(" · ")
+}
+
+/// The heading of a company's WARN notices and their count and jobs.
+pub fn filings_heading(s: &FilingSummary) -> (String, String) {
+    let noun = if s.count == 1 { "filing" } else { "filings" };
+    (
+        "WARN notices (government filings)".to_string(),
+        format!(
+            "{} {noun}, {} jobs filed in all; not counted in the totals above",
+            thousands(s.count),
+            thousands(s.jobs)
+        ),
+    )
+}
+
+/// The filing that backs event `id` on a page, if any.
+pub fn filed(page: &EventPage, id: i64) -> Option<&FilingLine> {
+    page.filed.iter().find(|(e, _)| *e == id).map(|(_, f)| f)
+}
+
 /// " (+2 more sources)" after an event's first source; empty without more.
 pub fn more_sources_phrase(n: usize) -> String {
     match n {

@@ -1,13 +1,23 @@
 //! The views people see: a listing with its page buttons, one event, the post about a new
 //! event in a subscribed channel, and the "is this the same layoff?" question.
 
-use super::text::more_sources_phrase;
+use super::text::{filed, filing_phrase, filings_heading, more_sources_phrase};
 use super::text::{headcount_phrase, listing_heading, range_phrase, recent_context, totals_phrase};
 use super::{Button, ButtonId, ButtonStyle, View, escape_markdown, source_markdown};
+use crate::domain::filing::FilingLine;
 use crate::domain::{Days, LayoffEvent, Listing, Totals};
 
 /// One event as a field: the facts in the name, the details in the value.
 pub fn event_field(e: &LayoffEvent, with_company: bool) -> (String, String) {
+    event_field_filed(e, with_company, None)
+}
+
+/// [`event_field`], marked "WARN filed" when a filing backs it.
+pub fn event_field_filed(
+    e: &LayoffEvent,
+    with_company: bool,
+    filing: Option<&FilingLine>,
+) -> (String, String) {
     let mut name = e.date.to_string();
     if with_company {
         name.push_str(" · ");
@@ -31,6 +41,13 @@ pub fn event_field(e: &LayoffEvent, with_company: bool) -> (String, String) {
     }
     if let Some(n) = &e.notes {
         lines.push(format!("**Notes:** {}", escape_markdown(n)));
+    }
+    if let Some(f) = filing {
+        name.push_str(" · WARN filed");
+        lines.push(format!(
+            "**WARN notice:** {} (a government filing)",
+            escape_markdown(&filing_phrase(f))
+        ));
     }
     lines.push(format!("`#{}`", e.id));
     (name, lines.join("\n"))
@@ -59,11 +76,7 @@ pub fn listing_view(listing: &Listing, days: Option<Days>) -> View {
     View {
         title,
         description,
-        fields: page
-            .events
-            .iter()
-            .map(|e| event_field(e, with_company))
-            .collect(),
+        fields: listing_fields(listing, with_company),
         footer: format!(
             "Page {} of {}",
             u64::from(page.page.number) + 1,
@@ -73,6 +86,30 @@ pub fn listing_view(listing: &Listing, days: Option<Days>) -> View {
         ..View::default()
     }
     .fit()
+}
+
+/// The page's events, then (for one company) its WARN notices apart.
+fn listing_fields(listing: &Listing, with_company: bool) -> Vec<(String, String)> {
+    let page = listing.page();
+    let mut fields: Vec<(String, String)> = page
+        .events
+        .iter()
+        .map(|e| event_field_filed(e, with_company, filed(page, e.id)))
+        .collect();
+    if let Listing::Company { filings, .. } = listing
+        && filings.count > 0
+    {
+        let (name, counts) = filings_heading(filings);
+        let mut value = vec![counts];
+        value.extend(
+            filings
+                .latest
+                .iter()
+                .map(|f| escape_markdown(&filing_phrase(f))),
+        );
+        fields.push((name, value.join("\n")));
+    }
+    fields
 }
 
 fn page_buttons(listing: &Listing, days: Option<Days>) -> Vec<Button> {
@@ -309,6 +346,7 @@ mod tests {
                     people: 0,
                     unknown: 25,
                 },
+                filed: Vec::new(),
             },
             since: None,
         };

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::{Company, Days, Listing, Page, Viewer};
+use crate::domain::{Company, Days, EventPage, Listing, Page, Viewer};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
@@ -69,7 +69,7 @@ pub async fn listing_for(
         size: PAGE_SIZE,
     };
     let Some(id) = company_id else {
-        let page = store.events_page(None, viewer, since, page).await?;
+        let page = with_filed(store, store.events_page(None, viewer, since, page).await?).await?;
         return Ok(Listing::Latest { page, since });
     };
     let company = store
@@ -79,7 +79,22 @@ pub async fn listing_for(
     let page = store.events_page(Some(id), viewer, since, page).await?;
     Ok(Listing::Company {
         company,
-        page,
+        page: with_filed(store, page).await?,
         since,
+        filings: store.filing_summary(id, LATEST_FILINGS).await?,
     })
+}
+
+/// WARN notices a listing shows under "WARN notices", newest first.
+pub const LATEST_FILINGS: i64 = 3;
+
+/// The page with the filings that back its events.
+async fn with_filed(store: &Store, mut page: EventPage) -> Result<EventPage> {
+    let events: Vec<(i64, i64, NaiveDate)> = page
+        .events
+        .iter()
+        .map(|e| (e.id, e.company_id, e.date))
+        .collect();
+    page.filed = store.filings_near(&events).await?;
+    Ok(page)
 }

@@ -5,6 +5,7 @@
 pub mod alerts;
 mod batch;
 pub mod curation;
+pub mod filings;
 pub mod import;
 pub mod listing;
 mod merging;

@@ -241,6 +241,7 @@ impl Store {
             events: rows.into_iter().map(Into::into).collect(),
             page,
             totals,
+            filed: Vec::new(),
         })
     }
 

@@ -8,6 +8,7 @@ pub mod companies;
 pub mod curation;
 pub mod deliveries;
 pub mod events;
+pub mod filings;
 pub mod merge;
 pub mod names;
 pub mod pending;

@@ -20,3 +20,4 @@ mod outbox;
 mod stats;
 mod store;
 mod support;
+mod warn;

@@ -1,0 +1,141 @@
+//! WARN notices: a government filing of a mass layoff, as a state received it, and how a filed
+//! name ("Amazon.com Services LLC", "Amazon (SJC11)", "Intel Corporation (SC-1)") is matched
+//! to a company without ever forcing it onto a near name.
+
+use chrono::NaiveDate;
+
+use super::normalize_key;
+
+/// One notice, as filed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filing {
+    /// Two-letter postal code ("WA").
+    pub state: String,
+    pub filed_name: String,
+    pub notice_date: NaiveDate,
+    /// When the layoff takes effect; may be before the notice (retroactive notices are real).
+    pub effective_date: Option<NaiveDate>,
+    pub jobs: Option<u32>,
+    /// As filed, several cities included ("Des Moines, Auburn, Puyallup").
+    pub location: Option<String>,
+    pub closure: Option<bool>,
+    pub temporary: Option<bool>,
+}
+
+impl Filing {
+    /// What makes two rows one filing: state, filed name, notice date, location and jobs.
+    pub fn dedupe_key(&self) -> String {
+        format!(
+            "{}|{}|{}|{}|{}",
+            self.state.to_ascii_uppercase(),
+            normalize_key(&self.filed_name),
+            self.notice_date,
+            normalize_key(self.location.as_deref().unwrap_or_default()),
+            self.jobs.map(|j| j.to_string()).unwrap_or_default()
+        )
+    }
+}
+
+/// An event is backed by a filing of its company this many days before or after it.
+pub const FILED_WITHIN_DAYS: u64 = 60;
+
+/// A filing as listings show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilingLine {
+    pub state: String,
+    pub notice_date: NaiveDate,
+    pub jobs: Option<u32>,
+    pub location: Option<String>,
+}
+
+/// A company's filings: how many, jobs filed in all, and the latest few.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FilingSummary {
+    pub count: u64,
+    pub jobs: u64,
+    pub latest: Vec<FilingLine>,
+}
+
+/// Words filers add to a company's name that do not change which company it is.
+const FILING_NOISE: &[&str] = &["services", "com", "usa", "us"];
+
+/// The name without a site code: "Amazon (SJC11)", "Amazon - MAH8" are "Amazon".
+pub fn without_site_code(name: &str) -> &str {
+    let name = name.trim();
+    if let Some(open) = name.rfind('(')
+        && name.ends_with(')')
+        && open > 0
+    {
+        return name[..open].trim_end();
+    }
+    if let Some((head, code)) = name.rsplit_once(" - ") {
+        let code = code.trim();
+        let is_code = !code.is_empty()
+            && code.len() <= 12
+            && !code.contains(' ')
+            && code.chars().any(|c| c.is_ascii_digit());
+        if is_code {
+            return head.trim_end();
+        }
+    }
+    name
+}
+
+/// The keys to look a filed name up by, most specific first: its key without a site code
+/// (legal suffixes dropped as for any name), then without trailing filer's words such as
+/// "Services" or ".com". Only exact keys and aliases match: nothing fuzzy.
+pub fn filed_name_keys(name: &str) -> Vec<String> {
+    let mut key = normalize_key(without_site_code(name));
+    let mut keys = Vec::new();
+    loop {
+        if key.is_empty() {
+            break;
+        }
+        keys.push(key.clone());
+        match key.rsplit_once(' ') {
+            Some((head, last)) if FILING_NOISE.contains(&last) => key = normalize_key(head),
+            _ => break,
+        }
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_codes_and_filers_words_come_off() {
+        assert_eq!(
+            filed_name_keys("Amazon.com Services LLC"),
+            ["amazon com services", "amazon"]
+        );
+        assert_eq!(filed_name_keys("Amazon - MAH8"), ["amazon"]);
+        assert_eq!(filed_name_keys("Amazon (SJC11)"), ["amazon"]);
+        assert_eq!(filed_name_keys("Google (MP1)"), ["google"]);
+        assert_eq!(filed_name_keys("Intel Corporation (SC-1)"), ["intel"]);
+        // A dash inside a name is not a site code.
+        assert_eq!(filed_name_keys("Hewlett - Packard"), ["hewlett packard"]);
+    }
+
+    #[test]
+    fn one_filing_whatever_the_spelling() {
+        let f = Filing {
+            state: "wa".into(),
+            filed_name: "Amazon.com Services LLC".into(),
+            notice_date: NaiveDate::from_ymd_opt(2023, 1, 18).unwrap(),
+            effective_date: None,
+            jobs: Some(2300),
+            location: Some("Seattle".into()),
+            closure: None,
+            temporary: None,
+        };
+        let g = Filing {
+            state: "WA".into(),
+            filed_name: "amazon.com services, llc".into(),
+            location: Some(" SEATTLE".into()),
+            ..f.clone()
+        };
+        assert_eq!(f.dedupe_key(), g.dedupe_key());
+    }
+}
