@@ -109,6 +109,22 @@ pub fn parse(text: &str, layout: WarnLayout) -> Result<WarnRows> {
     Ok(out)
 }
 
+/// A notice's job count: empty is unknown; a number within a count's bounds.
+fn job_count(value: &str, column: &str) -> Result<Option<u32>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let n: f64 = value
+        .parse()
+        .map_err(|_| format!("{column}: not a number"))?;
+    if !(0.0..=3_000_000.0).contains(&n) {
+        return Err(format!("{column}: out of range"));
+    }
+    // Within range, so the rounded value fits.
+    Ok(Some(u32::try_from(n.round() as i64).unwrap_or(0)))
+}
+
 /// A record's fields by column name.
 struct Fields<'a> {
     header: &'a HashMap<String, usize>,
@@ -154,19 +170,7 @@ fn filing(layout: WarnLayout, fields: &Fields<'_>) -> Result<Filing, String> {
     }
     let filed_name = text("company", get(company))?.ok_or("company: missing")?;
     let notice_date = date(get(notice)).ok_or_else(|| format!("{notice}: not a date"))?;
-    let jobs_text = get(jobs).trim();
-    let jobs = if jobs_text.is_empty() {
-        None
-    } else {
-        let n: f64 = jobs_text
-            .parse()
-            .map_err(|_| format!("{jobs}: not a number"))?;
-        if !(0.0..=3_000_000.0).contains(&n) {
-            return Err(format!("{jobs}: out of range"));
-        }
-        // Within range, so the rounded value fits.
-        Some(u32::try_from(n.round() as i64).unwrap_or(0))
-    };
+    let jobs = job_count(get(jobs), jobs)?;
     let (closure, temporary) = match layout {
         WarnLayout::Washington => (
             Some(get("closure layoff").trim().eq_ignore_ascii_case("closure")),
