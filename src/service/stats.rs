@@ -133,16 +133,23 @@ pub async fn stats(
         industries: industry.as_ref().map(|f| f.spellings.as_slice()),
         countries: country.as_ref().map(|f| f.spellings.as_slice()),
     };
-    let (range, days) = period_range(store, &filter, viewer, req.period, today).await?;
-    let summary = store.stats_summary(&filter, viewer, range).await?;
-    let year_earlier = match range
+    // The three reads are independent: run them side by side, on two connections (and two
+    // cores). All time reads everything up to today, which holds the same events as the
+    // period from the first event; that first event then comes from the days read.
+    let (read, chart) = read_ranges(req.period, today);
+    let earlier = read
         .year_earlier()
-        .filter(|_| req.period.has_year_earlier())
-    {
-        Some(earlier) => Some(store.stats_totals(&filter, viewer, earlier).await?),
-        None => None,
+        .filter(|_| req.period.has_year_earlier());
+    let (summary, year_earlier, days) = futures::try_join!(
+        store.stats_summary(&filter, viewer, read),
+        totals_if(store, &filter, viewer, earlier),
+        store.stats_by_day(&filter, viewer, chart),
+    )?;
+    let range = match req.period {
+        Period::AllTime => req.period.range(today, days.iter().map(|(d, _)| *d).min()),
+        _ => read,
     };
-    let months = monthly(store, &filter, viewer, range, days).await?;
+    let months = months_of(range, &days);
     // One company has one industry and one country: no ranking to show.
     let one_company = company.is_some();
     Ok(Stats {
@@ -172,25 +179,30 @@ pub async fn stats(
     })
 }
 
-/// The dates a period covers. All time starts at the first event: its days, read once here,
-/// give both that date and the chart's months.
-async fn period_range(
+/// The dates the summary reads and the dates the chart reads (at least 12 months).
+fn read_ranges(period: Period, today: NaiveDate) -> (DateRange, DateRange) {
+    if period == Period::AllTime {
+        let everything = DateRange {
+            from: NaiveDate::MIN,
+            to: today,
+        };
+        return (everything, everything);
+    }
+    let range = period.range(today, None);
+    let from = range.chart_months().first().copied().unwrap_or(range.from);
+    (range, DateRange { from, ..range })
+}
+
+async fn totals_if(
     store: &Store,
     filter: &StatsFilter<'_>,
     viewer: &Viewer,
-    period: Period,
-    today: NaiveDate,
-) -> Result<(DateRange, Option<Vec<(NaiveDate, Totals)>>)> {
-    if period != Period::AllTime {
-        return Ok((period.range(today, None), None));
+    range: Option<DateRange>,
+) -> Result<Option<Totals>> {
+    match range {
+        Some(range) => Ok(Some(store.stats_totals(filter, viewer, range).await?)),
+        None => Ok(None),
     }
-    let everything = DateRange {
-        from: NaiveDate::MIN,
-        to: today,
-    };
-    let days = store.stats_by_day(filter, viewer, everything).await?;
-    let first = days.iter().map(|(d, _)| *d).min();
-    Ok((period.range(today, first), Some(days)))
 }
 
 /// Totals per stored spelling folded into one per industry or country, named by the spelling
@@ -227,40 +239,23 @@ fn fold_ranked(spellings: Vec<Ranked>) -> Vec<Ranked> {
     ranked
 }
 
-/// The chart's months, oldest first, with zeros where nothing happened; from `days` when the
-/// caller read them already (they must cover the chart's months).
-async fn monthly(
-    store: &Store,
-    filter: &StatsFilter<'_>,
-    viewer: &Viewer,
-    range: DateRange,
-    days: Option<Vec<(NaiveDate, Totals)>>,
-) -> Result<Vec<MonthTotal>> {
-    let months = range.chart_months();
-    let Some(first) = months.first().copied() else {
-        return Ok(Vec::new());
-    };
-    let chart_range = DateRange {
-        from: first,
-        to: range.to,
-    };
-    let days = match days {
-        Some(days) => days,
-        None => store.stats_by_day(filter, viewer, chart_range).await?,
-    };
+/// The chart's months for `range`, oldest first, summed from `days`, zeros where nothing
+/// happened.
+fn months_of(range: DateRange, days: &[(NaiveDate, Totals)]) -> Vec<MonthTotal> {
     let mut by_month: HashMap<String, Totals> = HashMap::new();
     for (day, totals) in days {
         let month = by_month.entry(day.format("%Y-%m").to_string()).or_default();
-        *month += totals;
+        *month += *totals;
     }
-    Ok(months
+    range
+        .chart_months()
         .into_iter()
         .map(|m| {
             let month = m.format("%Y-%m").to_string();
             let totals = by_month.get(&month).copied().unwrap_or_default();
             MonthTotal { month, totals }
         })
-        .collect())
+        .collect()
 }
 
 /// The stats chart as a PNG attachment, drawn on a blocking thread (a few milliseconds of CPU
