@@ -49,6 +49,18 @@ pub async fn record(
         (Some(b), None) => (Action::Delete, json!({ "event": event_json(b) })),
         (None, a) => (Action::Insert, json!({ "event": a.map(new_event_json) })),
     };
+    note(conn, event_id, action, actor, now, &changes).await
+}
+
+/// Records `changes` as they are (merges, which `record` does not describe).
+pub async fn note(
+    conn: &mut Conn,
+    event_id: i64,
+    action: Action,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    changes: &Value,
+) -> Result<()> {
     let action = action.as_str();
     let actor = actor.as_str();
     let changes = changes.to_string();

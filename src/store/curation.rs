@@ -184,19 +184,8 @@ pub async fn remove_merged(
     now: DateTime<Utc>,
 ) -> Result<()> {
     super::events::soft_delete(conn, id, actor, now).await?;
-    let changes = serde_json::json!({"merged_into": into}).to_string();
-    let actor = actor.as_str();
-    sqlx::query!(
-        "INSERT INTO audit_log (event_id, action, actor, at, changes)
-         VALUES (?1, 'delete', ?2, ?3, ?4)",
-        id,
-        actor,
-        now,
-        changes
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    let changes = serde_json::json!({"merged_into": into});
+    super::audit::note(conn, id, super::audit::Action::Delete, actor, now, &changes).await
 }
 
 /// Rows merged into event `from` now count as merged into `to`.

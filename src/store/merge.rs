@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use super::Conn;
+use super::audit::{self, Action};
 use crate::domain::Actor;
 use crate::error::Result;
 
@@ -80,7 +81,7 @@ pub async fn merge_into(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let actor = actor.as_str();
+    let by = actor.as_str();
     // SET expressions all read the old row: a source lands in `more_sources` only when the
     // event already had another one.
     sqlx::query!(
@@ -107,7 +108,7 @@ pub async fn merge_into(
         row.location,
         row.teams,
         row.source,
-        actor,
+        by,
         now,
         row.notes
     )
@@ -120,31 +121,10 @@ pub async fn merge_into(
     )
     .execute(&mut *conn)
     .await?;
-    audit_merge(conn, id, row, actor, now).await
-}
-
-async fn audit_merge(
-    conn: &mut Conn,
-    id: i64,
-    row: &MergedRow<'_>,
-    actor: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
     let changes = json!({"merged": {
         "from": row.origin, "headcount": row.headcount, "headcount_text": row.approx,
-        "percentage": row.percentage, "location": row.location, "teams": row.teams, "notes": row.notes,
-        "source": row.source,
-    }})
-    .to_string();
-    sqlx::query!(
-        "INSERT INTO audit_log (event_id, action, actor, at, changes)
-         VALUES (?1, 'update', ?2, ?3, ?4)",
-        id,
-        actor,
-        now,
-        changes
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+        "percentage": row.percentage, "location": row.location, "teams": row.teams,
+        "notes": row.notes, "source": row.source,
+    }});
+    audit::note(conn, id, Action::Update, actor, now, &changes).await
 }
