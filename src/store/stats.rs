@@ -123,39 +123,6 @@ impl Store {
         Ok(summary)
     }
 
-    /// Totals of the events `viewer` may see in `range`, under `filter` (the year before).
-    pub async fn stats_totals(
-        &self,
-        filter: &StatsFilter<'_>,
-        viewer: &Viewer,
-        range: DateRange,
-    ) -> Result<Totals> {
-        let b = binds(filter, viewer);
-        let r = sqlx::query!(
-            r#"SELECT COUNT(*) AS "n!: i64",
-                      COALESCE(SUM(e.headcount), 0) AS "people!: i64",
-                      COALESCE(SUM(e.headcount IS NULL), 0) AS "unknown!: i64"
-               FROM companies c CROSS JOIN events e ON e.company_id = c.id
-               WHERE (?1 IS NULL OR c.id = ?1)
-                 AND (?6 IS NULL OR c.industry IN (SELECT value FROM json_each(?6)))
-                 AND (?7 IS NULL OR c.country IN (SELECT value FROM json_each(?7)))
-                 AND e.deleted_at IS NULL
-                 AND (e.tenant_id IS NULL OR e.tenant_id =
-                      (SELECT id FROM tenants WHERE platform = ?2 AND external_id = ?3))
-                 AND e.announced_on BETWEEN ?4 AND ?5"#,
-            b.company,
-            b.platform,
-            b.external,
-            range.from,
-            range.to,
-            b.industries,
-            b.countries
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(totals(r.n, r.people, r.unknown))
-    }
-
     /// Totals per day in `range`; days without events absent. Read company by company like
     /// the summary (the covering company index); callers sum days into months.
     pub async fn stats_by_day(
