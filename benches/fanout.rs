@@ -59,9 +59,16 @@ async fn one_fan_out() -> Duration {
     let actor = Actor::cli("bench");
     for i in 0..CHANNELS {
         let channel = 710_000_000_000_000_000 + i;
-        service::subscribe(&store, &tenant, channel, None, &actor, Utc::now())
-            .await
-            .unwrap();
+        service::subscribe(
+            &store,
+            &tenant,
+            channel,
+            &layoffs_bot::domain::AlertSettings::default(),
+            &actor,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
     }
     let poster = HttpPoster::new(&fake.url, "a.b.c".parse().unwrap()).unwrap();
     let outbox = Worker::new(store.clone(), poster, Backoff::default());

@@ -29,7 +29,7 @@ pub async fn serve(
         base: config.retry_base,
         ..Backoff::default()
     };
-    let worker = Worker::new(store.clone(), poster, backoff);
+    let worker = Worker::new(store.clone(), poster, backoff).with_digest_hour(config.digest_hour);
     let data = discord::Data {
         store,
         home: config.home_guild.map(Tenant::discord),

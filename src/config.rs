@@ -49,11 +49,23 @@ pub struct BotConfig {
     pub home_guild: Option<u64>,
     /// The wait after a post's first failure (doubling after each further one).
     pub retry_base: std::time::Duration,
+    /// The hour (UTC) digests go out: `DIGEST_HOUR_UTC`, 14 unless set.
+    pub digest_hour: u32,
+}
+
+/// `DIGEST_HOUR_UTC` from any source of variables; 14 when unset.
+pub fn digest_hour(get: impl Fn(&str) -> Option<String>) -> Result<u32> {
+    match get("DIGEST_HOUR_UTC").filter(|v| !v.trim().is_empty()) {
+        None => Ok(crate::domain::alerts::DEFAULT_DIGEST_HOUR),
+        Some(v) => {
+            crate::domain::alerts::parse_digest_hour(&v).map_err(|e| Error::Config(e.message))
+        }
+    }
 }
 
 impl BotConfig {
     /// Reads `DISCORD_TOKEN`, `DISCORD_API_URL`, `DEV_GUILD_ID`, `HOME_GUILD_ID` and
-    /// `DELIVERY_RETRY_BASE_MS`.
+    /// `DELIVERY_RETRY_BASE_MS`, `DIGEST_HOUR_UTC`.
     pub fn from_env() -> Result<Self> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -100,6 +112,7 @@ impl BotConfig {
             api_url,
             dev_guild: guild_id(get("DEV_GUILD_ID"), "DEV_GUILD_ID")?,
             home_guild: guild_id(get("HOME_GUILD_ID"), "HOME_GUILD_ID")?,
+            digest_hour: digest_hour(get)?,
             retry_base: match get("DELIVERY_RETRY_BASE_MS") {
                 None => DEFAULT_RETRY_BASE,
                 Some(ms) => ms

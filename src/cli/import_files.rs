@@ -68,6 +68,9 @@ fn print_report(name: &str, r: &import::ImportReport) {
             r.filings_matched,
             r.superseded.len()
         );
+        if r.announced > 0 {
+            let _ = write!(out, "; {} posts queued about new filings", r.announced);
+        }
     }
     if !r.merged.is_empty() || !r.probable.is_empty() {
         let _ = write!(

@@ -53,6 +53,10 @@ pub enum Command {
         /// Import rows that look like another company's event (probable duplicates) anyway.
         #[arg(long)]
         accept_probable: bool,
+        /// Post each new WARN filing to the channels subscribed with filings:true (through
+        /// the outbox; the running bot delivers them). Plain imports post nothing.
+        #[arg(long)]
+        announce: bool,
     },
     /// Export the global record as CSV in the newer layoffs.fyi layout.
     Export {
@@ -92,6 +96,16 @@ pub enum Command {
         /// them); the running bot picks them up.
         #[arg(long)]
         retry_dead: bool,
+    },
+    /// Digests: `--send-now` queues the current period's digest of every daily or weekly
+    /// subscription (with something to report) for the running bot to deliver.
+    Digest {
+        /// Queue them now, covering the period so far (the scheduled digest still follows).
+        #[arg(long, required = true)]
+        send_now: bool,
+        /// Only this Discord guild (server) id's subscriptions.
+        #[arg(long)]
+        guild: Option<u64>,
     },
     /// Trends as /layoffs-stats shows them: totals, people a day, the year before, top lists.
     Stats(stats::StatsArgs),
@@ -140,10 +154,12 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
             files,
             dry_run,
             accept_probable,
+            announce,
         } => {
             let options = import::FileOptions {
                 dry_run,
                 accept_probable,
+                announce,
             };
             import_files::run(&store, &files, options).await
         }
@@ -171,6 +187,7 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
             ExitCode::SUCCESS
         }
         Command::Stats(args) => stats::run(&store, args, today).await?,
+        Command::Digest { send_now: _, guild } => digest_now(&store, guild).await?,
         Command::Totals { company, days } => {
             emit(&totals_text(&store, company.as_deref(), days_of(days)?, today).await?)?;
             ExitCode::SUCCESS
@@ -178,6 +195,25 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
     };
     store.close().await;
     Ok(code)
+}
+
+/// `digest --send-now`: queues the digests and says what it did.
+async fn digest_now(store: &Store, guild: Option<u64>) -> Result<ExitCode> {
+    let hour = crate::config::digest_hour(|name| std::env::var(name).ok())?;
+    let tenant = guild.map(Tenant::discord);
+    let (done, subs) = service::digests::send_now(store, Utc::now(), hour, tenant.as_ref()).await?;
+    if subs == 0 {
+        eprintln!(
+            "No channel gets digests{}: subscribe one with /layoff-alerts subscribe mode:daily or mode:weekly.",
+            guild.map_or(String::new(), |g| format!(" in guild {g}"))
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    emit(&format!(
+        "Digests queued: {} (the running bot posts them). Nothing to report yet: {}. Already queued: {}.\n",
+        done.queued, done.empty, done.already
+    ))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn query(
@@ -285,8 +321,8 @@ async fn deliveries_text(store: &Store) -> Result<String> {
         for r in list.as_slice() {
             let _ = write!(
                 out,
-                "  delivery {} of event #{} to channel {}: {} attempts, next {}",
-                r.id, r.event_id, r.channel_id, r.attempts, r.next_attempt_at
+                "  delivery {} of {} to channel {}: {} attempts, next {}",
+                r.id, r.what, r.channel_id, r.attempts, r.next_attempt_at
             );
             if let Some(e) = &r.last_error {
                 let _ = write!(out, ", last error: {e}");

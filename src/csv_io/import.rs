@@ -30,6 +30,8 @@ pub struct ImportReport {
     /// and the lines of notices a later one superseded (not imported).
     pub filings_matched: usize,
     pub superseded: Vec<u64>,
+    /// Posts queued about new filings (`--announce`).
+    pub announced: u64,
     pub rejected: Vec<Rejected>,
     pub dry_run: bool,
     /// How long the store's write lock was held.
@@ -53,6 +55,8 @@ pub struct FileOptions {
     pub dry_run: bool,
     /// Import probable duplicates anyway.
     pub accept_probable: bool,
+    /// Post each new WARN filing to the subscriptions that asked for filings.
+    pub announce: bool,
 }
 
 /// Reads `path` and imports it in one transaction (none with `dry_run`).
@@ -64,7 +68,7 @@ pub async fn import_file(
 ) -> Result<ImportReport> {
     let options = FileOptions {
         dry_run,
-        accept_probable: false,
+        ..FileOptions::default()
     };
     import_file_with_progress(store, path, options, now, Arc::new(Silent)).await
 }
@@ -79,7 +83,7 @@ pub async fn import_file_with_progress(
     progress: Arc<dyn Progress>,
 ) -> Result<ImportReport> {
     if let Some(layout) = super::warn::sniff(path)? {
-        return import_warn(store, path, layout, options.dry_run, now).await;
+        return import_warn(store, path, layout, options, now).await;
     }
     let dry_run = options.dry_run;
     tracing::debug!("import: start");
@@ -144,6 +148,7 @@ async fn finish(
         probable: written.probable,
         filings_matched: 0,
         superseded: Vec::new(),
+        announced: 0,
         rejected: summary.rejected,
         dry_run,
         write_lock,
@@ -155,14 +160,18 @@ async fn import_warn(
     store: &Store,
     path: &Path,
     layout: super::warn::WarnLayout,
-    dry_run: bool,
+    options: FileOptions,
     now: DateTime<Utc>,
 ) -> Result<ImportReport> {
     let rows = super::warn::read(path, layout)?;
     let file = path.display().to_string();
     let agency = super::warn::WarnLayout::agency;
+    let how = crate::service::filings::FilingImport {
+        dry_run: options.dry_run,
+        announce: options.announce,
+    };
     let done =
-        crate::service::filings::import_filings(store, &rows.filings, &file, agency, now, dry_run)
+        crate::service::filings::import_filings(store, &rows.filings, &file, agency, now, how)
             .await?;
     let mut rejected = rows.rejected;
     rejected.extend(
@@ -180,8 +189,9 @@ async fn import_warn(
         probable: Vec::new(),
         filings_matched: done.matched,
         superseded: rows.superseded,
+        announced: done.posts,
         rejected,
-        dry_run,
+        dry_run: options.dry_run,
         write_lock: Duration::ZERO,
     })
 }

@@ -2,6 +2,7 @@
 //! a thin adapter over `service` and `render`. Nothing outside this module names serenity
 //! or poise.
 
+pub mod alert_checks;
 pub mod checks;
 pub mod commands;
 pub mod components;

@@ -36,7 +36,7 @@ pub fn missing(have: Permissions) -> Vec<&'static str> {
         .collect()
 }
 
-async fn bot_permissions(ctx: Context<'_>, channel: ChannelId) -> Result<Permissions> {
+pub async fn bot_permissions(ctx: Context<'_>, channel: ChannelId) -> Result<Permissions> {
     let poise::Context::Application(app) = ctx else {
         return Ok(Permissions::empty());
     };

@@ -59,6 +59,9 @@ fn attachments(view: &View) -> Vec<CreateAttachment> {
 pub fn mentions(m: &Mentions) -> CreateAllowedMentions {
     match m {
         Mentions::None => CreateAllowedMentions::new(),
+        Mentions::Role(id) => {
+            CreateAllowedMentions::new().roles(vec![serenity::RoleId::new((*id).max(1))])
+        }
     }
 }
 

@@ -48,6 +48,20 @@ pub struct FilingLine {
     pub location: Option<String>,
 }
 
+/// A filing as a post shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilingPost {
+    pub id: i64,
+    /// The company of the record it belongs to.
+    pub company: String,
+    pub filed_name: String,
+    pub agency: String,
+    pub line: FilingLine,
+    pub effective_date: Option<NaiveDate>,
+    pub closure: Option<bool>,
+    pub temporary: Option<bool>,
+}
+
 /// A company's filings: how many, jobs filed in all, and the latest few.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FilingSummary {

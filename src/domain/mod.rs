@@ -1,6 +1,7 @@
 //! Pure domain types and rules: tenants and scope, company names, event fields and events,
 //! pages and totals, name matching. No I/O here.
 
+pub mod alerts;
 pub mod company;
 pub mod days;
 pub mod event;
@@ -13,6 +14,7 @@ pub mod source;
 pub mod stats;
 pub mod tenant;
 
+pub use alerts::{AlertFilter, AlertSettings, DigestPeriod, Mode, Subject};
 pub use company::{BUILTIN_ALIASES, CompanyName, normalize_key};
 pub use days::Days;
 pub use event::{EventPatch, LayoffEvent, NewEvent, RawEvent};

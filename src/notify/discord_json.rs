@@ -49,6 +49,7 @@ fn button(b: &Button) -> Value {
 pub fn allowed_mentions(mentions: &Mentions) -> Value {
     match mentions {
         Mentions::None => json!({ "parse": [] }),
+        Mentions::Role(id) => json!({ "parse": [], "roles": [id.to_string()] }),
     }
 }
 
@@ -58,6 +59,9 @@ pub fn message(view: &View, nonce: Option<&str>) -> Value {
         "embeds": [embed(view)],
         "allowed_mentions": allowed_mentions(&view.mentions),
     });
+    if let Mentions::Role(id) = view.mentions {
+        body["content"] = json!(format!("<@&{id}>"));
+    }
     if !view.buttons.is_empty() {
         let row = json!({ "type": ACTION_ROW, "components": view.buttons.iter().map(button).collect::<Vec<_>>() });
         body["components"] = json!([row]);

@@ -6,8 +6,10 @@
 
 pub mod backoff;
 pub mod discord_json;
+mod followups;
 pub mod pacer;
 pub mod poster;
+mod views;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,8 +24,8 @@ pub use poster::{ChannelPoster, HttpPoster, PostOutcome};
 
 use crate::domain::Tenant;
 use crate::error::Result;
-use crate::render::{self, View};
-use crate::store::{Delivery, DueEdit, Store};
+use crate::render::{Mentions, View};
+use crate::store::{Delivery, Item, Store};
 
 /// Discord allows 50 requests a second in all. 47 leaves room for the bot's other calls and
 /// for network jitter: starts 1/47 s apart stay within 50 a second with up to 60 ms of it.
@@ -65,6 +67,15 @@ impl Wake {
     }
 }
 
+/// Why a delivery is dropped when what it posts is gone.
+fn gone(item: Item) -> &'static str {
+    match item {
+        Item::Event(_) | Item::Test(_) => "the event was removed before it was posted",
+        Item::Filing(_) => "the filing is no longer on record",
+        Item::Digest(_) => "nothing in the period matches any more",
+    }
+}
+
 /// `now + wait`, saturating.
 fn after(now: DateTime<Utc>, wait: Duration) -> DateTime<Utc> {
     now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX)
@@ -77,6 +88,8 @@ pub struct Worker<P> {
     backoff: Backoff,
     pacer: Pacer,
     wake: Wake,
+    /// When digests go out (UTC hour).
+    digest_hour: u32,
 }
 
 impl<P: ChannelPoster> Worker<P> {
@@ -87,7 +100,21 @@ impl<P: ChannelPoster> Worker<P> {
             backoff,
             pacer: Pacer::per_second(POSTS_PER_SECOND),
             wake: Wake::default(),
+            digest_hour: crate::domain::alerts::DEFAULT_DIGEST_HOUR,
         }
+    }
+
+    /// Digests go out at `hour` (UTC) instead of 14:00.
+    #[must_use]
+    pub fn with_digest_hour(mut self, hour: u32) -> Self {
+        self.digest_hour = hour.min(23);
+        self
+    }
+
+    /// Queues the digests whose period ended by `now` and were not queued yet (the last
+    /// missed one after a stop); how many.
+    pub async fn schedule_digests(&self, now: DateTime<Utc>) -> Result<u64> {
+        crate::service::digests::schedule_due(&self.store, now, self.digest_hour).await
     }
 
     /// The handle that wakes this worker.
@@ -96,110 +123,52 @@ impl<P: ChannelPoster> Worker<P> {
     }
 
     /// One round at `now`: claims the due rows (one per channel) and delivers them, paced,
-    /// then edits corrected posts. Returns how many rows it handled.
+    /// then edits corrected posts and publishes crossposts. Returns how many rows it handled.
     pub async fn try_dispatch_once(&self, now: DateTime<Utc>) -> Result<usize> {
         let due = self.store.claim_due(now, after(now, LEASE), BATCH).await?;
         let mut count = due.len();
         // A fan-out puts one event in many rows: render it once per tenant, not once per row.
-        let mut views: HashMap<(i64, Tenant), Option<View>> = HashMap::new();
-        for d in &due {
-            if let std::collections::hash_map::Entry::Vacant(slot) =
-                views.entry((d.event_id, d.tenant.clone()))
-            {
-                slot.insert(self.post_view(d.event_id, &d.tenant).await?);
-            }
+        let mut views: HashMap<(Item, Tenant), Option<View>> = HashMap::new();
+        let mut prepared = Vec::with_capacity(due.len());
+        for d in due {
+            let shared = matches!(d.item, Item::Event(_) | Item::Filing(_));
+            let view = match views.get(&(d.item, d.tenant.clone())) {
+                Some(view) if shared => view.clone(),
+                _ => {
+                    let view = self.view_for(&d, now).await?;
+                    if shared {
+                        views.insert((d.item, d.tenant.clone()), view.clone());
+                    }
+                    view
+                }
+            };
+            prepared.push((d, view));
         }
-        let results = futures::future::join_all(due.into_iter().map(|d| {
-            let view = views
-                .get(&(d.event_id, d.tenant.clone()))
-                .cloned()
-                .flatten();
-            self.deliver(d, view, now)
-        }))
+        let results = futures::future::join_all(
+            prepared
+                .into_iter()
+                .map(|(d, view)| self.deliver(d, view, now)),
+        )
         .await;
         for r in results {
             r?;
         }
-        for edit in self.store.due_edits(now, BATCH).await? {
-            self.edit(edit, now).await?;
-            count += 1;
-        }
+        count += self.follow_up(now, BATCH).await?;
         Ok(count)
     }
 
-    /// Brings a sent post in line with its corrected event, or replaces it with a notice
-    /// when the event was removed. Failures follow the posts' rules: backoff up to the same
-    /// number of attempts, per-route 429s waited out, a 401 waited out without counting.
-    async fn edit(&self, e: DueEdit, now: DateTime<Utc>) -> Result<()> {
-        let view = match self.post_view(e.event_id, &e.tenant).await? {
-            Some(view) => view,
-            None => render::removed_view(e.event_id),
-        };
-        self.pacer.acquire().await;
-        match self.poster.edit(e.channel_id, e.message_id, &view).await {
-            PostOutcome::Sent { .. } => self.store.edit_done(e.id, None).await,
-            PostOutcome::RateLimited {
-                retry_after,
-                global,
-            } => {
-                if global {
-                    self.pacer.pause(retry_after);
-                }
-                let at = after(now, retry_after);
-                self.store
-                    .edit_retry(e.id, at, "rate limited (429)", false)
-                    .await
-            }
-            PostOutcome::Unauthorized => {
-                unauthorized();
-                let at = after(now, UNAUTHORIZED_PAUSE);
-                self.store.edit_retry(e.id, at, UNAUTHORIZED, false).await
-            }
-            PostOutcome::Failed(reason) => {
-                let failures = e.attempts + 1;
-                if let Some(wait) = self.backoff.after_failure(failures, e.id) {
-                    tracing::warn!(delivery = e.id, %reason, ?wait, "editing a post failed; will retry");
-                    self.store
-                        .edit_retry(e.id, after(now, wait), &reason, true)
-                        .await
-                } else {
-                    tracing::error!(delivery = e.id, %reason, "editing a post failed; giving up");
-                    let why = format!("gave up editing after {failures} attempts: {reason}");
-                    self.store.edit_done(e.id, Some(&why)).await
-                }
-            }
-            PostOutcome::Unreachable { reason, .. } | PostOutcome::Rejected(reason) => {
-                tracing::warn!(delivery = e.id, %reason, "cannot edit the post; leaving it");
-                self.store.edit_done(e.id, Some(&reason)).await
-            }
-        }
-    }
-
-    /// The post about an event as seen in a tenant (its context counts that tenant's events),
-    /// or None if the event was removed.
-    async fn post_view(&self, event_id: i64, tenant: &Tenant) -> Result<Option<View>> {
-        let Some(event) = self.store.event(event_id).await? else {
-            return Ok(None);
-        };
-        let recent = self
-            .store
-            .recent_totals(event.company_id, tenant, event.date)
-            .await?;
-        Ok(Some(render::post_view(&event, &recent)))
-    }
-
     async fn deliver(&self, d: Delivery, view: Option<View>, now: DateTime<Utc>) -> Result<()> {
-        let Some(view) = view else {
-            return self
-                .store
-                .mark_dead(d.id, "the event was removed before it was posted")
-                .await;
+        let Some(mut view) = view else {
+            return self.store.mark_dead(d.id, gone(d.item)).await;
         };
+        if let (Some(role), false) = (d.mention_role, matches!(d.item, Item::Test(_))) {
+            view.mentions = Mentions::Role(role);
+        }
         if d.attempts > 1 && now - d.created_at >= NONCE_WINDOW {
             // Discord no longer dedupes on the nonce: an earlier attempt may have landed.
             match self
                 .poster
-                .find_post(d.channel_id, &render::footer_marker(d.event_id))
+                .find_post(d.channel_id, &views::marker_of(&d))
                 .await
             {
                 Ok(Some(message_id)) => {
@@ -280,11 +249,17 @@ impl<P: ChannelPoster> Worker<P> {
             Err(e) => tracing::error!(error = %e, "could not release delivery leases"),
         }
         let mut next_prune = Utc::now();
+        let mut next_digests = Utc::now();
         while !*shutdown.borrow() {
             if Utc::now() >= next_prune {
                 self.prune(Utc::now()).await;
-                next_prune =
-                    Utc::now() + chrono::Duration::from_std(PRUNE_EVERY).unwrap_or_default();
+                next_prune = after(Utc::now(), PRUNE_EVERY);
+            }
+            if Utc::now() >= next_digests {
+                if let Err(e) = self.schedule_digests(Utc::now()).await {
+                    tracing::error!(error = %e, "scheduling digests failed");
+                }
+                next_digests = after(Utc::now(), POLL);
             }
             let idle = match self.try_dispatch_once(Utc::now()).await {
                 Ok(0) => self.idle_wait().await,

@@ -53,6 +53,13 @@ pub trait ChannelPoster: Send + Sync + 'static {
         view: &View,
     ) -> impl Future<Output = PostOutcome> + Send;
 
+    /// Publishes a message of an announcement channel to the channels following it.
+    fn crosspost(
+        &self,
+        channel_id: u64,
+        message_id: u64,
+    ) -> impl Future<Output = PostOutcome> + Send;
+
     /// A message of the bot's own among the channel's recent ones whose footer starts with
     /// `marker`: the post of an earlier attempt that may have been accepted. An error is
     /// how the lookup failed.
@@ -102,7 +109,35 @@ impl ChannelPoster for HttpPoster {
     async fn post(&self, channel_id: u64, view: &View, nonce: &str) -> PostOutcome {
         let url = format!("{}/api/v10/channels/{channel_id}/messages", self.base);
         let body = discord_json::message(view, Some(nonce));
-        self.send(self.client.post(url), &body).await
+        match &view.image {
+            None => self.send(self.client.post(url), &body).await,
+            Some(image) => {
+                // The picture goes as `files[0]`, which the embed names as its attachment.
+                let mut body = body;
+                body["attachments"] = serde_json::json!([{ "id": 0, "filename": image.filename }]);
+                let file = reqwest::multipart::Part::bytes(image.png.clone())
+                    .file_name(image.filename.clone())
+                    .mime_str("image/png")
+                    .map_err(|e| PostOutcome::Failed(format!("cannot attach the chart: {e}")));
+                let file = match file {
+                    Ok(f) => f,
+                    Err(outcome) => return outcome,
+                };
+                let form = reqwest::multipart::Form::new()
+                    .text("payload_json", body.to_string())
+                    .part("files[0]", file);
+                self.send_request(self.client.post(url).multipart(form))
+                    .await
+            }
+        }
+    }
+
+    async fn crosspost(&self, channel_id: u64, message_id: u64) -> PostOutcome {
+        let url = format!(
+            "{}/api/v10/channels/{channel_id}/messages/{message_id}/crosspost",
+            self.base
+        );
+        self.send_request(self.client.post(url)).await
     }
 
     async fn edit(&self, channel_id: u64, message_id: u64, view: &View) -> PostOutcome {
@@ -160,9 +195,14 @@ impl HttpPoster {
 
     async fn send(&self, request: reqwest::RequestBuilder, body: &Value) -> PostOutcome {
         let request = request
-            .header("Authorization", format!("Bot {}", self.token.expose()))
             .header("Content-Type", "application/json")
             .body(body.to_string());
+        self.send_request(request).await
+    }
+
+    /// Sends with the bot's token and reads the answer.
+    async fn send_request(&self, request: reqwest::RequestBuilder) -> PostOutcome {
+        let request = request.header("Authorization", format!("Bot {}", self.token.expose()));
         let response = match request.send().await {
             Ok(r) => r,
             Err(e) => return PostOutcome::Failed(format!("request failed: {e}")),

@@ -2,6 +2,7 @@
 //! footer, colour, buttons with typed ids, an optional image), cut to the platforms' limits.
 //! Front ends turn a [`View`] into their own wire format; nothing here does I/O.
 
+pub mod alerts;
 pub mod chart;
 pub mod ids;
 pub mod limits;
@@ -30,6 +31,8 @@ pub enum Mentions {
     /// No one: the default, and the only choice for anything users typed.
     #[default]
     None,
+    /// This one role, which a moderator opted in for a channel's alerts; nobody else.
+    Role(u64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,7 +19,7 @@ pub fn headcount_phrase(h: &Headcount) -> String {
 }
 
 /// ", at least 1,400 people" and " (1 without a reported number)", as they apply.
-fn people_and_unknown(t: &Totals, people_suffix: &str) -> String {
+pub(crate) fn people_and_unknown(t: &Totals, people_suffix: &str) -> String {
     let mut out = String::new();
     if t.events > t.unknown {
         let qualifier = if t.unknown > 0 { "at least " } else { "" };

@@ -1,35 +1,120 @@
-//! Channel subscriptions: which channels of a tenant get posts about new events.
+//! Channel subscriptions: which channels of a tenant get posts (filters, mode, role, crosspost,
+//! filings), and test posts through the real delivery path.
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Actor, Company, Tenant};
+use super::stats::{FacetKind, resolve_filter};
+use crate::domain::{
+    Actor, AlertFilter, AlertSettings, Company, DomainError, Mode, Tenant, Viewer,
+};
 use crate::error::{Error, Result};
 use crate::store::{Store, Subscription, deliveries, subscriptions, tenants};
 
-/// Subscribes `channel_id` of `tenant` to new events (of one company, if given).
+/// What a moderator asked for, as typed (names are resolved against the record).
+#[derive(Debug, Clone, Default)]
+pub struct AlertRequest {
+    pub company: Option<Company>,
+    pub industry: Option<String>,
+    pub country: Option<String>,
+    pub min_people: Option<i64>,
+    pub mode: Option<Mode>,
+    pub mention_role: Option<u64>,
+    pub crosspost: bool,
+    pub filings: bool,
+}
+
+/// A subscription as written, and what changed (None: the channel was not subscribed).
+#[derive(Debug, Clone)]
+pub struct Subscribed {
+    pub subscription: Subscription,
+    pub changed: Option<Vec<&'static str>>,
+    /// It was subscribed but disabled (a 403 or 404): subscribing turned it back on.
+    pub reenabled: bool,
+}
+
+/// The settings a request means for `tenant`: industry and country as the record spells
+/// them ("did you mean" otherwise), a positive minimum.
+pub async fn settings_of(
+    store: &Store,
+    tenant: &Tenant,
+    req: &AlertRequest,
+) -> Result<AlertSettings> {
+    let viewer = Viewer::in_tenant(tenant.clone());
+    let facet = |field, raw: Option<&str>| {
+        AlertFilter::facet(field, raw.unwrap_or("")).map_err(Error::from)
+    };
+    let industry = facet("industry", req.industry.as_deref())?;
+    let country = facet("country", req.country.as_deref())?;
+    let industry = resolve_filter(store, FacetKind::Industry, industry.as_deref(), &viewer)
+        .await?
+        .map(|f| f.label);
+    let country = resolve_filter(store, FacetKind::Country, country.as_deref(), &viewer)
+        .await?
+        .map(|f| f.label);
+    let min_people = match req.min_people {
+        None => None,
+        Some(n) => Some(u32::try_from(n).ok().filter(|n| *n >= 1).ok_or_else(|| {
+            DomainError::invalid(
+                "min_people",
+                "min_people must be a whole number of at least 1.",
+            )
+        })?),
+    };
+    Ok(AlertSettings {
+        filter: AlertFilter {
+            company_id: req.company.as_ref().map(|c| c.id),
+            industry,
+            country,
+            min_people,
+        },
+        mode: req.mode.unwrap_or(Mode::Each),
+        mention_role: req.mention_role,
+        crosspost: req.crosspost,
+        filings: req.filings,
+    })
+}
+
+/// Subscribes `channel_id` of `tenant` with `settings`, or updates its subscription.
 pub async fn subscribe(
     store: &Store,
     tenant: &Tenant,
     channel_id: u64,
-    company: Option<&Company>,
+    settings: &AlertSettings,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<Subscription> {
+) -> Result<Subscribed> {
+    let before = subscription_of(store, tenant, channel_id).await?;
     let mut tx = store.begin_write().await?;
     let tenant_id = tenants::ensure(&mut tx, tenant).await?;
-    let company_id = company.map(|c| c.id);
-    if !subscriptions::upsert(&mut tx, tenant_id, channel_id, company_id, actor, now).await? {
+    if !subscriptions::upsert(&mut tx, tenant_id, channel_id, settings, actor, now).await? {
         return Err(Error::Forbidden(
             "That channel is subscribed from another server; nothing was changed.".into(),
         ));
     }
     tx.commit().await?;
-    store
+    let subscription = subscription_of(store, tenant, channel_id)
+        .await?
+        .ok_or_else(|| Error::NotFound("The subscription could not be read back.".into()))?;
+    let reenabled = before.as_ref().is_some_and(|b| !b.active);
+    let changed = before.map(|b| settings.changed_from(&b.settings));
+    Ok(Subscribed {
+        subscription,
+        changed,
+        reenabled,
+    })
+}
+
+/// A channel's subscription in `tenant` (active or disabled), if any.
+pub async fn subscription_of(
+    store: &Store,
+    tenant: &Tenant,
+    channel_id: u64,
+) -> Result<Option<Subscription>> {
+    Ok(store
         .subscriptions(tenant)
         .await?
         .into_iter()
-        .find(|s| s.channel_id == channel_id)
-        .ok_or_else(|| Error::NotFound("The subscription could not be read back.".into()))
+        .find(|s| s.channel_id == channel_id))
 }
 
 /// Stops posts to a channel, those already waiting (or retrying) and edits of sent ones
@@ -52,4 +137,32 @@ pub async fn unsubscribe(
 /// A tenant's subscriptions, active or disabled.
 pub async fn subscriptions(store: &Store, tenant: &Tenant) -> Result<Vec<Subscription>> {
     store.subscriptions(tenant).await
+}
+
+/// Queues a marked test post for a subscribed channel: the newest event its filters match,
+/// or a sample. Returns the delivery's id, to wait for its outcome.
+pub async fn queue_test(
+    store: &Store,
+    tenant: &Tenant,
+    channel_id: u64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let Some(sub) = subscription_of(store, tenant, channel_id).await? else {
+        return Err(Error::NotFound(format!(
+            "<#{channel_id}> is not subscribed. Subscribe it first with /layoff-alerts subscribe."
+        )));
+    };
+    if !sub.active {
+        return Err(Error::Forbidden(format!(
+            "<#{channel_id}>'s alerts are disabled ({}). Subscribe it again to turn them back on.",
+            sub.disabled_reason.as_deref().unwrap_or("unknown reason")
+        )));
+    }
+    let event = store.newest_matching(tenant, &sub.settings.filter).await?;
+    store
+        .queue_test(sub.id, channel_id, event, now)
+        .await?
+        .ok_or_else(|| {
+            Error::Forbidden("A test post was just queued; try again in a moment.".into())
+        })
 }

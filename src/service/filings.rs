@@ -1,6 +1,6 @@
 //! Importing WARN notices: each filing stored once, under the company its filed name matches
 //! exactly (site codes and filers' words aside), or under a company of its own, flagged as
-//! unmatched. One transaction a file; nothing is posted.
+//! unmatched. One transaction a file; posted only when the operator asks (`--announce`).
 
 use chrono::{DateTime, Utc};
 
@@ -8,7 +8,7 @@ use crate::domain::CompanyName;
 use crate::domain::filing::{Filing, without_site_code};
 use crate::error::Result;
 use crate::store::filings::{self, FilingOrigin};
-use crate::store::{Conn, Store};
+use crate::store::{Conn, Store, outbox};
 
 /// What a file of filings did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -20,16 +20,28 @@ pub struct FilingOutcome {
     pub matched: usize,
     /// Lines refused, with why (a name that is not a company name).
     pub rejected: Vec<(u64, String)>,
+    /// Posts queued about the new filings (`--announce`).
+    pub posts: u64,
 }
 
-/// Stores `filings` (with their lines) from `file`; with `dry_run` nothing is kept.
+/// How a file of filings is imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FilingImport {
+    /// Nothing is kept.
+    pub dry_run: bool,
+    /// Each new filing is posted to the subscriptions that asked for filings.
+    pub announce: bool,
+}
+
+/// Stores `filings` (with their lines) from `file`, and with `announce` queues their posts in
+/// the same transaction (so a filing is posted once, or not stored at all).
 pub async fn import_filings(
     store: &Store,
     filings: &[(u64, Filing)],
     file: &str,
     agency_of: impl Fn(&str) -> String,
     now: DateTime<Utc>,
-    dry_run: bool,
+    how: FilingImport,
 ) -> Result<FilingOutcome> {
     let mut tx = store.begin_write().await?;
     let mut out = FilingOutcome::default();
@@ -48,14 +60,18 @@ pub async fn import_filings(
             }
         };
         match filings::insert(&mut tx, filing, company_id, matched, &origin, now).await? {
-            Some(_) => {
+            Some(id) => {
                 out.imported += 1;
                 out.matched += usize::from(matched);
+                if how.announce {
+                    out.posts +=
+                        outbox::enqueue_filing(&mut tx, id, company_id, filing.jobs, now).await?;
+                }
             }
             None => out.duplicates.push(*line),
         }
     }
-    if dry_run {
+    if how.dry_run {
         tx.rollback().await?;
     } else {
         tx.commit().await?;

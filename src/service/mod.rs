@@ -5,6 +5,7 @@
 pub mod alerts;
 mod batch;
 pub mod curation;
+pub mod digests;
 pub mod filings;
 pub mod import;
 pub mod listing;
@@ -12,7 +13,9 @@ mod merging;
 pub mod moderation;
 pub mod stats;
 
-pub use alerts::{subscribe, subscriptions, unsubscribe};
+pub use alerts::{
+    AlertRequest, Subscribed, subscribe, subscription_of, subscriptions, unsubscribe,
+};
 pub use import::{BatchEvent, BatchOutcome, BatchSource, ImportOptions, RowOutcome, import_batch};
 pub use listing::{PAGE_SIZE, SUGGESTIONS, listing, listing_for, resolve_company};
 pub use moderation::{

@@ -10,7 +10,7 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 use crate::store::companies::{self, CompanyFacts};
-use crate::store::{Conn, Store, audit, deliveries, events, pending, tenants};
+use crate::store::{Conn, Store, audit, deliveries, events, outbox, pending, tenants};
 
 /// How close (in days) another event of the same company must be to ask "add anyway?".
 pub const NEARBY_DAYS: u64 = 14;
@@ -127,7 +127,8 @@ async fn insert_and_enqueue(
     let id = events::insert(tx, company_id, tenant_id, event, actor, now).await?;
     audit::record(tx, id, actor, now, None, Some(event)).await?;
     // One post per matching subscription, committed with the event or not at all.
-    deliveries::enqueue(tx, id, company_id, tenant_id, now).await?;
+    let people = event.headcount.known();
+    outbox::enqueue_event(tx, id, company_id, people, tenant_id, now).await?;
     Ok(id)
 }
 

@@ -101,7 +101,7 @@ fn resolve_facet(kind: FacetKind, facets: &[Facet], typed: &str) -> Result<Facet
 }
 
 /// The facet a typed industry or country means; the list is read only when one was typed.
-async fn resolve_filter(
+pub(crate) async fn resolve_filter(
     store: &Store,
     kind: FacetKind,
     typed: Option<&str>,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
-use crate::domain::{Actor, EventScope, Headcount, RawEvent, Tenant, Viewer};
+use crate::domain::{Actor, AlertSettings, EventScope, Headcount, RawEvent, Tenant, Viewer};
 use crate::error::Error;
 use crate::store::Store;
 
@@ -167,7 +167,7 @@ async fn a_new_event_queues_one_post_per_matching_subscription_of_whoever_may_se
             &store,
             &Tenant::discord(guild),
             channel,
-            None,
+            &AlertSettings::default(),
             &actor,
             now(),
         )
@@ -206,15 +206,15 @@ async fn a_channel_subscribed_by_one_server_cannot_be_taken_over_by_another() {
     let store = Store::open_in_memory().await.unwrap();
     let actor = Actor::cli("test");
     let (a, b) = (Tenant::discord(2), Tenant::discord(3));
-    subscribe(&store, &b, 30, None, &actor, now())
+    subscribe(&store, &b, 30, &AlertSettings::default(), &actor, now())
         .await
         .unwrap();
-    let taken = subscribe(&store, &a, 30, None, &actor, now()).await;
+    let taken = subscribe(&store, &a, 30, &AlertSettings::default(), &actor, now()).await;
     assert!(matches!(taken, Err(Error::Forbidden(_))), "{taken:?}");
     assert_eq!(subscriptions(&store, &b).await.unwrap().len(), 1);
     assert!(subscriptions(&store, &a).await.unwrap().is_empty());
     // Its own server may change it.
-    subscribe(&store, &b, 30, None, &actor, now())
+    subscribe(&store, &b, 30, &AlertSettings::default(), &actor, now())
         .await
         .unwrap();
 }

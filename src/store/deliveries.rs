@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::outbox::{Item, StoredItem};
 use super::{Conn, Store, snowflake_from_db, snowflake_to_db, tenants};
 use crate::domain::Tenant;
 use crate::error::Result;
@@ -12,9 +13,11 @@ use crate::error::Result;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
     pub id: i64,
-    pub event_id: i64,
+    pub item: Item,
     pub subscription_id: i64,
     pub channel_id: u64,
+    /// The one role its posts may ping, if a moderator opted in.
+    pub mention_role: Option<u64>,
     /// Whose channel: a post counts that tenant's events in its context.
     pub tenant: Tenant,
     pub attempts: u32,
@@ -22,50 +25,12 @@ pub struct Delivery {
     pub created_at: DateTime<Utc>,
 }
 
-/// A delivery as the operator sees it (`layoffs-bot deliveries`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeliveryRow {
-    pub id: i64,
-    pub event_id: i64,
-    pub channel_id: u64,
-    pub status: String,
-    pub attempts: u32,
-    pub next_attempt_at: String,
-    pub last_error: Option<String>,
-}
-
-/// Writes one delivery per matching active subscription; part of the event's transaction.
-/// `tenant_id` is the event's owner (None: global, posted to every tenant).
-pub async fn enqueue(
-    conn: &mut Conn,
-    event_id: i64,
-    company_id: i64,
-    tenant_id: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<u64> {
-    let done = sqlx::query!(
-        "INSERT INTO deliveries (event_id, subscription_id, channel_id, next_attempt_at, created_at)
-         SELECT ?1, s.id, s.channel_id, ?2, ?2 FROM subscriptions s
-         WHERE s.active = 1 AND s.removed_at IS NULL
-           AND (?3 IS NULL OR s.tenant_id = ?3)
-           AND (s.company_id IS NULL OR s.company_id = ?4)
-         ON CONFLICT (event_id, channel_id) DO NOTHING",
-        event_id,
-        now,
-        tenant_id,
-        company_id
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected())
-}
-
 /// Asks for the event's sent posts to be edited; part of the edit's transaction.
 pub async fn mark_edits_due(conn: &mut Conn, event_id: i64) -> Result<()> {
     sqlx::query!(
         "UPDATE deliveries SET edit_due = 1, edit_attempts = 0, edit_next_at = NULL,
                 edit_error = NULL
-         WHERE event_id = ?1 AND status = 'sent'
+         WHERE event_id = ?1 AND status = 'sent' AND kind = 'event'
            AND subscription_id IN (SELECT id FROM subscriptions
                                    WHERE active = 1 AND removed_at IS NULL)",
         event_id
@@ -130,7 +95,7 @@ impl Store {
         let limit = i64::from(limit);
         // Rows waiting after a failure are skipped, so they never hold up the others.
         let rows = sqlx::query!(
-            r#"SELECT d.id, d.event_id, d.channel_id, d.message_id AS "message_id!",
+            r#"SELECT d.id, d.event_id AS "event_id!", d.channel_id, d.message_id AS "message_id!",
                       d.edit_attempts, t.platform AS "platform?", t.external_id AS "external?"
                FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
                     LEFT JOIN tenants t ON t.id = s.tenant_id
@@ -214,14 +179,19 @@ impl Store {
                    GROUP BY d.channel_id
                    ORDER BY min(d.next_attempt_at), min(d.id)
                    LIMIT ?3)
-               RETURNING id AS "id!", event_id, subscription_id, channel_id, attempts,
+               RETURNING id AS "id!", kind, key, event_id, filing_id,
+                         period_start AS "period_start?: DateTime<Utc>",
+                         period_end AS "period_end?: DateTime<Utc>",
+                         subscription_id, channel_id, attempts,
                          created_at AS "created_at!: DateTime<Utc>",
                          (SELECT t.platform FROM subscriptions s JOIN tenants t
                                  ON t.id = s.tenant_id WHERE s.id = subscription_id)
                              AS "platform?: String",
                          (SELECT t.external_id FROM subscriptions s JOIN tenants t
                                  ON t.id = s.tenant_id WHERE s.id = subscription_id)
-                             AS "external?: String""#,
+                             AS "external?: String",
+                         (SELECT s.mention_role FROM subscriptions s WHERE s.id = subscription_id)
+                             AS "mention_role?: i64""#,
             now,
             lease_until,
             limit
@@ -231,11 +201,20 @@ impl Store {
         let mut out: Vec<Delivery> = rows
             .into_iter()
             .filter_map(|r| {
+                let stored = StoredItem {
+                    kind: r.kind,
+                    key: r.key,
+                    event_id: r.event_id,
+                    filing_id: r.filing_id,
+                    start: r.period_start,
+                    end: r.period_end,
+                };
                 Some(Delivery {
                     id: r.id,
-                    event_id: r.event_id,
+                    item: stored.item()?,
                     subscription_id: r.subscription_id,
                     channel_id: snowflake_from_db(r.channel_id),
+                    mention_role: r.mention_role.map(snowflake_from_db),
                     tenant: tenant_of(r.platform.as_deref(), r.external)?,
                     attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
                     created_at: r.created_at,
@@ -256,18 +235,32 @@ impl Store {
         Ok(done.rows_affected())
     }
 
+    /// The post is in the channel: done, crosspost due if its channel asked, and the
+    /// subscription's last post noted.
     pub async fn mark_sent(&self, id: i64, message_id: u64, now: DateTime<Utc>) -> Result<()> {
         let message = snowflake_to_db(message_id);
+        let mut tx = self.begin_write().await?;
         sqlx::query!(
             "UPDATE deliveries SET status = 'sent', message_id = ?2, sent_at = ?3, leased_until = NULL,
-                    last_error = NULL
+                    last_error = NULL,
+                    crosspost_state = (SELECT crosspost FROM subscriptions s
+                                       WHERE s.id = deliveries.subscription_id)
              WHERE id = ?1",
             id,
             message,
             now
         )
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        sqlx::query!(
+            "UPDATE subscriptions SET last_post_at = ?2
+             WHERE id = (SELECT subscription_id FROM deliveries WHERE id = ?1)",
+            id,
+            now
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -347,26 +340,6 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    /// The newest `limit` dead deliveries, newest first, and how many there are in all.
-    pub async fn dead_deliveries(&self, limit: u32) -> Result<(Vec<DeliveryRow>, u64)> {
-        let limit = i64::from(limit);
-        let rows = sqlx::query_as!(
-            StoredRow,
-            "SELECT id, event_id, channel_id, status, attempts, next_attempt_at, last_error
-             FROM deliveries WHERE status = 'dead' ORDER BY id DESC LIMIT ?1",
-            limit
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let total = sqlx::query_scalar!(
-            r#"SELECT COUNT(*) AS "n!: i64" FROM deliveries WHERE status = 'dead'"#
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        let rows = rows.into_iter().map(DeliveryRow::from).collect();
-        Ok((rows, super::count(total)))
-    }
-
     /// Forgets what is no longer needed: posts sent before `sent_before` (with no edit to
     /// make) and additions held since before `held_before`. Returns both counts.
     pub async fn prune(
@@ -391,43 +364,6 @@ impl Store {
         .rows_affected();
         tx.commit().await?;
         Ok((sent, held))
-    }
-
-    /// Pending, failing and dead deliveries, oldest first (sent ones are left out).
-    pub async fn open_deliveries(&self) -> Result<Vec<DeliveryRow>> {
-        let rows = sqlx::query_as!(
-            StoredRow,
-            "SELECT id, event_id, channel_id, status, attempts, next_attempt_at, last_error
-             FROM deliveries WHERE status != 'sent' ORDER BY id"
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().map(DeliveryRow::from).collect())
-    }
-}
-
-/// A delivery as stored, for [`DeliveryRow`].
-struct StoredRow {
-    id: i64,
-    event_id: i64,
-    channel_id: i64,
-    status: String,
-    attempts: i64,
-    next_attempt_at: String,
-    last_error: Option<String>,
-}
-
-impl From<StoredRow> for DeliveryRow {
-    fn from(r: StoredRow) -> Self {
-        Self {
-            id: r.id,
-            event_id: r.event_id,
-            channel_id: snowflake_from_db(r.channel_id),
-            status: r.status,
-            attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
-            next_attempt_at: r.next_attempt_at,
-            last_error: r.last_error,
-        }
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::companies::{CompanyFacts, find_by_key, upsert};
 use super::{Conn, Store, count};
 use crate::domain::filing::{
-    FILED_WITHIN_DAYS, Filing, FilingLine, FilingSummary, filed_name_keys,
+    FILED_WITHIN_DAYS, Filing, FilingLine, FilingPost, FilingSummary, filed_name_keys,
 };
 use crate::domain::{CompanyName, EventScope};
 use crate::error::Result;
@@ -87,6 +87,35 @@ pub async fn insert(
 }
 
 impl Store {
+    /// One filing as a post shows it.
+    pub async fn filing_post(&self, id: i64) -> Result<Option<FilingPost>> {
+        let row = sqlx::query!(
+            r#"SELECT f.id, c.name AS company, f.filed_name, f.agency, f.state,
+                      f.notice_date AS "notice_date: NaiveDate",
+                      f.effective_date AS "effective_date?: NaiveDate",
+                      f.jobs, f.location, f.closure, f.temporary
+               FROM filings f JOIN companies c ON c.id = f.company_id WHERE f.id = ?1"#,
+            id
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| FilingPost {
+            id: r.id,
+            company: r.company,
+            filed_name: r.filed_name,
+            agency: r.agency,
+            line: FilingLine {
+                state: r.state,
+                notice_date: r.notice_date,
+                jobs: r.jobs.and_then(|j| u32::try_from(j).ok()),
+                location: r.location,
+            },
+            effective_date: r.effective_date,
+            closure: r.closure.map(|c| c != 0),
+            temporary: r.temporary.map(|t| t != 0),
+        }))
+    }
+
     /// Company `company_id`'s filings (filings are public records: global for every viewer).
     pub async fn filing_summary(&self, company_id: i64, latest: i64) -> Result<FilingSummary> {
         let totals = sqlx::query!(

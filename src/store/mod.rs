@@ -5,12 +5,15 @@
 pub mod audit;
 pub mod bulk;
 pub mod companies;
+pub mod crossposts;
 pub mod curation;
 pub mod deliveries;
+pub mod delivery_list;
 pub mod events;
 pub mod filings;
 pub mod merge;
 pub mod names;
+pub mod outbox;
 pub mod pending;
 pub mod stats;
 pub mod subscriptions;
@@ -24,7 +27,10 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{SqlitePool, migrate::Migrator};
 
-pub use deliveries::{Delivery, DeliveryRow, DueEdit};
+pub use crossposts::DueCrosspost;
+pub use deliveries::{Delivery, DueEdit};
+pub use delivery_list::DeliveryRow;
+pub use outbox::{Added, Item};
 pub use stats::{FacetCounts, StatsFilter, Summary};
 pub use subscriptions::{DisabledSubscription, Subscription};
 

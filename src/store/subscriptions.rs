@@ -4,17 +4,24 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, Store, snowflake_from_db, snowflake_to_db, tenants};
-use crate::domain::{Actor, Tenant};
+use crate::domain::{Actor, AlertFilter, AlertSettings, Mode, Tenant};
 use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
     pub id: i64,
     pub channel_id: u64,
-    pub company_id: Option<i64>,
+    /// The company filter's name, for lists.
     pub company: Option<String>,
+    pub settings: AlertSettings,
     pub active: bool,
     pub disabled_reason: Option<String>,
+    pub last_post_at: Option<DateTime<Utc>>,
+    /// When the mode was last set (a digest covers nothing from before).
+    pub mode_since: DateTime<Utc>,
+    /// The end of the last digest period handled.
+    pub digest_through: Option<DateTime<Utc>>,
+    pub tenant: Tenant,
 }
 
 /// A subscription the worker turned off, and why.
@@ -25,31 +32,52 @@ pub struct DisabledSubscription {
     pub reason: String,
 }
 
-/// Subscribes a channel of `tenant_id` (or updates and re-enables its subscription). False,
-/// and nothing written, if another tenant has the channel subscribed.
+/// Subscribes a channel of `tenant_id` with `settings` (or updates and re-enables its
+/// subscription). False, and nothing written, if another tenant has the channel subscribed.
 pub async fn upsert(
     conn: &mut Conn,
     tenant_id: i64,
     channel_id: u64,
-    company_id: Option<i64>,
+    settings: &AlertSettings,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let channel = snowflake_to_db(channel_id);
     let actor = actor.as_str();
+    let f = &settings.filter;
+    let min_people = f.min_people.map(i64::from);
+    let mode = settings.mode.as_str();
+    let role = settings.mention_role.map(snowflake_to_db);
+    let (crosspost, filings) = (i64::from(settings.crosspost), i64::from(settings.filings));
+    // A changed mode starts afresh: its digests cover only what comes after.
     let done = sqlx::query!(
-        "INSERT INTO subscriptions (tenant_id, channel_id, company_id, active, created_by,
-                                    created_at, updated_at)
-         VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5)
+        "INSERT INTO subscriptions (tenant_id, channel_id, company_id, industry, country,
+                                    min_people, mode, mode_since, mention_role, crosspost,
+                                    filings, active, created_by, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?8, ?8)
          ON CONFLICT (channel_id) DO UPDATE SET
-             company_id = excluded.company_id, active = 1, disabled_reason = NULL,
-             removed_at = NULL, updated_at = excluded.updated_at
+             company_id = excluded.company_id, industry = excluded.industry,
+             country = excluded.country, min_people = excluded.min_people,
+             mode_since = CASE WHEN subscriptions.mode = excluded.mode
+                                    AND subscriptions.removed_at IS NULL
+                               THEN subscriptions.mode_since ELSE excluded.mode_since END,
+             mode = excluded.mode, mention_role = excluded.mention_role,
+             crosspost = excluded.crosspost, filings = excluded.filings,
+             active = 1, disabled_reason = NULL, removed_at = NULL,
+             updated_at = excluded.updated_at
          WHERE subscriptions.tenant_id = excluded.tenant_id",
         tenant_id,
         channel,
-        company_id,
-        actor,
-        now
+        f.company_id,
+        f.industry,
+        f.country,
+        min_people,
+        mode,
+        now,
+        role,
+        crosspost,
+        filings,
+        actor
     )
     .execute(&mut *conn)
     .await?;
@@ -84,12 +112,18 @@ impl Store {
     /// A tenant's subscriptions, active or disabled (not removed).
     pub async fn subscriptions(&self, tenant: &Tenant) -> Result<Vec<Subscription>> {
         let (platform, external) = tenants::bind(Some(tenant));
-        let rows = sqlx::query!(
-            r#"SELECT s.id, s.channel_id, s.company_id, c.name AS "company?",
-                      s.active, s.disabled_reason
-               FROM subscriptions s LEFT JOIN companies c ON c.id = s.company_id
-               WHERE s.tenant_id = (SELECT id FROM tenants WHERE platform = ?1 AND external_id = ?2)
-                 AND s.removed_at IS NULL
+        let rows = sqlx::query_as!(
+            StoredSubscription,
+            r#"SELECT s.id, s.channel_id, s.company_id, c.name AS "company?", s.industry,
+                      s.country, s.min_people, s.mode, s.mention_role, s.crosspost, s.filings,
+                      s.active, s.disabled_reason,
+                      s.last_post_at AS "last_post_at?: DateTime<Utc>",
+                      s.mode_since AS "mode_since?: DateTime<Utc>",
+                      s.digest_through AS "digest_through?: DateTime<Utc>",
+                      t.platform, t.external_id
+               FROM subscriptions s JOIN tenants t ON t.id = s.tenant_id
+                    LEFT JOIN companies c ON c.id = s.company_id
+               WHERE t.platform = ?1 AND t.external_id = ?2 AND s.removed_at IS NULL
                ORDER BY s.id"#,
             platform,
             external
@@ -98,14 +132,52 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|r| Subscription {
-                id: r.id,
-                channel_id: snowflake_from_db(r.channel_id),
-                company_id: r.company_id,
-                company: r.company,
-                active: r.active != 0,
-                disabled_reason: r.disabled_reason,
-            })
+            .filter_map(StoredSubscription::parse)
+            .collect())
+    }
+
+    /// One subscription by id, removed or not (the worker's view of a delivery's channel).
+    pub async fn subscription(&self, id: i64) -> Result<Option<Subscription>> {
+        let row = sqlx::query_as!(
+            StoredSubscription,
+            r#"SELECT s.id, s.channel_id, s.company_id, c.name AS "company?", s.industry,
+                      s.country, s.min_people, s.mode, s.mention_role, s.crosspost, s.filings,
+                      s.active, s.disabled_reason,
+                      s.last_post_at AS "last_post_at?: DateTime<Utc>",
+                      s.mode_since AS "mode_since?: DateTime<Utc>",
+                      s.digest_through AS "digest_through?: DateTime<Utc>",
+                      t.platform, t.external_id
+               FROM subscriptions s JOIN tenants t ON t.id = s.tenant_id
+                    LEFT JOIN companies c ON c.id = s.company_id
+               WHERE s.id = ?1"#,
+            id
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.and_then(StoredSubscription::parse))
+    }
+
+    /// Active digest subscriptions of every tenant (the digest scheduler's round).
+    pub async fn digest_subscriptions(&self) -> Result<Vec<Subscription>> {
+        let rows = sqlx::query_as!(
+            StoredSubscription,
+            r#"SELECT s.id, s.channel_id, s.company_id, c.name AS "company?", s.industry,
+                      s.country, s.min_people, s.mode, s.mention_role, s.crosspost, s.filings,
+                      s.active, s.disabled_reason,
+                      s.last_post_at AS "last_post_at?: DateTime<Utc>",
+                      s.mode_since AS "mode_since?: DateTime<Utc>",
+                      s.digest_through AS "digest_through?: DateTime<Utc>",
+                      t.platform, t.external_id
+               FROM subscriptions s JOIN tenants t ON t.id = s.tenant_id
+                    LEFT JOIN companies c ON c.id = s.company_id
+               WHERE s.active = 1 AND s.removed_at IS NULL AND s.mode != 'each'
+               ORDER BY s.id"#
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(StoredSubscription::parse)
             .collect())
     }
 
@@ -149,5 +221,60 @@ impl Store {
                 reason: r.reason,
             })
             .collect())
+    }
+}
+
+/// A subscription row as stored, for [`Subscription`].
+struct StoredSubscription {
+    id: i64,
+    channel_id: i64,
+    company_id: Option<i64>,
+    company: Option<String>,
+    industry: Option<String>,
+    country: Option<String>,
+    min_people: Option<i64>,
+    mode: String,
+    mention_role: Option<i64>,
+    crosspost: i64,
+    filings: i64,
+    active: i64,
+    disabled_reason: Option<String>,
+    last_post_at: Option<DateTime<Utc>>,
+    mode_since: Option<DateTime<Utc>>,
+    digest_through: Option<DateTime<Utc>>,
+    platform: String,
+    external_id: String,
+}
+
+impl StoredSubscription {
+    /// Rows the store wrote always parse; anything else is skipped.
+    fn parse(self) -> Option<Subscription> {
+        let tenant = tenants::scope(Some(&self.platform), Some(self.external_id))
+            .tenant()
+            .cloned()?;
+        let settings = AlertSettings {
+            filter: AlertFilter {
+                company_id: self.company_id,
+                industry: self.industry,
+                country: self.country,
+                min_people: self.min_people.and_then(|n| u32::try_from(n).ok()),
+            },
+            mode: Mode::parse(&self.mode).ok()?,
+            mention_role: self.mention_role.map(snowflake_from_db),
+            crosspost: self.crosspost != 0,
+            filings: self.filings != 0,
+        };
+        Some(Subscription {
+            id: self.id,
+            channel_id: snowflake_from_db(self.channel_id),
+            company: self.company,
+            settings,
+            active: self.active != 0,
+            disabled_reason: self.disabled_reason,
+            last_post_at: self.last_post_at,
+            mode_since: self.mode_since.unwrap_or(DateTime::<Utc>::MIN_UTC),
+            digest_through: self.digest_through,
+            tenant,
+        })
     }
 }

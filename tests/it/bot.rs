@@ -89,7 +89,7 @@ async fn start_up_registers_every_command_with_its_options_and_gates() {
         .iter()
         .map(|o| o["name"].as_str().unwrap())
         .collect();
-    assert_eq!(alerts, ["subscribe", "unsubscribe", "list"]);
+    assert_eq!(alerts, ["subscribe", "unsubscribe", "list", "test"]);
 }
 
 #[tokio::test]

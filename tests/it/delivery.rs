@@ -1,7 +1,7 @@
 //! Posts of new events to subscribed channels, end to end: the real bot, the fake Discord with
 //! faults injected, a gateway disconnect, and `kill -9` in the middle of a fan-out.
 
-use layoffs_bot::domain::{Actor, Tenant};
+use layoffs_bot::domain::{Actor, AlertFilter, AlertSettings, Tenant};
 use layoffs_bot::service;
 use serde_json::{Value, json};
 
@@ -32,16 +32,16 @@ async fn subscribe(bot: &Bot, guild: &str, channel: &str, company: Option<&str>)
     };
     let tenant = Tenant::discord(id(guild));
     let actor = Actor::cli("test");
-    service::subscribe(
-        &bot.store,
-        &tenant,
-        id(channel),
-        company.as_ref(),
-        &actor,
-        now(),
-    )
-    .await
-    .unwrap();
+    let settings = AlertSettings {
+        filter: AlertFilter {
+            company_id: company.map(|c| c.id),
+            ..AlertFilter::default()
+        },
+        ..AlertSettings::default()
+    };
+    service::subscribe(&bot.store, &tenant, id(channel), &settings, &actor, now())
+        .await
+        .unwrap();
 }
 
 async fn add(bot: &Bot, who: Who<'static>, options: Value) -> i64 {
@@ -185,7 +185,7 @@ async fn a_new_event_is_posted_once_to_each_matching_subscription() {
     let marker = settle(&bot).await;
     let rows = bot.store.open_deliveries().await.unwrap();
     assert!(
-        rows.iter().all(|r| r.event_id == marker),
+        rows.iter().all(|r| r.what == format!("event #{marker}")),
         "only sent deliveries: {rows:?}"
     );
     // The import (Amazon and Tesla events among them) and the edit posted nothing.
@@ -413,7 +413,10 @@ async fn kill_9_in_the_middle_of_a_fan_out_loses_and_repeats_nothing() {
     }
     let marker = settle(&bot).await;
     let open = bot.store.open_deliveries().await.unwrap();
-    assert!(open.iter().all(|r| r.event_id == marker), "{open:?}");
+    assert!(
+        open.iter().all(|r| r.what == format!("event #{marker}")),
+        "{open:?}"
+    );
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@
     clippy::match_wild_err_arm
 )]
 
+mod alerts;
 mod bot;
 mod bulk;
 mod cli;

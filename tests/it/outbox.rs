@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::DateTime;
 use chrono::Utc;
 use layoffs_bot::Store;
-use layoffs_bot::domain::{Actor, EventScope, Headcount, RawEvent, Tenant};
+use layoffs_bot::domain::{Actor, AlertSettings, EventScope, Headcount, RawEvent, Tenant};
 use layoffs_bot::notify::{Backoff, ChannelPoster, PostOutcome, Worker, discord_json};
 use layoffs_bot::render::View;
 use layoffs_bot::service::{self, Moderator};
@@ -20,8 +20,9 @@ use crate::support::{TestStore, event, now};
 struct Script {
     /// Outcomes per channel, in order; when none is left, the post succeeds.
     outcomes: Mutex<HashMap<u64, VecDeque<PostOutcome>>>,
-    /// The same for edits.
+    /// The same for edits, and crossposts.
     edit_outcomes: Mutex<HashMap<u64, VecDeque<PostOutcome>>>,
+    crosspost_outcomes: Mutex<HashMap<u64, VecDeque<PostOutcome>>>,
     /// Posts Discord kept: those it answered with success, and those whose answer was lost
     /// (a timeout), as (channel, footer, message id).
     kept: Mutex<Vec<(u64, String, u64)>>,
@@ -29,10 +30,20 @@ struct Script {
 }
 
 #[derive(Clone, Default)]
-struct Scripted(Arc<Script>);
+pub(crate) struct Scripted(Arc<Script>);
 
 impl Scripted {
-    fn then(&self, channel: u64, outcome: PostOutcome) {
+    pub(crate) fn then_crosspost(&self, channel: u64, outcome: PostOutcome) {
+        self.0
+            .crosspost_outcomes
+            .lock()
+            .unwrap()
+            .entry(channel)
+            .or_default()
+            .push_back(outcome);
+    }
+
+    pub(crate) fn then(&self, channel: u64, outcome: PostOutcome) {
         self.0
             .outcomes
             .lock()
@@ -60,12 +71,25 @@ impl Scripted {
             .collect()
     }
 
-    fn calls(&self) -> Vec<(u64, Value)> {
+    pub(crate) fn calls(&self) -> Vec<(u64, Value)> {
         self.0.calls.lock().unwrap().clone()
     }
 }
 
 impl ChannelPoster for Scripted {
+    async fn crosspost(&self, channel_id: u64, message_id: u64) -> PostOutcome {
+        let body = serde_json::json!({ "crossposted": message_id });
+        self.0.calls.lock().unwrap().push((channel_id, body));
+        let scripted = self
+            .0
+            .crosspost_outcomes
+            .lock()
+            .unwrap()
+            .get_mut(&channel_id)
+            .and_then(VecDeque::pop_front);
+        scripted.unwrap_or(PostOutcome::Sent { message_id })
+    }
+
     async fn edit(&self, channel_id: u64, message_id: u64, view: &View) -> PostOutcome {
         let mut edited = discord_json::message(view, None);
         edited["edited_message"] = serde_json::json!(message_id);
@@ -127,9 +151,16 @@ async fn setup(channels: &[u64]) -> (TestStore, Worker<Scripted>, Scripted) {
     let t = TestStore::new().await;
     let tenant = Tenant::discord(GUILD);
     for &c in channels {
-        service::subscribe(&t.store, &tenant, c, None, &Actor::cli("test"), now())
-            .await
-            .unwrap();
+        service::subscribe(
+            &t.store,
+            &tenant,
+            c,
+            &AlertSettings::default(),
+            &Actor::cli("test"),
+            now(),
+        )
+        .await
+        .unwrap();
     }
     let poster = Scripted::default();
     let backoff = Backoff {

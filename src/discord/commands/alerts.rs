@@ -1,4 +1,5 @@
-//! `/layoff-alerts subscribe|unsubscribe|list`: which channels get posts about new events.
+//! `/layoff-alerts subscribe|unsubscribe|list|test`: which channels get posts, how, and a
+//! test post to see one now.
 
 use std::fmt::Write as _;
 
@@ -6,19 +7,23 @@ use chrono::Utc;
 use poise::serenity_prelude as serenity;
 
 use super::autocomplete_company;
+use super::stats::{autocomplete_country, autocomplete_industry};
+use crate::discord::alert_checks::{
+    ModeOption, channel_kind, check_min_people, crosspost_refusal, role_refusal,
+};
 use crate::discord::checks::moderator;
 use crate::discord::reply::ephemeral;
 use crate::discord::{Context, permissions};
-use crate::domain::Viewer;
+use crate::domain::{Mode, Viewer};
 use crate::error::Error;
-use crate::render::escape_markdown;
-use crate::service;
+use crate::render::alerts::{scope_phrase, settings_details, settings_summary};
+use crate::service::{self, AlertRequest, Subscribed};
 
 /// Post new layoff events in a channel (moderators)
 #[poise::command(
     slash_command,
     rename = "layoff-alerts",
-    subcommands("subscribe", "unsubscribe", "list"),
+    subcommands("subscribe", "unsubscribe", "list", "test"),
     subcommand_required,
     guild_only,
     default_member_permissions = "MANAGE_GUILD"
@@ -28,8 +33,9 @@ pub async fn layoff_alerts(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Post new layoff events in a channel
+/// Post new layoff events in a channel (again: change its settings)
 #[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+#[allow(clippy::too_many_arguments)] // one per option of the command
 async fn subscribe(
     ctx: Context<'_>,
     #[description = "The channel to post in (default: this one)"]
@@ -38,45 +44,135 @@ async fn subscribe(
     #[description = "Only this company's events"]
     #[autocomplete = "autocomplete_company"]
     company: Option<String>,
+    #[description = "Only companies of this industry, e.g. Retail"]
+    #[autocomplete = "autocomplete_industry"]
+    industry: Option<String>,
+    #[description = "Only companies of this country, e.g. United States"]
+    #[autocomplete = "autocomplete_country"]
+    country: Option<String>,
+    #[description = "Only layoffs of at least this many people (a known number)"]
+    #[min = 1]
+    min_people: Option<i64>,
+    #[description = "A post per event (default), or a daily or weekly digest"] mode: Option<
+        ModeOption,
+    >,
+    #[description = "Ping this role with each post (nobody is pinged otherwise)"]
+    mention_role: Option<serenity::Role>,
+    #[description = "Publish each post to following servers (announcement channels)"]
+    crosspost: Option<bool>,
+    #[description = "Also post new WARN filings (government notices)"] filings: Option<bool>,
 ) -> Result<(), Error> {
     let by = moderator(ctx)?;
-    let channel_id = channel.map_or(ctx.channel_id(), |c| c.id);
+    check_min_people(min_people)?;
+    let mode = mode.map(|m| m.mode()).transpose()?;
+    let channel_id = channel.as_ref().map_or(ctx.channel_id(), |c| c.id);
+    let store = &ctx.data().store;
     let company = match company.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         Some(name) => {
             let viewer = Viewer::in_tenant(by.tenant.clone());
-            Some(service::resolve_company(&ctx.data().store, name, &viewer).await?)
+            Some(service::resolve_company(store, name, &viewer).await?)
         }
         None => None,
     };
-    let missing = permissions::missing_for_posting(ctx, channel_id).await?;
-    if !missing.is_empty() {
-        ctx.send(ephemeral(&format!(
-            "I can't post in <#{channel_id}>: I'm missing {} there. Give me {} and try again; \
-             nothing was subscribed.",
-            missing.join(", "),
-            if missing.len() == 1 { "it" } else { "them" }
-        )))
-        .await?;
+    let req = AlertRequest {
+        company,
+        industry,
+        country,
+        min_people,
+        mode,
+        mention_role: mention_role.as_ref().map(|r| r.id.get()),
+        crosspost: crosspost.unwrap_or(false),
+        filings: filings.unwrap_or(false),
+    };
+    let settings = service::alerts::settings_of(store, &by.tenant, &req).await?;
+    if let Some(refusal) = refusal(
+        ctx,
+        channel_id,
+        channel.as_ref(),
+        &req,
+        mention_role.as_ref(),
+    )
+    .await?
+    {
+        ctx.send(ephemeral(&refusal)).await?;
         return Ok(());
     }
-    service::subscribe(
-        &ctx.data().store,
+    let done = service::subscribe(
+        store,
         &by.tenant,
         channel_id.get(),
-        company.as_ref(),
+        &settings,
         &by.actor,
         Utc::now(),
     )
     .await?;
-    let what = company.map_or_else(
-        || "new layoff events".to_string(),
-        |c| format!("new {} layoff events", escape_markdown(&c.name)),
-    );
-    ctx.send(ephemeral(&format!(
-        "Subscribed <#{channel_id}>: I'll post {what} there as they are added. Past events are not posted."
-    )))
-    .await?;
+    ctx.send(ephemeral(&subscribed_text(channel_id, &done)))
+        .await?;
     Ok(())
+}
+
+/// Why the channel cannot have these settings: the bot cannot post there, ping the role, or
+/// crosspost there.
+async fn refusal(
+    ctx: Context<'_>,
+    channel_id: serenity::ChannelId,
+    channel: Option<&serenity::PartialChannel>,
+    req: &AlertRequest,
+    role: Option<&serenity::Role>,
+) -> Result<Option<String>, Error> {
+    let missing = permissions::missing_for_posting(ctx, channel_id).await?;
+    if !missing.is_empty() {
+        return Ok(Some(format!(
+            "I can't post in <#{channel_id}>: I'm missing {} there. Give me {} and try again; \
+             nothing was subscribed.",
+            missing.join(", "),
+            if missing.len() == 1 { "it" } else { "them" }
+        )));
+    }
+    if let Some(role) = role
+        && let Some(why) = role_refusal(ctx, role, channel_id).await?
+    {
+        return Ok(Some(why));
+    }
+    if req.crosspost {
+        let kind = channel_kind(ctx, channel_id, channel.map(|c| c.kind)).await;
+        return Ok(crosspost_refusal(channel_id, kind));
+    }
+    Ok(None)
+}
+
+fn subscribed_text(channel_id: serenity::ChannelId, done: &Subscribed) -> String {
+    let sub = &done.subscription;
+    let now = settings_summary(sub.company.as_deref(), &sub.settings);
+    match &done.changed {
+        None => format!(
+            "Subscribed <#{channel_id}>: {now}. {} Past events are not posted; try \
+             /layoff-alerts test to see a post now.",
+            when(sub.settings.mode)
+        ),
+        Some(_) if done.reenabled => {
+            format!("Subscribed <#{channel_id}> again: its alerts are back on ({now}).")
+        }
+        Some(changed) if changed.is_empty() => format!(
+            "<#{channel_id}> was already subscribed with these settings ({now}); nothing changed."
+        ),
+        Some(changed) => format!(
+            "Updated <#{channel_id}>: changed {}. Now: {now}.",
+            changed.join(", ")
+        ),
+    }
+}
+
+fn when(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Each => "I'll post each matching event as it is added.",
+        Mode::Daily => {
+            "A digest goes out daily at the digest hour (14:00 UTC unless the operator changed it), when there is something to report."
+        }
+        Mode::Weekly => {
+            "A digest goes out on Mondays at the digest hour (14:00 UTC unless the operator changed it), when there is something to report."
+        }
+    }
 }
 
 /// Stop posting new layoff events in a channel
@@ -114,10 +210,6 @@ async fn list(ctx: Context<'_>) -> Result<(), Error> {
     }
     let mut text = String::from("Subscribed channels:\n");
     for s in &subscriptions {
-        let scope = s.company.as_deref().map_or_else(
-            || "all companies".to_string(),
-            |c| format!("{} only", escape_markdown(c)),
-        );
         let state = if s.active {
             "active".to_string()
         } else {
@@ -126,8 +218,66 @@ async fn list(ctx: Context<'_>) -> Result<(), Error> {
                 s.disabled_reason.as_deref().unwrap_or("unknown reason")
             )
         };
-        let _ = writeln!(text, "• <#{}>: {scope}, {state}", s.channel_id);
+        let last = s.last_post_at.map_or_else(
+            || "no post yet".to_string(),
+            |t| format!("last post {}", t.format("%Y-%m-%d %H:%M UTC")),
+        );
+        let _ = writeln!(
+            text,
+            "• <#{}>: {}, {state}; {}; {last}",
+            s.channel_id,
+            scope_phrase(s.company.as_deref()),
+            settings_details(&s.settings).join(" · ")
+        );
     }
     ctx.send(ephemeral(&text)).await?;
     Ok(())
+}
+
+/// How long `test` waits for the post before saying it is on its way.
+const TEST_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Send a sample post to a subscribed channel now, to see how alerts will look
+#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+async fn test(
+    ctx: Context<'_>,
+    #[description = "The subscribed channel (default: this one)"]
+    #[channel_types("Text", "News")]
+    channel: Option<serenity::PartialChannel>,
+) -> Result<(), Error> {
+    let by = moderator(ctx)?;
+    let channel_id = channel.map_or(ctx.channel_id(), |c| c.id);
+    ctx.defer_ephemeral().await?;
+    let store = &ctx.data().store;
+    let id = service::alerts::queue_test(store, &by.tenant, channel_id.get(), Utc::now()).await?;
+    ctx.data().wake.notify();
+    let text = match wait_for(store, id).await? {
+        Some((true, _)) => format!("Sent a test post to <#{channel_id}>."),
+        Some((false, why)) => format!(
+            "I could not post in <#{channel_id}>: {}",
+            why.as_deref().unwrap_or("the post failed")
+        ),
+        None => format!(
+            "The test post to <#{channel_id}> is queued and will go out shortly (Discord is \
+             slow or rate limiting); /layoff-alerts list shows when it arrived."
+        ),
+    };
+    ctx.send(ephemeral(&text)).await?;
+    Ok(())
+}
+
+/// The outcome of delivery `id` once the worker is done with it, or None after [`TEST_WAIT`].
+async fn wait_for(
+    store: &crate::store::Store,
+    id: i64,
+) -> Result<Option<(bool, Option<String>)>, Error> {
+    let give_up = tokio::time::Instant::now() + TEST_WAIT;
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(200));
+    while tokio::time::Instant::now() < give_up {
+        tick.tick().await;
+        if let Some(outcome) = store.delivery_outcome(id).await? {
+            return Ok(Some(outcome));
+        }
+    }
+    Ok(None)
 }

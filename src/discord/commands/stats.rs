@@ -118,14 +118,14 @@ async fn autocomplete_facet(
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
 
-async fn autocomplete_industry(
+pub(super) async fn autocomplete_industry(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
     autocomplete_facet(ctx, FacetKind::Industry, partial).await
 }
 
-async fn autocomplete_country(
+pub(super) async fn autocomplete_country(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {

@@ -1,0 +1,65 @@
+//! What each kind of delivery posts: an event's post as its channel's tenant sees it, a
+//! filing's, a digest for its period, a marked test; and the footer marker of each.
+
+use chrono::{DateTime, Utc};
+
+use super::{ChannelPoster, Worker};
+use crate::domain::Tenant;
+use crate::error::Result;
+use crate::render::alerts::{digest_view, filing_view, marker, test_view};
+use crate::render::{self, View};
+use crate::service::digests;
+use crate::store::{Delivery, Item};
+
+/// How the footer of a delivery's post starts: unique in its channel.
+pub(super) fn marker_of(d: &Delivery) -> String {
+    match d.item {
+        Item::Event(id) => render::footer_marker(id),
+        Item::Filing(id) => marker("Filing", &id.to_string()),
+        Item::Digest(_) => marker("Digest", &d.id.to_string()),
+        Item::Test(_) => marker("Test", &d.id.to_string()),
+    }
+}
+
+impl<P: ChannelPoster> Worker<P> {
+    /// The view a delivery posts, or None if what it is about is gone.
+    pub(super) async fn view_for(&self, d: &Delivery, now: DateTime<Utc>) -> Result<Option<View>> {
+        match d.item {
+            Item::Event(id) => self.post_view(id, &d.tenant).await,
+            Item::Filing(id) => Ok(self.store.filing_post(id).await?.map(|f| filing_view(&f))),
+            Item::Digest(period) => {
+                let Some(sub) = self.store.subscription(d.subscription_id).await? else {
+                    return Ok(None);
+                };
+                let digest = digests::digest(&self.store, &sub, period).await?;
+                Ok(digest.map(|g| digest_view(&g, &marker_of(d))))
+            }
+            Item::Test(event) => {
+                let post = match event {
+                    Some(id) => self.post_view(id, &d.tenant).await?,
+                    None => None,
+                };
+                let mut view = test_view(post, d.id, now);
+                if let Some(role) = d.mention_role {
+                    // Shown, never pinged: embeds do not notify, and tests carry no content.
+                    view.description =
+                        format!("{}\n\nAlerts here mention <@&{role}>.", view.description);
+                }
+                Ok(Some(view.fit()))
+            }
+        }
+    }
+
+    /// The post about an event as seen in a tenant (its context counts that tenant's events),
+    /// or None if the event was removed.
+    pub(super) async fn post_view(&self, event_id: i64, tenant: &Tenant) -> Result<Option<View>> {
+        let Some(event) = self.store.event(event_id).await? else {
+            return Ok(None);
+        };
+        let recent = self
+            .store
+            .recent_totals(event.company_id, tenant, event.date)
+            .await?;
+        Ok(Some(render::post_view(&event, &recent)))
+    }
+}

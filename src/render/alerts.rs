@@ -1,0 +1,201 @@
+//! Views of what subscriptions receive besides event posts: a new WARN filing, a daily or
+//! weekly digest, a test post; and the footer marker that finds each in a channel's history.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+
+use super::limits::EMBED_DESCRIPTION_LENGTH;
+use super::text::{headcount_phrase, people_and_unknown};
+use super::{Image, View, escape_markdown};
+use crate::domain::filing::FilingPost;
+use crate::domain::{DigestPeriod, LayoffEvent, Mode, Totals, thousands};
+
+/// A digest: the period's matching events, newest first, and what they add up to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Digest {
+    pub period: DigestPeriod,
+    pub events: Vec<LayoffEvent>,
+    pub totals: Totals,
+    pub chart: Option<Image>,
+}
+
+/// How the footer of a post starts, for finding it after a lost answer: unique in a channel.
+pub fn marker(kind: &str, id: &str) -> String {
+    format!("{kind} #{id} ·")
+}
+
+/// The post about a new WARN notice.
+pub fn filing_view(f: &FilingPost) -> View {
+    let company = escape_markdown(&f.company);
+    let mut lines = vec![format!(
+        "Filed as **{}** with the {} ({}) on {}.",
+        escape_markdown(&f.filed_name),
+        escape_markdown(&f.agency),
+        escape_markdown(&f.line.state),
+        f.line.notice_date
+    )];
+    if let Some(d) = f.effective_date {
+        lines.push(format!("Layoffs take effect {d}."));
+    }
+    let kinds: Vec<&str> = [
+        (f.closure == Some(true), "a closure"),
+        (f.temporary == Some(true), "temporary"),
+    ]
+    .into_iter()
+    .filter_map(|(on, word)| on.then_some(word))
+    .collect();
+    if !kinds.is_empty() {
+        lines.push(format!("The notice says: {}.", kinds.join(", ")));
+    }
+    let jobs = match f.line.jobs {
+        Some(1) => "1 job".to_string(),
+        Some(n) => format!("{} jobs", thousands(u64::from(n))),
+        None => "not stated".to_string(),
+    };
+    let mut fields = vec![("Jobs filed".to_string(), jobs)];
+    if let Some(l) = &f.line.location {
+        fields.push(("Location".to_string(), escape_markdown(l)));
+    }
+    View {
+        title: format!("New WARN notice: {company}"),
+        description: lines.join("\n"),
+        fields,
+        footer: format!(
+            "{} government filing (WARN notice), not a press report",
+            marker("Filing", &f.id.to_string())
+        ),
+        ..View::default()
+    }
+    .fit()
+}
+
+/// "Weekly digest, 16 Nov 14:00 to 23 Nov 14:00 UTC".
+fn digest_title(p: &DigestPeriod) -> String {
+    let kind = match p.mode {
+        Mode::Daily => "Daily",
+        Mode::Weekly | Mode::Each => "Weekly",
+    };
+    format!(
+        "{kind} layoffs digest: {} to {}",
+        p.start.format("%-d %b %H:%M"),
+        p.end.format("%-d %b %Y %H:%M UTC")
+    )
+}
+
+/// One event as a digest line: "2026-11-25 · **Amazon** · 200 people · Seattle".
+fn digest_line(e: &LayoffEvent) -> String {
+    let mut parts = vec![
+        e.date.to_string(),
+        format!("**{}**", escape_markdown(&e.company)),
+        escape_markdown(&headcount_phrase(&e.headcount)),
+    ];
+    if let Some(p) = e.percentage {
+        parts.push(p.to_string());
+    }
+    if let Some(l) = &e.location {
+        parts.push(escape_markdown(l));
+    }
+    format!("• {}", parts.join(" · "))
+}
+
+/// The digest post: the events as lines (cut to the embed with "and N more"), totals and
+/// the chart of the last 12 months.
+pub fn digest_view(d: &Digest, key_marker: &str) -> View {
+    let room = EMBED_DESCRIPTION_LENGTH - 40;
+    let mut description = String::new();
+    let mut shown = 0;
+    for e in &d.events {
+        let line = digest_line(e);
+        if description.chars().count() + line.chars().count() + 1 > room {
+            break;
+        }
+        let _ = writeln!(description, "{line}");
+        shown += 1;
+    }
+    if shown < d.events.len() {
+        let _ = write!(description, "…and {} more", d.events.len() - shown);
+    }
+    let noun = if d.totals.events == 1 {
+        "layoff"
+    } else {
+        "layoffs"
+    };
+    let totals = format!(
+        "{} {noun}{}",
+        thousands(d.totals.events),
+        people_and_unknown(&d.totals, "")
+    );
+    View {
+        title: digest_title(&d.period),
+        description: description.trim_end().to_string(),
+        fields: vec![("In this period".to_string(), totals)],
+        footer: format!("{key_marker} chart: people a month, last 12 months"),
+        image: d.chart.clone(),
+        ..View::default()
+    }
+    .fit()
+}
+
+/// A test post: the real post's view, clearly marked, or a sample when nothing matches yet.
+pub fn test_view(post: Option<View>, delivery_id: i64, now: DateTime<Utc>) -> View {
+    let note = "**Test post** from /layoff-alerts test: this is how alerts will look here. \
+                It is not a new layoff.";
+    let mut view = post.unwrap_or_else(|| View {
+        title: "Sample layoff: Example Corp".to_string(),
+        description: "Nothing on record matches this channel's filters yet, so here is a sample."
+            .to_string(),
+        fields: vec![("People".to_string(), "about 100 people".to_string())],
+        ..View::default()
+    });
+    view.title = format!("[Test] {}", view.title);
+    view.description = format!("{note}\n\n{}", view.description);
+    view.footer = format!(
+        "{} test sent {}",
+        marker("Test", &delivery_id.to_string()),
+        now.format("%Y-%m-%d %H:%M UTC")
+    );
+    view.fit()
+}
+
+/// A channel's alert settings in a line: "Retail · United States · at least 100 people ·
+/// weekly digest · mentions @role · crossposted · with WARN filings".
+pub fn settings_summary(company: Option<&str>, s: &crate::domain::AlertSettings) -> String {
+    let mut parts = vec![scope_phrase(company)];
+    parts.extend(settings_details(s));
+    parts.join(" · ")
+}
+
+/// "all companies", or "Amazon only".
+pub fn scope_phrase(company: Option<&str>) -> String {
+    company.map_or_else(
+        || "all companies".to_string(),
+        |c| format!("{} only", escape_markdown(c)),
+    )
+}
+
+/// The settings besides the company, each a short phrase.
+pub fn settings_details(s: &crate::domain::AlertSettings) -> Vec<String> {
+    let f = &s.filter;
+    let mut parts = Vec::new();
+    if let Some(i) = &f.industry {
+        parts.push(format!("industry {}", escape_markdown(i)));
+    }
+    if let Some(c) = &f.country {
+        parts.push(format!("country {}", escape_markdown(c)));
+    }
+    if let Some(m) = f.min_people {
+        parts.push(format!("at least {} people", thousands(u64::from(m))));
+    }
+    parts.push(s.mode.describe().to_string());
+    if let Some(role) = s.mention_role {
+        parts.push(format!("mentions <@&{role}>"));
+    }
+    if s.crosspost {
+        parts.push("crossposted".to_string());
+    }
+    if s.filings {
+        parts.push("with WARN filings".to_string());
+    }
+    parts
+}

@@ -1,0 +1,168 @@
+//! Digests: one post per subscription and period (daily, or weekly on Mondays, at
+//! `DIGEST_HOUR_UTC`) with the period's matching events, totals and the stats chart. The
+//! scheduler only queues rows; the delivery worker posts them like any other.
+
+use chrono::{DateTime, Utc};
+
+use super::stats::{StatsRequest, stats, stats_chart};
+use crate::domain::{DigestPeriod, Period, Tenant, Totals, Viewer};
+use crate::error::Result;
+use crate::render::alerts::Digest;
+use crate::store::{Added, Store, Subscription};
+
+/// Events a digest lists in full; the rest are counted ("and N more").
+const LISTED: usize = 60;
+
+/// The part of `period` a subscription's digest covers: nothing from before its mode was set
+/// (what came before went out one by one, or was not asked for).
+fn window(sub: &Subscription, period: DigestPeriod) -> DigestPeriod {
+    DigestPeriod {
+        start: period.start.max(sub.mode_since),
+        ..period
+    }
+}
+
+/// The events of `window` that the subscription's filters match.
+async fn matching(store: &Store, sub: &Subscription, w: DigestPeriod) -> Result<Vec<Added>> {
+    let added = store.events_added(&sub.tenant, w.start, w.end).await?;
+    Ok(added
+        .into_iter()
+        .filter(|a| sub.settings.filter.matches(&a.subject()))
+        .collect())
+}
+
+/// Queues the latest ended period's digest of every digest subscription that has not had
+/// it; a period with no matching events is marked handled and posts nothing. Returns how
+/// many were queued. Only the latest period: a bot down for a week sends one, not seven.
+pub async fn schedule_due(store: &Store, now: DateTime<Utc>, hour: u32) -> Result<u64> {
+    let mut queued = 0;
+    for sub in store.digest_subscriptions().await? {
+        let Some(period) = DigestPeriod::latest_ended(sub.settings.mode, now, hour) else {
+            continue;
+        };
+        let handled = sub.digest_through.is_some_and(|t| t >= period.end);
+        if handled || sub.mode_since >= period.end {
+            continue;
+        }
+        let w = window(&sub, period);
+        let any = !matching(store, &sub, w).await?.is_empty();
+        // The row keeps the whole period's key; its start is where this channel's window starts.
+        if store
+            .schedule_digest(sub.id, sub.channel_id, w, any, now)
+            .await?
+        {
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+/// What `digest --send-now` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SentNow {
+    /// Digests queued for the running bot.
+    pub queued: u64,
+    /// Subscriptions with nothing in the period so far (nothing is posted for them).
+    pub empty: u64,
+    /// Subscriptions that already had this early digest queued.
+    pub already: u64,
+}
+
+/// Queues the current period's digests (up to `now`) of every digest subscription, or of one
+/// tenant's: to try a digest without waiting. Each is keyed by its period, so asking twice
+/// sends once; the scheduled digest at the period's end still goes out.
+pub async fn send_now(
+    store: &Store,
+    now: DateTime<Utc>,
+    hour: u32,
+    tenant: Option<&Tenant>,
+) -> Result<(SentNow, usize)> {
+    let mut out = SentNow::default();
+    let subs: Vec<Subscription> = store
+        .digest_subscriptions()
+        .await?
+        .into_iter()
+        .filter(|s| tenant.is_none_or(|t| *t == s.tenant))
+        .collect();
+    for sub in &subs {
+        let Some(current) = DigestPeriod::current(sub.settings.mode, now, hour) else {
+            continue;
+        };
+        let key = format!("{}:early", current.key());
+        let w = window(
+            sub,
+            DigestPeriod {
+                end: now,
+                ..current
+            },
+        );
+        if matching(store, sub, w).await?.is_empty() {
+            out.empty += 1;
+            continue;
+        }
+        match store
+            .queue_digest(sub.id, sub.channel_id, w, &key, now)
+            .await?
+        {
+            Some(_) => out.queued += 1,
+            None => out.already += 1,
+        }
+    }
+    Ok((out, subs.len()))
+}
+
+/// The digest a subscription gets for `w` (its stored window), as of now; None when nothing
+/// in it matches any more (its events were removed since).
+pub async fn digest(store: &Store, sub: &Subscription, w: DigestPeriod) -> Result<Option<Digest>> {
+    let found = matching(store, sub, w).await?;
+    if found.is_empty() {
+        return Ok(None);
+    }
+    let mut totals = Totals::default();
+    for a in &found {
+        totals.events += 1;
+        match a.people {
+            Some(n) => totals.people += u64::from(n),
+            None => totals.unknown += 1,
+        }
+    }
+    let mut events = Vec::new();
+    for a in found.iter().take(LISTED) {
+        if let Some(e) = store.event(a.event_id).await? {
+            events.push(e);
+        }
+    }
+    let chart = chart(store, sub, w.end).await;
+    Ok(Some(Digest {
+        period: w,
+        events,
+        totals,
+        chart,
+    }))
+}
+
+/// The stats chart of the last 12 months under the subscription's filters; a digest without
+/// a chart beats no digest, so a failure is logged and left out.
+async fn chart(
+    store: &Store,
+    sub: &Subscription,
+    end: DateTime<Utc>,
+) -> Option<crate::render::Image> {
+    let f = &sub.settings.filter;
+    let req = StatsRequest {
+        period: Period::Last12Months,
+        company: sub.company.clone(),
+        industry: f.industry.clone(),
+        country: f.country.clone(),
+    };
+    let viewer = Viewer::in_tenant(sub.tenant.clone());
+    let drawn = match stats(store, &req, &viewer, end.date_naive()).await {
+        Ok(s) => stats_chart(&s).await,
+        Err(e) => Err(e),
+    };
+    drawn
+        .inspect_err(
+            |e| tracing::warn!(error = %e, subscription = sub.id, "digest without a chart"),
+        )
+        .ok()
+}

@@ -1,0 +1,424 @@
+//! Writing the outbox: which subscriptions get a post about a new event or filing (their
+//! filters checked in Rust with [`AlertFilter::matches`]), digest rows per period, test posts.
+//! Every row is keyed so that (channel, key) is posted once.
+
+use chrono::{DateTime, Utc};
+
+use super::{Conn, Store, tenants};
+use crate::domain::{AlertFilter, DigestPeriod, Mode, Subject, Tenant};
+use crate::error::Result;
+
+/// What a delivery row posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Item {
+    Event(i64),
+    Filing(i64),
+    /// A digest of the subscription's matching events added in [start, end).
+    Digest(DigestPeriod),
+    /// A marked sample: the newest matching event, if any.
+    Test(Option<i64>),
+}
+
+impl Item {
+    fn kind(self) -> &'static str {
+        match self {
+            Self::Event(_) => "event",
+            Self::Filing(_) => "filing",
+            Self::Digest(_) => "digest",
+            Self::Test(_) => "test",
+        }
+    }
+}
+
+/// A subscription that may get a post, with its filter.
+struct Candidate {
+    id: i64,
+    channel_id: i64,
+    filter: AlertFilter,
+}
+
+/// A company's industry and country (they describe all its events and filings).
+async fn company_facts(
+    conn: &mut Conn,
+    company_id: i64,
+) -> Result<(Option<String>, Option<String>)> {
+    let row = sqlx::query!(
+        "SELECT industry, country FROM companies WHERE id = ?1",
+        company_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map_or((None, None), |r| (r.industry, r.country)))
+}
+
+/// Inserts one row; its id, or None if the channel already has one for that item.
+pub async fn insert(
+    conn: &mut Conn,
+    item: Item,
+    key: &str,
+    subscription_id: i64,
+    channel_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let kind = item.kind();
+    let (event_id, filing_id, start, end) = match item {
+        Item::Event(id) | Item::Test(Some(id)) => (Some(id), None, None, None),
+        Item::Filing(id) => (None, Some(id), None, None),
+        Item::Digest(p) => (None, None, Some(p.start), Some(p.end)),
+        Item::Test(None) => (None, None, None, None),
+    };
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO deliveries (kind, key, event_id, filing_id, period_start, period_end,
+                                 subscription_id, channel_id, next_attempt_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+         ON CONFLICT (channel_id, key) DO NOTHING
+         RETURNING id AS "id!""#,
+        kind,
+        key,
+        event_id,
+        filing_id,
+        start,
+        end,
+        subscription_id,
+        channel_id,
+        now
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Writes one post per active subscription in `each` mode whose filters match the event;
+/// part of the event's transaction. `tenant_id` is the event's owner (None: global, posted
+/// to every tenant). Returns how many.
+pub async fn enqueue_event(
+    conn: &mut Conn,
+    event_id: i64,
+    company_id: i64,
+    people: Option<u32>,
+    tenant_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let rows = sqlx::query!(
+        "SELECT id, channel_id, company_id, industry, country, min_people FROM subscriptions
+         WHERE active = 1 AND removed_at IS NULL AND mode = 'each'
+           AND (?1 IS NULL OR tenant_id = ?1)",
+        tenant_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let candidates = rows.into_iter().map(|r| Candidate {
+        id: r.id,
+        channel_id: r.channel_id,
+        filter: filter_of(r.company_id, r.industry, r.country, r.min_people),
+    });
+    let item = Item::Event(event_id);
+    enqueue_matching(conn, candidates, item, company_id, people, now).await
+}
+
+/// Writes one post per active subscription that asked for filings, in `each` mode, whose
+/// filters match (filings are public: every tenant). Returns how many.
+pub async fn enqueue_filing(
+    conn: &mut Conn,
+    filing_id: i64,
+    company_id: i64,
+    jobs: Option<u32>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let rows = sqlx::query!(
+        "SELECT id, channel_id, company_id, industry, country, min_people FROM subscriptions
+         WHERE active = 1 AND removed_at IS NULL AND mode = 'each' AND filings = 1"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let candidates = rows.into_iter().map(|r| Candidate {
+        id: r.id,
+        channel_id: r.channel_id,
+        filter: filter_of(r.company_id, r.industry, r.country, r.min_people),
+    });
+    let item = Item::Filing(filing_id);
+    enqueue_matching(conn, candidates, item, company_id, jobs, now).await
+}
+
+async fn enqueue_matching(
+    conn: &mut Conn,
+    candidates: impl Iterator<Item = Candidate>,
+    item: Item,
+    company_id: i64,
+    people: Option<u32>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let (industry, mut country) = company_facts(conn, company_id).await?;
+    if matches!(item, Item::Filing(_)) {
+        // A WARN notice is a United States filing, whatever the company's home.
+        country = Some("United States".to_string());
+    }
+    let subject = Subject {
+        company_id,
+        industry: industry.as_deref(),
+        country: country.as_deref(),
+        people,
+    };
+    let key = match item {
+        Item::Event(id) => format!("event:{id}"),
+        Item::Filing(id) => format!("filing:{id}"),
+        Item::Digest(p) => p.key(),
+        Item::Test(_) => format!("test:{}", now.timestamp_micros()),
+    };
+    let mut added = 0;
+    for c in candidates.filter(|c| c.filter.matches(&subject)) {
+        if insert(conn, item, &key, c.id, c.channel_id, now)
+            .await?
+            .is_some()
+        {
+            added += 1;
+        }
+    }
+    Ok(added)
+}
+
+fn filter_of(
+    company_id: Option<i64>,
+    industry: Option<String>,
+    country: Option<String>,
+    min_people: Option<i64>,
+) -> AlertFilter {
+    AlertFilter {
+        company_id,
+        industry,
+        country,
+        min_people: min_people.and_then(|n| u32::try_from(n).ok()),
+    }
+}
+
+/// An event added in a digest period, with what its filters check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Added {
+    pub event_id: i64,
+    pub company_id: i64,
+    pub industry: Option<String>,
+    pub country: Option<String>,
+    pub people: Option<u32>,
+}
+
+impl Added {
+    pub fn subject(&self) -> Subject<'_> {
+        Subject {
+            company_id: self.company_id,
+            industry: self.industry.as_deref(),
+            country: self.country.as_deref(),
+            people: self.people,
+        }
+    }
+}
+
+impl Store {
+    /// Events added in [from, to) that `tenant_id`'s channels may see, newest date first;
+    /// rows of bulk imports are left out (they are never posted one by one either).
+    pub async fn events_added(
+        &self,
+        tenant: &Tenant,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Added>> {
+        let (platform, external) = tenants::bind(Some(tenant));
+        let rows = sqlx::query!(
+            "SELECT e.id, e.company_id, c.industry, c.country, e.headcount
+             FROM events e JOIN companies c ON c.id = e.company_id
+             WHERE e.added_at >= ?3 AND e.added_at < ?4 AND e.deleted_at IS NULL
+               AND (e.tenant_id IS NULL OR e.tenant_id =
+                    (SELECT id FROM tenants WHERE platform = ?1 AND external_id = ?2))
+               AND e.added_by NOT LIKE 'cli:import%'
+             ORDER BY e.announced_on DESC, e.id DESC",
+            platform,
+            external,
+            from,
+            to
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Added {
+                event_id: r.id,
+                company_id: r.company_id,
+                industry: r.industry,
+                country: r.country,
+                people: r.headcount.and_then(|n| u32::try_from(n).ok()),
+            })
+            .collect())
+    }
+
+    /// The newest event `tenant`'s channels may see that `filter` matches (a test post's
+    /// example); the newest few thousand are looked at.
+    pub async fn newest_matching(
+        &self,
+        tenant: &Tenant,
+        filter: &AlertFilter,
+    ) -> Result<Option<i64>> {
+        const LOOK_AT: i64 = 5000;
+        let (platform, external) = tenants::bind(Some(tenant));
+        let min = filter.min_people.map(i64::from);
+        let rows = sqlx::query!(
+            "SELECT e.id, e.company_id, c.industry, c.country, e.headcount
+             FROM events e JOIN companies c ON c.id = e.company_id
+             WHERE e.deleted_at IS NULL
+               AND (e.tenant_id IS NULL OR e.tenant_id =
+                    (SELECT id FROM tenants WHERE platform = ?1 AND external_id = ?2))
+               AND (?3 IS NULL OR e.company_id = ?3)
+               AND (?4 IS NULL OR e.headcount >= ?4)
+             ORDER BY e.announced_on DESC, e.id DESC LIMIT ?5",
+            platform,
+            external,
+            filter.company_id,
+            min,
+            LOOK_AT
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Added {
+                event_id: r.id,
+                company_id: r.company_id,
+                industry: r.industry,
+                country: r.country,
+                people: r.headcount.and_then(|n| u32::try_from(n).ok()),
+            })
+            .find(|a| filter.matches(&a.subject()))
+            .map(|a| a.event_id))
+    }
+
+    /// Records a digest period as handled and, unless `post` is false (nothing matched), queues
+    /// its post; one transaction, so a period is queued once however many workers look.
+    pub async fn schedule_digest(
+        &self,
+        subscription_id: i64,
+        channel_id: u64,
+        period: DigestPeriod,
+        post: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query!(
+            "UPDATE subscriptions SET digest_through = ?2
+             WHERE id = ?1 AND (digest_through IS NULL OR digest_through < ?2)",
+            subscription_id,
+            period.end
+        )
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let channel = super::snowflake_to_db(channel_id);
+        let queued = if post {
+            let item = Item::Digest(period);
+            insert(&mut tx, item, &period.key(), subscription_id, channel, now)
+                .await?
+                .is_some()
+        } else {
+            false
+        };
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    /// Queues a digest now, outside the schedule (`digest --send-now`); None if that channel
+    /// already has this one.
+    pub async fn queue_digest(
+        &self,
+        subscription_id: i64,
+        channel_id: u64,
+        period: DigestPeriod,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>> {
+        let mut tx = self.begin_write().await?;
+        let channel = super::snowflake_to_db(channel_id);
+        let id = insert(
+            &mut tx,
+            Item::Digest(period),
+            key,
+            subscription_id,
+            channel,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Queues a test post for a subscription's channel.
+    pub async fn queue_test(
+        &self,
+        subscription_id: i64,
+        channel_id: u64,
+        event_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>> {
+        let mut tx = self.begin_write().await?;
+        let channel = super::snowflake_to_db(channel_id);
+        let key = format!("test:{}", now.timestamp_micros());
+        let id = insert(
+            &mut tx,
+            Item::Test(event_id),
+            &key,
+            subscription_id,
+            channel,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+/// The columns that say what a delivery posts.
+pub(super) struct StoredItem {
+    pub(super) kind: String,
+    pub(super) key: String,
+    pub(super) event_id: Option<i64>,
+    pub(super) filing_id: Option<i64>,
+    pub(super) start: Option<DateTime<Utc>>,
+    pub(super) end: Option<DateTime<Utc>>,
+}
+
+impl StoredItem {
+    /// The CHECKs of the table make every stored row one of these.
+    pub(super) fn item(&self) -> Option<Item> {
+        Some(match self.kind.as_str() {
+            "event" => Item::Event(self.event_id?),
+            "filing" => Item::Filing(self.filing_id?),
+            "test" => Item::Test(self.event_id),
+            "digest" => {
+                let mode = self
+                    .key
+                    .split(':')
+                    .nth(1)
+                    .and_then(|m| Mode::parse(m).ok())?;
+                Item::Digest(DigestPeriod {
+                    mode,
+                    start: self.start?,
+                    end: self.end?,
+                })
+            }
+            _ => return None,
+        })
+    }
+
+    pub(super) fn describe(&self) -> String {
+        match self.item() {
+            Some(Item::Event(id)) => format!("event #{id}"),
+            Some(Item::Filing(id)) => format!("WARN filing #{id}"),
+            Some(Item::Test(_)) => "test post".to_string(),
+            Some(Item::Digest(p)) => format!(
+                "{} digest of {} to {}",
+                p.mode.as_str(),
+                p.start.format("%Y-%m-%d %H:%M"),
+                p.end.format("%Y-%m-%d %H:%M UTC")
+            ),
+            None => self.key.clone(),
+        }
+    }
+}
