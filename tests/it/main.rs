@@ -8,6 +8,7 @@
     clippy::match_wild_err_arm
 )]
 
+mod alert_bot;
 mod alerts;
 mod bot;
 mod bulk;

@@ -83,6 +83,8 @@ struct Inner {
     ids: AtomicU64,
     /// Permissions of the bot's role per channel, for GET /channels and /guilds/.../roles.
     channel_denies: Mutex<HashMap<String, u64>>,
+    /// Crossposts still to refuse with a 429, per channel (publishing has its own limit).
+    crosspost_limits: Mutex<HashMap<String, u32>>,
     addr: Mutex<Option<SocketAddr>>,
 }
 
@@ -131,6 +133,15 @@ impl FakeDiscord {
             .unwrap()
             .faults
             .insert(channel.to_string(), fault);
+    }
+
+    /// Refuses the next `n` crossposts in `channel` with a 429 of the crosspost route.
+    pub fn limit_crossposts(&self, channel: &str, n: u32) {
+        self.inner
+            .crosspost_limits
+            .lock()
+            .unwrap()
+            .insert(channel.to_string(), n);
     }
 
     /// Turns on the global limit of 50 message posts in any second.
@@ -362,6 +373,25 @@ async fn rest(
             });
             inner.changed.notify_waiters();
             return response;
+        }
+        ("POST", ["channels", channel, "messages", posted, "crosspost"]) => {
+            let mut limits = inner.crosspost_limits.lock().unwrap();
+            match limits.get_mut(*channel) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    (
+                        StatusCode::TOO_MANY_REQUESTS,
+                        Some(
+                            json!({"message": "You are being rate limited.", "retry_after": 0.05, "global": false}),
+                        ),
+                    )
+                }
+                _ => {
+                    let mut shown = message(&json!({}), channel);
+                    shown["id"] = json!(posted);
+                    ok(shown)
+                }
+            }
         }
         ("GET", ["channels", channel, "messages"]) => {
             // The channel's history, newest first, as GET messages?limit=50 gives it.
