@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 
 use super::emit;
+use crate::domain::stats::StatsSource;
 use crate::domain::{Period, Tenant, Viewer};
 use crate::error::{Error, Result};
 use crate::render;
@@ -30,6 +31,10 @@ pub struct StatsArgs {
     /// Only this country, e.g. "United States".
     #[arg(long)]
     country: Option<String>,
+    /// What to count: events (layoffs reported in the press, the default) or filings (WARN
+    /// notices, government filings).
+    #[arg(long, value_parser = |s: &str| StatsSource::parse(s).map_err(|e| e.message))]
+    source: Option<StatsSource>,
     /// Also write the chart (PNG, 1000x500) to this file.
     #[arg(long, value_name = "FILE")]
     png: Option<PathBuf>,
@@ -44,6 +49,7 @@ pub async fn run(store: &Store, args: StatsArgs, today: NaiveDate) -> Result<Exi
         None => args.period.unwrap_or_default(),
     };
     let req = StatsRequest {
+        source: args.source.unwrap_or_default(),
         period,
         company: args.company,
         industry: args.industry,

@@ -9,40 +9,8 @@ use crate::domain::{DomainError, Mode};
 use crate::error::{Error, Result};
 use crate::render::escape_markdown;
 
-/// `mode`: a string option with choices each, daily, weekly.
-#[derive(Debug, Clone)]
-pub struct ModeOption(pub String);
-
-const MODES: [(&str, &str); 3] = [
-    ("each: a post per event", "each"),
-    ("daily digest (14:00 UTC)", "daily"),
-    ("weekly digest (Mondays 14:00 UTC)", "weekly"),
-];
-
-#[poise::async_trait]
-impl poise::SlashArgument for ModeOption {
-    async fn extract(
-        _: &serenity::Context,
-        _: &serenity::CommandInteraction,
-        value: &serenity::ResolvedValue<'_>,
-    ) -> Result<Self, poise::SlashArgError> {
-        Ok(Self(match value {
-            serenity::ResolvedValue::String(s) => (*s).to_string(),
-            serenity::ResolvedValue::Integer(i) => usize::try_from(*i)
-                .ok()
-                .and_then(|i| MODES.get(i))
-                .map_or_else(|| i.to_string(), |m| m.1.to_string()),
-            _ => String::new(),
-        }))
-    }
-
-    fn create(builder: serenity::CreateCommandOption) -> serenity::CreateCommandOption {
-        MODES.iter().fold(
-            builder.kind(serenity::CommandOptionType::String),
-            |b, (label, value)| b.add_string_choice(*label, *value),
-        )
-    }
-}
+/// `mode`: each, daily or weekly.
+pub type ModeOption = super::choices::Choice<super::choices::Modes>;
 
 impl ModeOption {
     pub fn mode(&self) -> Result<Mode> {

@@ -4,6 +4,7 @@
 
 pub mod alert_checks;
 pub mod checks;
+pub mod choices;
 pub mod commands;
 pub mod components;
 pub mod errors;

@@ -8,6 +8,40 @@ use super::{DomainError, MonthTotal, Totals};
 /// Oldest year `/layoffs-stats year:` accepts; the record starts in 2020.
 pub const FIRST_YEAR: i32 = 2000;
 
+/// What stats count: layoffs reported in the press (the record's events), or WARN notices
+/// (government filings). The two are never summed together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatsSource {
+    #[default]
+    Events,
+    Filings,
+}
+
+impl StatsSource {
+    /// `source` values: (label, value).
+    pub const CHOICES: [(&'static str, &'static str); 2] = [
+        ("reported events (press)", "events"),
+        ("WARN filings (government notices)", "filings"),
+    ];
+
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        match raw.trim().to_lowercase().as_str() {
+            "events" | "reported events" | "reported" | "press" | "reported events (press)" => {
+                Ok(Self::Events)
+            }
+            "filings" | "warn" | "warn filings" | "warn filings (government notices)" => {
+                Ok(Self::Filings)
+            }
+            _ => Err(DomainError::invalid(
+                "source",
+                format!(
+                    "{raw:?} is not a source: use events (reported in the press) or filings (WARN notices)."
+                ),
+            )),
+        }
+    }
+}
+
 /// What `/layoffs-stats` covers: a window ending today, or a calendar year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Period {
@@ -235,6 +269,7 @@ pub struct Ranked {
 /// Everything `/layoffs-stats` and `layoffs-bot stats` show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stats {
+    pub source: StatsSource,
     pub period: Period,
     pub range: DateRange,
     /// The company, industry and country asked about, as the record names them.

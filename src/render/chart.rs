@@ -9,6 +9,7 @@ use plotters::prelude::*;
 
 use super::truncate;
 use crate::domain::Stats;
+use crate::domain::stats::StatsSource;
 
 /// The attachment's name, which the embed's image points at.
 pub const FILENAME: &str = "layoffs-stats.png";
@@ -78,7 +79,11 @@ fn month_label(month: &str) -> String {
 /// The chart title: what was asked, cut to fit the width.
 fn title(stats: &Stats) -> String {
     let subject = super::stats::subject(stats);
-    truncate(&format!("{subject}: people laid off per month"), 70)
+    let what = match stats.source {
+        StatsSource::Events => "people laid off per month",
+        StatsSource::Filings => "jobs in WARN notices per month",
+    };
+    truncate(&format!("{subject}: {what}"), 70)
 }
 
 /// The chart as PNG bytes, [`WIDTH`] x [`HEIGHT`].
@@ -121,7 +126,10 @@ fn draw(stats: &Stats, rgb: &mut [u8]) -> Result<(), Box<dyn std::error::Error>>
         .x_label_formatter(&label)
         .y_labels(6)
         .y_label_formatter(&|y| abbreviate(*y))
-        .y_desc("people (known numbers)")
+        .y_desc(match stats.source {
+            StatsSource::Events => "people (known numbers)",
+            StatsSource::Filings => "jobs filed",
+        })
         .x_desc("month")
         .label_style((FAMILY, 14).into_font().color(&TEXT))
         .axis_desc_style((FAMILY, 15).into_font().color(&TEXT))
@@ -197,6 +205,7 @@ mod drawing {
             })
             .collect();
         Stats {
+            source: crate::domain::stats::StatsSource::Events,
             period: Period::YearToDate,
             range: Period::YearToDate.range(today, None),
             company: None,

@@ -4,14 +4,26 @@
 use std::fmt::Write as _;
 
 use super::{Image, View, escape_markdown};
+use crate::domain::stats::StatsSource;
 use crate::domain::{Period, Ranked, Stats, Totals, thousands};
+
+/// The words of a source: (one item, several items, what is counted).
+fn words(source: StatsSource) -> (&'static str, &'static str, &'static str) {
+    match source {
+        StatsSource::Events => ("layoff", "layoffs", "people"),
+        StatsSource::Filings => ("WARN notice", "WARN notices", "jobs"),
+    }
+}
 
 /// What was asked, as a title starts it: "Amazon", "Retail in India", "Layoffs".
 pub fn subject(stats: &Stats) -> String {
     let mut subject = match (&stats.company, &stats.industry) {
         (Some(c), Some(i)) => format!("{c} ({i})"),
         (Some(one), None) | (None, Some(one)) => one.clone(),
-        (None, None) => "Layoffs".to_string(),
+        (None, None) => match stats.source {
+            StatsSource::Events => "Layoffs".to_string(),
+            StatsSource::Filings => "WARN notices".to_string(),
+        },
     };
     if let Some(country) = &stats.country {
         let _ = write!(subject, " in {country}");
@@ -21,7 +33,15 @@ pub fn subject(stats: &Stats) -> String {
 
 /// "Amazon, last 12 months", "Retail, 2023".
 pub fn stats_title(stats: &Stats) -> String {
-    format!("{}, {}", subject(stats), stats.period.label())
+    let filed = stats.source == StatsSource::Filings
+        && (stats.company.is_some() || stats.industry.is_some());
+    let subject = subject(stats);
+    let subject = if filed {
+        format!("{subject} WARN notices")
+    } else {
+        subject
+    };
+    format!("{subject}, {}", stats.period.label())
 }
 
 fn date(d: chrono::NaiveDate) -> String {
@@ -51,9 +71,10 @@ fn change(now: u64, before: u64) -> String {
 /// The lines under the title; `b` marks a figure (bold in chat, plain on the command line).
 fn lines(stats: &Stats, b: fn(&str) -> String) -> Vec<String> {
     let t = stats.totals;
-    let noun = if t.events == 1 { "layoff" } else { "layoffs" };
+    let (one, many, people) = words(stats.source);
+    let noun = if t.events == 1 { one } else { many };
     let mut first = format!(
-        "{} {noun}, at least {} people",
+        "{} {noun}, at least {} {people}",
         b(&thousands(t.events)),
         b(&thousands(t.people))
     );
@@ -64,29 +85,35 @@ fn lines(stats: &Stats, b: fn(&str) -> String) -> Vec<String> {
     let mut out = vec![
         first,
         format!(
-            "{} people a day over {} days",
+            "{} {people} a day over {} days",
             b(&rate(t.people, days)),
             thousands(days.unsigned_abs())
         ),
     ];
     if let Some(before) = stats.year_earlier {
-        out.push(year_earlier_line(t, before, b));
+        out.push(year_earlier_line(t, before, b, stats.source));
     }
     out
 }
 
-fn year_earlier_line(now: Totals, before: Totals, b: fn(&str) -> String) -> String {
+fn year_earlier_line(
+    now: Totals,
+    before: Totals,
+    b: fn(&str) -> String,
+    source: StatsSource,
+) -> String {
+    let (_, many, people) = words(source);
     if before.events == 0 {
         return "No data a year earlier".to_string();
     }
     if before.people == 0 {
         return format!(
-            "A year earlier: {} layoffs, none with a number",
+            "A year earlier: {} {many}, none with a number",
             thousands(before.events)
         );
     }
     format!(
-        "A year earlier: {} people in {} layoffs ({})",
+        "A year earlier: {} {people} in {} {many} ({})",
         thousands(before.people),
         thousands(before.events),
         b(&change(now.people, before.people))
@@ -94,23 +121,34 @@ fn year_earlier_line(now: Totals, before: Totals, b: fn(&str) -> String) -> Stri
 }
 
 fn footer(stats: &Stats) -> String {
+    let what = match stats.source {
+        StatsSource::Events => "people are sums of reported numbers only",
+        StatsSource::Filings => {
+            "government filings (WARN) by notice date; jobs as filed, not press reports"
+        }
+    };
     format!(
-        "{} to {} · people are sums of reported numbers only",
+        "{} to {} · {what}",
         date(stats.range.from),
         date(stats.range.to)
     )
 }
 
 fn tops(stats: &Stats) -> [(&'static str, &[Ranked]); 3] {
+    let places = match stats.source {
+        StatsSource::Events => "Top countries",
+        StatsSource::Filings => "Top states",
+    };
     [
         ("Top companies", &stats.top_companies),
         ("Top industries", &stats.top_industries),
-        ("Top countries", &stats.top_countries),
+        (places, &stats.top_countries),
     ]
 }
 
-fn ranked_line(i: usize, r: &Ranked, name: &str) -> String {
-    format!("{}. {name}: {} people", i + 1, thousands(r.totals.people))
+fn ranked_line(i: usize, r: &Ranked, name: &str, source: StatsSource) -> String {
+    let (_, _, people) = words(source);
+    format!("{}. {name}: {} {people}", i + 1, thousands(r.totals.people))
 }
 
 /// The embed; the chart, when drawn, becomes its image.
@@ -130,7 +168,7 @@ pub fn stats_view(stats: &Stats, chart: Option<Image>) -> View {
         let value = list
             .iter()
             .enumerate()
-            .map(|(i, r)| ranked_line(i, r, &escape_markdown(&r.name)))
+            .map(|(i, r)| ranked_line(i, r, &escape_markdown(&r.name), stats.source))
             .collect::<Vec<_>>()
             .join("\n");
         view.fields.push((name.to_string(), value));
@@ -150,7 +188,7 @@ pub fn stats_text(stats: &Stats) -> String {
         }
         let _ = writeln!(out, "{name}:");
         for (i, r) in list.iter().enumerate() {
-            let _ = writeln!(out, "  {}", ranked_line(i, r, &r.name));
+            let _ = writeln!(out, "  {}", ranked_line(i, r, &r.name, stats.source));
         }
     }
     let _ = writeln!(out, "{}", footer(stats));
@@ -165,9 +203,17 @@ pub fn no_stats_text(stats: &Stats) -> String {
         Period::YearToDate => "so far this year".to_string(),
         p => format!("in the {}", p.label()),
     };
-    let what = match (&stats.company, &stats.industry, &stats.country) {
-        (None, None, None) => String::new(),
-        _ => format!(" for {}", subject(stats)),
+    let mut what = match (&stats.company, &stats.industry) {
+        (Some(c), Some(i)) => format!(" for {c} ({i})"),
+        (Some(one), None) | (None, Some(one)) => format!(" for {one}"),
+        (None, None) => String::new(),
     };
-    format!("No layoffs{what} {when}.")
+    if let Some(country) = &stats.country {
+        let _ = write!(what, " in {country}");
+    }
+    let none = match stats.source {
+        StatsSource::Events => "No layoffs",
+        StatsSource::Filings => "No WARN notices",
+    };
+    format!("{none}{what} {when}.")
 }

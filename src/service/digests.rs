@@ -150,6 +150,7 @@ async fn chart(
 ) -> Option<crate::render::Image> {
     let f = &sub.settings.filter;
     let req = StatsRequest {
+        source: crate::domain::stats::StatsSource::Events,
         period: Period::Last12Months,
         company: sub.company.clone(),
         industry: f.industry.clone(),

@@ -6,13 +6,14 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::listing::resolve_named;
+use crate::domain::stats::StatsSource;
 use crate::domain::{
     DateRange, Facet, MonthTotal, NameEntry, NameIndex, Period, Ranked, Stats, Totals, Viewer,
     fold_facet, group_facets,
 };
 use crate::error::{Error, Result};
 use crate::render::{Image, chart};
-use crate::store::{StatsFilter, Store};
+use crate::store::{StatsFilter, Store, Summary};
 
 /// Industries and countries in their "top" lists (companies: the store's `TOP_COMPANIES`).
 pub const TOP_FACETS: usize = 3;
@@ -20,6 +21,7 @@ pub const TOP_FACETS: usize = 3;
 /// What the viewer asked, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StatsRequest {
+    pub source: StatsSource,
     pub period: Period,
     pub company: Option<String>,
     pub industry: Option<String>,
@@ -140,10 +142,21 @@ pub async fn stats(
     let earlier = read
         .year_earlier()
         .filter(|_| req.period.has_year_earlier());
+    // WARN notices are all filed in the United States.
+    let us = country
+        .as_ref()
+        .is_none_or(|c| fold_facet(&c.label) == "united states");
+    let reads = Reads {
+        store,
+        source: req.source,
+        filter: &filter,
+        viewer,
+        none: req.source == StatsSource::Filings && !us,
+    };
     let (summary, year_earlier, days) = futures::try_join!(
-        store.stats_summary(&filter, viewer, read),
-        totals_if(store, &filter, viewer, earlier),
-        store.stats_by_day(&filter, viewer, chart),
+        reads.summary(read),
+        totals_if(&reads, earlier),
+        reads.by_day(chart),
     )?;
     let range = match req.period {
         Period::AllTime => req.period.range(today, days.iter().map(|(d, _)| *d).min()),
@@ -153,6 +166,7 @@ pub async fn stats(
     // One company has one industry and one country: no ranking to show.
     let one_company = company.is_some();
     Ok(Stats {
+        source: req.source,
         period: req.period,
         range,
         totals: summary.totals,
@@ -193,24 +207,56 @@ fn read_ranges(period: Period, today: NaiveDate) -> (DateRange, DateRange) {
     (range, DateRange { from, ..range })
 }
 
-async fn totals_if(
-    store: &Store,
-    filter: &StatsFilter<'_>,
-    viewer: &Viewer,
-    range: Option<DateRange>,
-) -> Result<Option<Totals>> {
+/// The reads of one stats answer, from events or from filings.
+struct Reads<'a> {
+    store: &'a Store,
+    source: StatsSource,
+    filter: &'a StatsFilter<'a>,
+    viewer: &'a Viewer,
+    /// Nothing can match (filings outside the United States).
+    none: bool,
+}
+
+impl Reads<'_> {
+    async fn summary(&self, range: DateRange) -> Result<Summary> {
+        match (self.none, self.source) {
+            (true, _) => Ok(Summary::default()),
+            (false, StatsSource::Events) => {
+                self.store
+                    .stats_summary(self.filter, self.viewer, range)
+                    .await
+            }
+            (false, StatsSource::Filings) => {
+                self.store.filing_stats_summary(self.filter, range).await
+            }
+        }
+    }
+
+    async fn by_day(&self, range: DateRange) -> Result<Vec<(NaiveDate, Totals)>> {
+        match (self.none, self.source) {
+            (true, _) => Ok(Vec::new()),
+            (false, StatsSource::Events) => {
+                self.store
+                    .stats_by_day(self.filter, self.viewer, range)
+                    .await
+            }
+            (false, StatsSource::Filings) => {
+                self.store.filing_stats_by_day(self.filter, range).await
+            }
+        }
+    }
+}
+
+async fn totals_if(reads: &Reads<'_>, range: Option<DateRange>) -> Result<Option<Totals>> {
     match range {
         // The same days the chart reads, summed: no second copy of the query.
-        Some(range) => Ok(Some(
-            store
-                .stats_by_day(filter, viewer, range)
-                .await?
-                .into_iter()
-                .fold(Totals::default(), |mut sum, (_, t)| {
-                    sum += t;
-                    sum
-                }),
-        )),
+        Some(range) => Ok(Some(reads.by_day(range).await?.into_iter().fold(
+            Totals::default(),
+            |mut sum, (_, t)| {
+                sum += t;
+                sum
+            },
+        ))),
         None => Ok(None),
     }
 }

@@ -10,6 +10,7 @@ pub mod curation;
 pub mod deliveries;
 pub mod delivery_list;
 pub mod events;
+pub mod filing_stats;
 pub mod filings;
 pub mod merge;
 pub mod names;

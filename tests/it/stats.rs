@@ -224,7 +224,10 @@ async fn the_bot_answers_with_the_chart_attached() {
         .iter()
         .map(|o| o["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["period", "year", "company", "industry", "country"]);
+    assert_eq!(
+        names,
+        ["period", "year", "company", "industry", "country", "source"]
+    );
     let choices: Vec<&str> = command["options"][0]["choices"]
         .as_array()
         .unwrap()

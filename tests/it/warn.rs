@@ -3,7 +3,8 @@
 //! they back. Washington's counts are the ones tests/scripts/warn_counts.py finds.
 
 use layoffs_bot::csv_io::{self as import, parse::Layout, warn::WarnLayout};
-use layoffs_bot::domain::{Tenant, Viewer};
+use layoffs_bot::domain::stats::StatsSource::{Events, Filings};
+use layoffs_bot::domain::{Period, Tenant, Viewer};
 use layoffs_bot::service;
 use serde_json::json;
 
@@ -191,5 +192,115 @@ async fn the_bot_shows_filings_apart_and_marks_backed_events() {
     assert!(
         warn["value"].as_str().unwrap().starts_with("4 filings, "),
         "{warn:#}"
+    );
+}
+
+#[tokio::test]
+async fn stats_count_filings_apart_from_reported_events() {
+    let t = TestStore::new().await;
+    for f in [SAMPLE, WA] {
+        import::import_file(&t.store, &data(f), false, now())
+            .await
+            .unwrap();
+    }
+    for rows in [CONSOLIDATED, INTEGRATED] {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut file, rows.as_bytes()).unwrap();
+        import::import_file(&t.store, file.path(), false, now())
+            .await
+            .unwrap();
+    }
+    let ask = |source, period, company: Option<&str>, country: Option<&str>| {
+        let req = service::StatsRequest {
+            source,
+            period,
+            company: company.map(str::to_string),
+            country: country.map(str::to_string),
+            ..service::StatsRequest::default()
+        };
+        let store = t.store.clone();
+        async move {
+            service::stats(&store, &req, &Viewer::EVERYONE, day("2026-11-26"))
+                .await
+                .unwrap()
+        }
+    };
+    // Washington's 2020: 266 notices, 46,824 jobs (tests/scripts/warn_counts.py agrees).
+    let wa = ask(Filings, Period::Year(2020), None, None).await;
+    assert_eq!(
+        (wa.totals.events, wa.totals.people, wa.totals.unknown),
+        (266, 46_824, 0)
+    );
+    assert_eq!(
+        wa.top_countries[0].name, "WA",
+        "states stand where countries would"
+    );
+    let text = layoffs_bot::render::stats_text(&wa);
+    assert!(
+        text.starts_with("WARN notices, 2020\n  266 WARN notices, at least 46,824 jobs\n"),
+        "{text}"
+    );
+    assert!(text.contains("Top states:\n  1. WA: 46,824 jobs"), "{text}");
+    assert!(
+        text.contains("government filings (WARN) by notice date"),
+        "{text}"
+    );
+    let events = ask(Events, Period::Year(2020), None, None).await;
+    assert_ne!(events.totals, wa.totals, "events are counted apart");
+    // The consolidated rows of 2023: Amazon's notices are Amazon's, in every state.
+    let amazon = ask(Filings, Period::Year(2023), Some("Amazon"), None).await;
+    assert_eq!(
+        (amazon.totals.events, amazon.totals.people),
+        (3, 278 + 150 + 2300)
+    );
+    let title = layoffs_bot::render::stats_title(&amazon);
+    assert_eq!(title, "Amazon WARN notices, 2023");
+    let abroad = ask(Filings, Period::Year(2023), None, Some("Germany")).await;
+    assert!(
+        abroad.is_empty(),
+        "WARN notices are all of the United States"
+    );
+    assert_eq!(
+        layoffs_bot::render::no_stats_text(&abroad),
+        "No WARN notices in Germany in 2023."
+    );
+    let us = ask(Filings, Period::Year(2023), None, Some("united states")).await;
+    assert!(us.totals.events >= 5, "{:?}", us.totals);
+}
+
+#[tokio::test]
+async fn layoffs_stats_shows_warn_filings_when_asked() {
+    let (bot, _) = Bot::start(&[SAMPLE, WA]).await;
+    let recorded = bot
+        .fake
+        .interact_recorded(slash(
+            Who::USER_A,
+            "layoffs-stats",
+            json!([
+                opt("year", 4, json!(2020)),
+                opt("source", 3, json!("filings"))
+            ]),
+        ))
+        .await;
+    let embed = &recorded.body["data"]["embeds"][0];
+    assert_eq!(embed["title"], "WARN notices, 2020", "{embed:#}");
+    assert!(
+        embed["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("**266** WARN notices, at least **46,824** jobs")
+    );
+    assert_eq!(recorded.files.len(), 1, "with its chart");
+    let bad = bot
+        .fake
+        .interact(slash(
+            Who::USER_A,
+            "layoffs-stats",
+            json!([opt("source", 3, json!("rumours"))]),
+        ))
+        .await;
+    assert!(
+        crate::support::content(&bad).contains("is not a source"),
+        "{bad:#}"
     );
 }

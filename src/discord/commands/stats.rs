@@ -1,46 +1,19 @@
-//! `/layoffs-stats [period] [year] [company] [industry] [country]`: trends with a chart.
+//! `/layoffs-stats [period] [year] [company] [industry] [country] [source]`: trends with a
+//! chart, of reported layoffs or of WARN filings.
 
 use chrono::Utc;
 use poise::serenity_prelude as serenity;
 
 use super::autocomplete_company;
 use crate::discord::{Context, reply, tenant};
-use crate::domain::{DomainError, Period, Viewer, WINDOWS};
+use crate::domain::stats::StatsSource;
+use crate::domain::{DomainError, Period, Viewer};
 use crate::error::Error;
 use crate::render::limits::{AUTOCOMPLETE_CHOICE_COUNT, CHOICE_NAME_LENGTH};
 use crate::render::{self, escape_markdown, truncate};
 use crate::service::{self, FacetKind, StatsRequest};
 
-/// `period`: a string option with one choice per window. Parsing is left to the command, so
-/// that a value we do not know gets our own clear answer rather than a generic one.
-#[derive(Debug, Clone)]
-pub struct PeriodOption(String);
-
-#[poise::async_trait]
-impl poise::SlashArgument for PeriodOption {
-    async fn extract(
-        _: &serenity::Context,
-        _: &serenity::CommandInteraction,
-        value: &serenity::ResolvedValue<'_>,
-    ) -> Result<Self, poise::SlashArgError> {
-        Ok(Self(match value {
-            serenity::ResolvedValue::String(s) => (*s).to_string(),
-            // An index, as poise's own choice parameters send.
-            serenity::ResolvedValue::Integer(i) => usize::try_from(*i)
-                .ok()
-                .and_then(|i| WINDOWS.get(i))
-                .map_or_else(|| i.to_string(), |w| w.1.to_string()),
-            _ => String::new(),
-        }))
-    }
-
-    fn create(builder: serenity::CreateCommandOption) -> serenity::CreateCommandOption {
-        WINDOWS.iter().fold(
-            builder.kind(serenity::CommandOptionType::String),
-            |b, (label, value, _)| b.add_string_choice(*label, *value),
-        )
-    }
-}
+use crate::discord::choices::{Choice, Periods, Sources};
 
 fn viewer(ctx: Context<'_>) -> Viewer {
     Viewer {
@@ -52,7 +25,7 @@ fn viewer(ctx: Context<'_>) -> Viewer {
 #[poise::command(slash_command, rename = "layoffs-stats")]
 pub async fn layoffs_stats(
     ctx: Context<'_>,
-    #[description = "Which period (default: year to date)"] period: Option<PeriodOption>,
+    #[description = "Which period (default: year to date)"] period: Option<Choice<Periods>>,
     #[description = "A calendar year instead of a period, e.g. 2023"]
     #[min = 2000]
     #[max = 2100]
@@ -66,8 +39,14 @@ pub async fn layoffs_stats(
     #[description = "Only this country, e.g. United States"]
     #[autocomplete = "autocomplete_country"]
     country: Option<String>,
+    #[description = "Reported events (default) or WARN filings (government notices)"]
+    source: Option<Choice<Sources>>,
 ) -> Result<(), Error> {
     let today = Utc::now().date_naive();
+    let source = source
+        .map(|s| StatsSource::parse(&s.0))
+        .transpose()?
+        .unwrap_or_default();
     let period = match (period, year) {
         (Some(_), Some(_)) => {
             return Err(
@@ -79,6 +58,7 @@ pub async fn layoffs_stats(
         (None, None) => Period::default(),
     };
     let req = StatsRequest {
+        source,
         period,
         company,
         industry,
