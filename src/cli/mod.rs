@@ -178,14 +178,7 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
             emit(&companies::fix(&store, fix).await?)?;
             ExitCode::SUCCESS
         }
-        Command::Deliveries { retry_dead } => {
-            if retry_dead {
-                let n = store.retry_dead(Utc::now()).await?;
-                eprintln!("{n} dead deliveries will be tried again");
-            }
-            emit(&deliveries_text(&store).await?)?;
-            ExitCode::SUCCESS
-        }
+        Command::Deliveries { retry_dead } => deliveries(&store, retry_dead).await?,
         Command::Stats(args) => stats::run(&store, args, today).await?,
         Command::Digest { send_now: _, guild } => digest_now(&store, guild).await?,
         Command::Totals { company, days } => {
@@ -290,6 +283,16 @@ async fn totals_text(
         );
     }
     Ok(out)
+}
+
+/// `deliveries [--retry-dead]`.
+async fn deliveries(store: &Store, retry_dead: bool) -> Result<ExitCode> {
+    if retry_dead {
+        let n = store.retry_dead(Utc::now()).await?;
+        eprintln!("{n} dead deliveries will be tried again");
+    }
+    emit(&deliveries_text(store).await?)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Dead deliveries listed by `deliveries` (the count covers them all).

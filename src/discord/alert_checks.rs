@@ -1,22 +1,15 @@
 //! Checks for `/layoff-alerts subscribe` that need Discord: may the bot ping this role, is
-//! this an announcement channel; and the `mode` option (string choices).
+//! this an announcement channel.
 
 use poise::serenity_prelude as serenity;
 use serenity::{ChannelId, ChannelType, Permissions, Role};
 
 use super::{Context, permissions};
-use crate::domain::{DomainError, Mode};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::render::escape_markdown;
 
 /// `mode`: each, daily or weekly.
 pub type ModeOption = super::choices::Choice<super::choices::Modes>;
-
-impl ModeOption {
-    pub fn mode(&self) -> Result<Mode> {
-        Mode::parse(&self.0).map_err(Error::from)
-    }
-}
 
 /// Why the bot may not ping `role` in `channel`, if it may not: @everyone never, roles of
 /// integrations never, others when they are mentionable or the bot may mention all roles.
@@ -79,16 +72,4 @@ pub fn crosspost_refusal(channel: ChannelId, kind: Option<ChannelType>) -> Optio
              Leave crosspost off, or pick an announcement channel. Nothing was changed."
         )
     })
-}
-
-/// A bad `min_people`, before anything else is looked up.
-pub fn check_min_people(n: Option<i64>) -> Result<()> {
-    match n {
-        Some(n) if n < 1 => Err(DomainError::invalid(
-            "min_people",
-            "min_people must be a whole number of at least 1.",
-        )
-        .into()),
-        _ => Ok(()),
-    }
 }

@@ -55,7 +55,7 @@ pub enum Period {
 }
 
 /// Dates from `from` to `to`, both included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DateRange {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -267,7 +267,7 @@ pub struct Ranked {
 }
 
 /// Everything `/layoffs-stats` and `layoffs-bot stats` show.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Stats {
     pub source: StatsSource,
     pub period: Period,

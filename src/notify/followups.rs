@@ -1,6 +1,7 @@
 //! Work on posts already sent: edits after a correction or removal, and crossposts in
 //! announcement channels (Discord limits publishing on its own route: its 429s hold only
-//! that row, and are not failures).
+//! that row, and are not failures). Both follow the posts' rules: backoff up to the same
+//! number of attempts, 429s waited out, a 401 waited out without counting.
 
 use chrono::{DateTime, Utc};
 
@@ -8,7 +9,7 @@ use super::{
     ChannelPoster, PostOutcome, UNAUTHORIZED, UNAUTHORIZED_PAUSE, Worker, after, unauthorized,
 };
 use crate::error::Result;
-use crate::store::{DueCrosspost, DueEdit};
+use crate::store::{DueCrosspost, DueEdit, FollowUp};
 
 impl<P: ChannelPoster> Worker<P> {
     /// Edits and crossposts due at `now`, up to `limit` of each; how many were handled.
@@ -26,59 +27,39 @@ impl<P: ChannelPoster> Worker<P> {
     }
 
     /// Brings a sent post in line with its corrected event, or replaces it with a notice
-    /// when the event was removed. Failures follow the posts' rules: backoff up to the same
-    /// number of attempts, per-route 429s waited out, a 401 waited out without counting.
+    /// when the event was removed.
     async fn edit(&self, e: DueEdit, now: DateTime<Utc>) -> Result<()> {
         let view = match self.post_view(e.event_id, &e.tenant).await? {
             Some(view) => view,
             None => crate::render::removed_view(e.event_id),
         };
         self.pacer.acquire().await;
-        match self.poster.edit(e.channel_id, e.message_id, &view).await {
-            PostOutcome::Sent { .. } => self.store.edit_done(e.id, None).await,
-            PostOutcome::RateLimited {
-                retry_after,
-                global,
-            } => {
-                if global {
-                    self.pacer.pause(retry_after);
-                }
-                let at = after(now, retry_after);
-                self.store
-                    .edit_retry(e.id, at, "rate limited (429)", false)
-                    .await
-            }
-            PostOutcome::Unauthorized => {
-                unauthorized();
-                let at = after(now, UNAUTHORIZED_PAUSE);
-                self.store.edit_retry(e.id, at, UNAUTHORIZED, false).await
-            }
-            PostOutcome::Failed(reason) => {
-                let failures = e.attempts + 1;
-                if let Some(wait) = self.backoff.after_failure(failures, e.id) {
-                    tracing::warn!(delivery = e.id, %reason, ?wait, "editing a post failed; will retry");
-                    self.store
-                        .edit_retry(e.id, after(now, wait), &reason, true)
-                        .await
-                } else {
-                    tracing::error!(delivery = e.id, %reason, "editing a post failed; giving up");
-                    let why = format!("gave up editing after {failures} attempts: {reason}");
-                    self.store.edit_done(e.id, Some(&why)).await
-                }
-            }
-            PostOutcome::Unreachable { reason, .. } | PostOutcome::Rejected(reason) => {
-                tracing::warn!(delivery = e.id, %reason, "cannot edit the post; leaving it");
-                self.store.edit_done(e.id, Some(&reason)).await
-            }
-        }
+        let outcome = self.poster.edit(e.channel_id, e.message_id, &view).await;
+        self.settle(FollowUp::Edit, e.id, e.attempts, outcome, now)
+            .await
     }
 
-    /// Publishes a sent post; failures back off like posts, and a channel that is gone or
-    /// closed leaves the post unpublished (the post itself stands).
+    /// Publishes a sent post; a channel that is gone or closed leaves it unpublished (the
+    /// post itself stands).
     async fn crosspost(&self, c: DueCrosspost, now: DateTime<Utc>) -> Result<()> {
         self.pacer.acquire().await;
-        match self.poster.crosspost(c.channel_id, c.message_id).await {
-            PostOutcome::Sent { .. } => self.store.crosspost_done(c.id, None).await,
+        let outcome = self.poster.crosspost(c.channel_id, c.message_id).await;
+        self.settle(FollowUp::Crosspost, c.id, c.attempts, outcome, now)
+            .await
+    }
+
+    /// Records how a follow-up went; `attempts` is how many failed before.
+    async fn settle(
+        &self,
+        kind: FollowUp,
+        id: i64,
+        attempts: u32,
+        outcome: PostOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let store = &self.store;
+        match outcome {
+            PostOutcome::Sent { .. } => store.follow_up_done(kind, id, None).await,
             PostOutcome::RateLimited {
                 retry_after,
                 global,
@@ -86,37 +67,33 @@ impl<P: ChannelPoster> Worker<P> {
                 if global {
                     self.pacer.pause(retry_after);
                 }
-                tracing::info!(
-                    delivery = c.id,
-                    ?retry_after,
-                    "crosspost rate limited; waiting"
-                );
                 let at = after(now, retry_after);
-                self.store
-                    .crosspost_retry(c.id, at, "rate limited (429)", false)
+                store
+                    .follow_up_retry(kind, id, at, "rate limited (429)", false)
                     .await
             }
             PostOutcome::Unauthorized => {
                 unauthorized();
                 let at = after(now, UNAUTHORIZED_PAUSE);
-                self.store
-                    .crosspost_retry(c.id, at, UNAUTHORIZED, false)
+                store
+                    .follow_up_retry(kind, id, at, UNAUTHORIZED, false)
                     .await
             }
             PostOutcome::Failed(reason) => {
-                let failures = c.attempts + 1;
-                if let Some(wait) = self.backoff.after_failure(failures, c.id) {
-                    self.store
-                        .crosspost_retry(c.id, after(now, wait), &reason, true)
-                        .await
+                let failures = attempts + 1;
+                if let Some(wait) = self.backoff.after_failure(failures, id) {
+                    tracing::warn!(delivery = id, ?kind, %reason, ?wait, "follow-up failed; will retry");
+                    let at = after(now, wait);
+                    store.follow_up_retry(kind, id, at, &reason, true).await
                 } else {
-                    let why = format!("gave up publishing after {failures} attempts: {reason}");
-                    self.store.crosspost_done(c.id, Some(&why)).await
+                    tracing::error!(delivery = id, ?kind, %reason, "follow-up failed; giving up");
+                    let why = format!("gave up after {failures} attempts: {reason}");
+                    store.follow_up_done(kind, id, Some(&why)).await
                 }
             }
             PostOutcome::Unreachable { reason, .. } | PostOutcome::Rejected(reason) => {
-                tracing::warn!(delivery = c.id, %reason, "cannot publish the post; leaving it");
-                self.store.crosspost_done(c.id, Some(&reason)).await
+                tracing::warn!(delivery = id, ?kind, %reason, "cannot do the follow-up; leaving the post");
+                store.follow_up_done(kind, id, Some(&reason)).await
             }
         }
     }

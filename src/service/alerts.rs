@@ -3,21 +3,20 @@
 
 use chrono::{DateTime, Utc};
 
+use super::listing::resolve_company;
 use super::stats::{FacetKind, resolve_filter};
-use crate::domain::{
-    Actor, AlertFilter, AlertSettings, Company, DomainError, Mode, Tenant, Viewer,
-};
+use crate::domain::{Actor, AlertFilter, AlertSettings, DomainError, Mode, Tenant, Viewer};
 use crate::error::{Error, Result};
 use crate::store::{Store, Subscription, deliveries, subscriptions, tenants};
 
 /// What a moderator asked for, as typed (names are resolved against the record).
 #[derive(Debug, Clone, Default)]
 pub struct AlertRequest {
-    pub company: Option<Company>,
+    pub company: Option<String>,
     pub industry: Option<String>,
     pub country: Option<String>,
     pub min_people: Option<i64>,
-    pub mode: Option<Mode>,
+    pub mode: Option<String>,
     pub mention_role: Option<u64>,
     pub crosspost: bool,
     pub filings: bool,
@@ -32,14 +31,24 @@ pub struct Subscribed {
     pub reenabled: bool,
 }
 
-/// The settings a request means for `tenant`: industry and country as the record spells
-/// them ("did you mean" otherwise), a positive minimum.
+/// The settings a request means for `tenant`: a company, industry and country the record has
+/// ("did you mean" otherwise), a positive minimum, a mode.
 pub async fn settings_of(
     store: &Store,
     tenant: &Tenant,
     req: &AlertRequest,
 ) -> Result<AlertSettings> {
     let viewer = Viewer::in_tenant(tenant.clone());
+    let mode = req.mode.as_deref().map(Mode::parse).transpose()?;
+    let company = match req
+        .company
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(name) => Some(resolve_company(store, name, &viewer).await?.id),
+        None => None,
+    };
     let facet = |field, raw: Option<&str>| {
         AlertFilter::facet(field, raw.unwrap_or("")).map_err(Error::from)
     };
@@ -62,12 +71,12 @@ pub async fn settings_of(
     };
     Ok(AlertSettings {
         filter: AlertFilter {
-            company_id: req.company.as_ref().map(|c| c.id),
+            company_id: company,
             industry,
             country,
             min_people,
         },
-        mode: req.mode.unwrap_or(Mode::Each),
+        mode: mode.unwrap_or(Mode::Each),
         mention_role: req.mention_role,
         crosspost: req.crosspost,
         filings: req.filings,

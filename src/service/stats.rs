@@ -163,14 +163,27 @@ pub async fn stats(
         _ => read,
     };
     let months = months_of(range, &days);
-    // One company has one industry and one country: no ranking to show.
-    let one_company = company.is_some();
     Ok(Stats {
         source: req.source,
         period: req.period,
         range,
         totals: summary.totals,
         year_earlier,
+        months,
+        ..tops(summary, company.map(|c| c.name), industry, country)
+    })
+}
+
+/// The top lists and the filters as named: one company has one industry and one country, and
+/// a filter's own list would have one entry, so those lists stay empty.
+fn tops(
+    summary: Summary,
+    company: Option<String>,
+    industry: Option<Facet>,
+    country: Option<Facet>,
+) -> Stats {
+    let one_company = company.is_some();
+    Stats {
         top_companies: if one_company {
             Vec::new()
         } else {
@@ -186,11 +199,11 @@ pub async fn stats(
         } else {
             fold_ranked(summary.countries)
         },
-        company: company.map(|c| c.name),
+        company,
         industry: industry.map(|f| f.label),
         country: country.map(|f| f.label),
-        months,
-    })
+        ..Stats::default()
+    }
 }
 
 /// The dates the summary reads and the dates the chart reads (at least 12 months).

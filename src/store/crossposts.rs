@@ -1,10 +1,18 @@
-//! Crossposts: sent posts in announcement channels still to publish to their followers.
-//! Discord limits publishing per channel on its own; a 429 only holds that row.
+//! Follow-ups of sent posts: edits after a correction and crossposts in announcement
+//! channels, each retried on its own schedule (a 429 only holds that row); and the outcome
+//! of one delivery, for `/layoff-alerts test`.
 
 use chrono::{DateTime, Utc};
 
 use super::{Store, snowflake_from_db};
 use crate::error::Result;
+
+/// Work on a sent post: bringing it in line with its corrected event, or publishing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowUp {
+    Edit,
+    Crosspost,
+}
 
 /// A sent post to publish.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,40 +54,68 @@ impl Store {
             .collect())
     }
 
-    /// Published (`error` None), or never will be (why).
-    pub async fn crosspost_done(&self, id: i64, error: Option<&str>) -> Result<()> {
-        sqlx::query!(
-            "UPDATE deliveries SET crosspost_state = 2, crosspost_next_at = NULL,
-                    crosspost_error = ?2
-             WHERE id = ?1",
-            id,
-            error
-        )
-        .execute(&self.pool)
-        .await?;
+    /// The edit or crosspost is done (`error` None), or never will be (why).
+    pub async fn follow_up_done(&self, kind: FollowUp, id: i64, error: Option<&str>) -> Result<()> {
+        match kind {
+            FollowUp::Edit => sqlx::query!(
+                "UPDATE deliveries SET edit_due = 0, edit_next_at = NULL, edit_error = ?2 WHERE id = ?1",
+                id,
+                error
+            )
+            .execute(&self.pool)
+            .await?,
+            FollowUp::Crosspost => sqlx::query!(
+                "UPDATE deliveries SET crosspost_state = 2, crosspost_next_at = NULL,
+                        crosspost_error = ?2
+                 WHERE id = ?1",
+                id,
+                error
+            )
+            .execute(&self.pool)
+            .await?,
+        };
         Ok(())
     }
 
-    /// Tries publishing again at `at`; a rate limit is not a failed attempt.
-    pub async fn crosspost_retry(
+    /// Tries the edit or crosspost again at `at`; a rate limit or a rejected token is not a
+    /// failed attempt.
+    pub async fn follow_up_retry(
         &self,
+        kind: FollowUp,
         id: i64,
         at: DateTime<Utc>,
         error: &str,
         count_attempt: bool,
     ) -> Result<()> {
         let add = i64::from(count_attempt);
-        sqlx::query!(
-            "UPDATE deliveries SET crosspost_next_at = ?2, crosspost_error = ?3,
-                    crosspost_attempts = crosspost_attempts + ?4
-             WHERE id = ?1",
-            id,
-            at,
-            error,
-            add
-        )
-        .execute(&self.pool)
-        .await?;
+        match kind {
+            FollowUp::Edit => {
+                sqlx::query!(
+                    "UPDATE deliveries SET edit_next_at = ?2, edit_error = ?3,
+                        edit_attempts = edit_attempts + ?4
+                 WHERE id = ?1",
+                    id,
+                    at,
+                    error,
+                    add
+                )
+                .execute(&self.pool)
+                .await?
+            }
+            FollowUp::Crosspost => {
+                sqlx::query!(
+                    "UPDATE deliveries SET crosspost_next_at = ?2, crosspost_error = ?3,
+                        crosspost_attempts = crosspost_attempts + ?4
+                 WHERE id = ?1",
+                    id,
+                    at,
+                    error,
+                    add
+                )
+                .execute(&self.pool)
+                .await?
+            }
+        };
         Ok(())
     }
 

@@ -123,41 +123,6 @@ impl Store {
             .collect())
     }
 
-    /// The post was edited (`error` None), or never will be (why).
-    pub async fn edit_done(&self, id: i64, error: Option<&str>) -> Result<()> {
-        sqlx::query!(
-            "UPDATE deliveries SET edit_due = 0, edit_next_at = NULL, edit_error = ?2 WHERE id = ?1",
-            id,
-            error
-        )
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Tries the edit again at `at`; a rate limit or a rejected token is not a failed attempt.
-    pub async fn edit_retry(
-        &self,
-        id: i64,
-        at: DateTime<Utc>,
-        error: &str,
-        count_attempt: bool,
-    ) -> Result<()> {
-        let add = i64::from(count_attempt);
-        sqlx::query!(
-            "UPDATE deliveries SET edit_next_at = ?2, edit_error = ?3,
-                    edit_attempts = edit_attempts + ?4
-             WHERE id = ?1",
-            id,
-            at,
-            error,
-            add
-        )
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     /// Claims up to `limit` due deliveries, at most one per channel, leasing them until
     /// `lease_until`.
     pub async fn claim_due(
@@ -167,7 +132,8 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<Delivery>> {
         let limit = i64::from(limit);
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            ClaimedRow,
             r#"UPDATE deliveries SET attempts = attempts + 1, leased_until = ?2
                WHERE id IN (
                    SELECT min(d.id) FROM deliveries d
@@ -198,29 +164,7 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        let mut out: Vec<Delivery> = rows
-            .into_iter()
-            .filter_map(|r| {
-                let stored = StoredItem {
-                    kind: r.kind,
-                    key: r.key,
-                    event_id: r.event_id,
-                    filing_id: r.filing_id,
-                    start: r.period_start,
-                    end: r.period_end,
-                };
-                Some(Delivery {
-                    id: r.id,
-                    item: stored.item()?,
-                    subscription_id: r.subscription_id,
-                    channel_id: snowflake_from_db(r.channel_id),
-                    mention_role: r.mention_role.map(snowflake_from_db),
-                    tenant: tenant_of(r.platform.as_deref(), r.external)?,
-                    attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
-                    created_at: r.created_at,
-                })
-            })
-            .collect();
+        let mut out: Vec<Delivery> = rows.into_iter().filter_map(ClaimedRow::parse).collect();
         out.sort_by_key(|d| d.id);
         Ok(out)
     }
@@ -364,6 +308,48 @@ impl Store {
         .rows_affected();
         tx.commit().await?;
         Ok((sent, held))
+    }
+}
+
+/// A claimed row as `claim_due` reads it.
+struct ClaimedRow {
+    id: i64,
+    kind: String,
+    key: String,
+    event_id: Option<i64>,
+    filing_id: Option<i64>,
+    period_start: Option<DateTime<Utc>>,
+    period_end: Option<DateTime<Utc>>,
+    subscription_id: i64,
+    channel_id: i64,
+    attempts: i64,
+    created_at: DateTime<Utc>,
+    platform: Option<String>,
+    external: Option<String>,
+    mention_role: Option<i64>,
+}
+
+impl ClaimedRow {
+    /// Rows the store wrote always parse (the table's CHECKs); anything else is skipped.
+    fn parse(self) -> Option<Delivery> {
+        let stored = StoredItem {
+            kind: self.kind,
+            key: self.key,
+            event_id: self.event_id,
+            filing_id: self.filing_id,
+            start: self.period_start,
+            end: self.period_end,
+        };
+        Some(Delivery {
+            id: self.id,
+            item: stored.item()?,
+            subscription_id: self.subscription_id,
+            channel_id: snowflake_from_db(self.channel_id),
+            mention_role: self.mention_role.map(snowflake_from_db),
+            tenant: tenant_of(self.platform.as_deref(), self.external)?,
+            attempts: u32::try_from(self.attempts).unwrap_or(u32::MAX),
+            created_at: self.created_at,
+        })
     }
 }
 

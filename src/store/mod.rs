@@ -28,7 +28,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{SqlitePool, migrate::Migrator};
 
-pub use crossposts::DueCrosspost;
+pub use crossposts::{DueCrosspost, FollowUp};
 pub use deliveries::{Delivery, DueEdit};
 pub use delivery_list::DeliveryRow;
 pub use outbox::{Added, Item};

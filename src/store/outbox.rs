@@ -201,6 +201,27 @@ pub struct Added {
     pub people: Option<u32>,
 }
 
+/// An [`Added`] as a query reads it.
+struct AddedRow {
+    id: i64,
+    company_id: i64,
+    industry: Option<String>,
+    country: Option<String>,
+    headcount: Option<i64>,
+}
+
+impl From<AddedRow> for Added {
+    fn from(r: AddedRow) -> Self {
+        Self {
+            event_id: r.id,
+            company_id: r.company_id,
+            industry: r.industry,
+            country: r.country,
+            people: r.headcount.and_then(|n| u32::try_from(n).ok()),
+        }
+    }
+}
+
 impl Added {
     pub fn subject(&self) -> Subject<'_> {
         Subject {
@@ -222,7 +243,8 @@ impl Store {
         to: DateTime<Utc>,
     ) -> Result<Vec<Added>> {
         let (platform, external) = tenants::bind(Some(tenant));
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            AddedRow,
             "SELECT e.id, e.company_id, c.industry, c.country, e.headcount
              FROM events e JOIN companies c ON c.id = e.company_id
              WHERE e.added_at >= ?3 AND e.added_at < ?4 AND e.deleted_at IS NULL
@@ -237,16 +259,7 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Added {
-                event_id: r.id,
-                company_id: r.company_id,
-                industry: r.industry,
-                country: r.country,
-                people: r.headcount.and_then(|n| u32::try_from(n).ok()),
-            })
-            .collect())
+        Ok(rows.into_iter().map(Added::from).collect())
     }
 
     /// The newest event `tenant`'s channels may see that `filter` matches (a test post's
@@ -259,7 +272,8 @@ impl Store {
         const LOOK_AT: i64 = 5000;
         let (platform, external) = tenants::bind(Some(tenant));
         let min = filter.min_people.map(i64::from);
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            AddedRow,
             "SELECT e.id, e.company_id, c.industry, c.country, e.headcount
              FROM events e JOIN companies c ON c.id = e.company_id
              WHERE e.deleted_at IS NULL
@@ -278,13 +292,7 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|r| Added {
-                event_id: r.id,
-                company_id: r.company_id,
-                industry: r.industry,
-                country: r.country,
-                people: r.headcount.and_then(|n| u32::try_from(n).ok()),
-            })
+            .map(Added::from)
             .find(|a| filter.matches(&a.subject()))
             .map(|a| a.event_id))
     }

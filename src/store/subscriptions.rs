@@ -111,54 +111,26 @@ pub async fn remove(
 impl Store {
     /// A tenant's subscriptions, active or disabled (not removed).
     pub async fn subscriptions(&self, tenant: &Tenant) -> Result<Vec<Subscription>> {
-        let (platform, external) = tenants::bind(Some(tenant));
-        let rows = sqlx::query_as!(
-            StoredSubscription,
-            r#"SELECT s.id, s.channel_id, s.company_id, c.name AS "company?", s.industry,
-                      s.country, s.min_people, s.mode, s.mention_role, s.crosspost, s.filings,
-                      s.active, s.disabled_reason,
-                      s.last_post_at AS "last_post_at?: DateTime<Utc>",
-                      s.mode_since AS "mode_since?: DateTime<Utc>",
-                      s.digest_through AS "digest_through?: DateTime<Utc>",
-                      t.platform, t.external_id
-               FROM subscriptions s JOIN tenants t ON t.id = s.tenant_id
-                    LEFT JOIN companies c ON c.id = s.company_id
-               WHERE t.platform = ?1 AND t.external_id = ?2 AND s.removed_at IS NULL
-               ORDER BY s.id"#,
-            platform,
-            external
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(StoredSubscription::parse)
-            .collect())
+        self.select_subscriptions(Which::Tenant(tenant)).await
     }
 
     /// One subscription by id, removed or not (the worker's view of a delivery's channel).
     pub async fn subscription(&self, id: i64) -> Result<Option<Subscription>> {
-        let row = sqlx::query_as!(
-            StoredSubscription,
-            r#"SELECT s.id, s.channel_id, s.company_id, c.name AS "company?", s.industry,
-                      s.country, s.min_people, s.mode, s.mention_role, s.crosspost, s.filings,
-                      s.active, s.disabled_reason,
-                      s.last_post_at AS "last_post_at?: DateTime<Utc>",
-                      s.mode_since AS "mode_since?: DateTime<Utc>",
-                      s.digest_through AS "digest_through?: DateTime<Utc>",
-                      t.platform, t.external_id
-               FROM subscriptions s JOIN tenants t ON t.id = s.tenant_id
-                    LEFT JOIN companies c ON c.id = s.company_id
-               WHERE s.id = ?1"#,
-            id
-        )
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.and_then(StoredSubscription::parse))
+        Ok(self.select_subscriptions(Which::Id(id)).await?.pop())
     }
 
     /// Active digest subscriptions of every tenant (the digest scheduler's round).
     pub async fn digest_subscriptions(&self) -> Result<Vec<Subscription>> {
+        self.select_subscriptions(Which::Digests).await
+    }
+
+    async fn select_subscriptions(&self, which: Which<'_>) -> Result<Vec<Subscription>> {
+        let (id, tenant, digests) = match which {
+            Which::Tenant(t) => (None, Some(t), false),
+            Which::Id(id) => (Some(id), None, false),
+            Which::Digests => (None, None, true),
+        };
+        let (platform, external) = tenants::bind(tenant);
         let rows = sqlx::query_as!(
             StoredSubscription,
             r#"SELECT s.id, s.channel_id, s.company_id, c.name AS "company?", s.industry,
@@ -170,8 +142,15 @@ impl Store {
                       t.platform, t.external_id
                FROM subscriptions s JOIN tenants t ON t.id = s.tenant_id
                     LEFT JOIN companies c ON c.id = s.company_id
-               WHERE s.active = 1 AND s.removed_at IS NULL AND s.mode != 'each'
-               ORDER BY s.id"#
+               WHERE (?1 IS NULL OR s.id = ?1)
+                 AND (?2 IS NULL OR (t.platform = ?2 AND t.external_id = ?3
+                                     AND s.removed_at IS NULL))
+                 AND (?4 = 0 OR (s.active = 1 AND s.removed_at IS NULL AND s.mode != 'each'))
+               ORDER BY s.id"#,
+            id,
+            platform,
+            external,
+            digests
         )
         .fetch_all(&self.pool)
         .await?;
@@ -222,6 +201,16 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// Which subscriptions to read.
+enum Which<'a> {
+    /// A tenant's, not removed.
+    Tenant(&'a Tenant),
+    /// One, whatever its state.
+    Id(i64),
+    /// Active ones in a digest mode, of every tenant.
+    Digests,
 }
 
 /// A subscription row as stored, for [`Subscription`].

@@ -8,13 +8,11 @@ use poise::serenity_prelude as serenity;
 
 use super::autocomplete_company;
 use super::stats::{autocomplete_country, autocomplete_industry};
-use crate::discord::alert_checks::{
-    ModeOption, channel_kind, check_min_people, crosspost_refusal, role_refusal,
-};
+use crate::discord::alert_checks::{ModeOption, channel_kind, crosspost_refusal, role_refusal};
 use crate::discord::checks::moderator;
 use crate::discord::reply::ephemeral;
 use crate::discord::{Context, permissions};
-use crate::domain::{Mode, Viewer};
+use crate::domain::Mode;
 use crate::error::Error;
 use crate::render::alerts::{scope_phrase, settings_details, settings_summary};
 use crate::service::{self, AlertRequest, Subscribed};
@@ -63,51 +61,34 @@ async fn subscribe(
     #[description = "Also post new WARN filings (government notices)"] filings: Option<bool>,
 ) -> Result<(), Error> {
     let by = moderator(ctx)?;
-    check_min_people(min_people)?;
-    let mode = mode.map(|m| m.mode()).transpose()?;
     let channel_id = channel.as_ref().map_or(ctx.channel_id(), |c| c.id);
     let store = &ctx.data().store;
-    let company = match company.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(name) => {
-            let viewer = Viewer::in_tenant(by.tenant.clone());
-            Some(service::resolve_company(store, name, &viewer).await?)
-        }
-        None => None,
-    };
     let req = AlertRequest {
         company,
         industry,
         country,
         min_people,
-        mode,
+        mode: mode.map(|m| m.0),
         mention_role: mention_role.as_ref().map(|r| r.id.get()),
         crosspost: crosspost.unwrap_or(false),
         filings: filings.unwrap_or(false),
     };
     let settings = service::alerts::settings_of(store, &by.tenant, &req).await?;
-    if let Some(refusal) = refusal(
+    let checked = refusal(
         ctx,
         channel_id,
         channel.as_ref(),
         &req,
         mention_role.as_ref(),
-    )
-    .await?
-    {
-        ctx.send(ephemeral(&refusal)).await?;
-        return Ok(());
-    }
-    let done = service::subscribe(
-        store,
-        &by.tenant,
-        channel_id.get(),
-        &settings,
-        &by.actor,
-        Utc::now(),
-    )
-    .await?;
-    ctx.send(ephemeral(&subscribed_text(channel_id, &done)))
-        .await?;
+    );
+    let text = if let Some(refusal) = checked.await? {
+        refusal
+    } else {
+        let (tenant, id) = (&by.tenant, channel_id.get());
+        let done = service::subscribe(store, tenant, id, &settings, &by.actor, Utc::now());
+        subscribed_text(channel_id, &done.await?)
+    };
+    ctx.send(ephemeral(&text)).await?;
     Ok(())
 }
 
