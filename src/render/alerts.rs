@@ -6,17 +6,21 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 
 use super::limits::EMBED_DESCRIPTION_LENGTH;
-use super::text::{headcount_phrase, people_and_unknown};
+use super::text::{filing_phrase, headcount_phrase, people_and_unknown};
 use super::{Image, View, escape_markdown};
 use crate::domain::filing::FilingPost;
 use crate::domain::{DigestPeriod, LayoffEvent, Mode, Totals, thousands};
 
-/// A digest: the period's matching events, newest first, and what they add up to.
+/// A digest: the period's matching events, newest first, and what they add up to; the new
+/// WARN filings too when the channel asked for them (counted apart: jobs filed).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Digest {
     pub period: DigestPeriod,
     pub events: Vec<LayoffEvent>,
     pub totals: Totals,
+    /// The first few new filings, and all of them counted.
+    pub filings: Vec<FilingPost>,
+    pub filing_totals: Totals,
     pub chart: Option<Image>,
 }
 
@@ -126,15 +130,50 @@ pub fn digest_view(d: &Digest, key_marker: &str) -> View {
         thousands(d.totals.events),
         people_and_unknown(&d.totals, "")
     );
+    let mut fields = vec![("In this period".to_string(), totals)];
+    if d.filing_totals.events > 0 {
+        fields.push(filings_field(d));
+    }
+    let chart = if d.chart.is_some() {
+        " chart: people a month, last 12 months"
+    } else {
+        ""
+    };
     View {
         title: digest_title(&d.period),
         description: description.trim_end().to_string(),
-        fields: vec![("In this period".to_string(), totals)],
-        footer: format!("{key_marker} chart: people a month, last 12 months"),
+        fields,
+        footer: format!("{key_marker}{chart}"),
         image: d.chart.clone(),
         ..View::default()
     }
     .fit()
+}
+
+/// The digest's new WARN notices: how many, jobs filed, the first few; apart from the
+/// layoffs' totals.
+fn filings_field(d: &Digest) -> (String, String) {
+    let t = &d.filing_totals;
+    let noun = if t.events == 1 { "notice" } else { "notices" };
+    let mut lines = vec![format!(
+        "{} {noun}, {} jobs filed (government filings, not counted above)",
+        thousands(t.events),
+        thousands(t.people)
+    )];
+    lines.extend(d.filings.iter().map(|f| {
+        format!(
+            "• **{}** · {}",
+            escape_markdown(&f.company),
+            escape_markdown(&filing_phrase(&f.line))
+        )
+    }));
+    let more = t
+        .events
+        .saturating_sub(u64::try_from(d.filings.len()).unwrap_or(u64::MAX));
+    if more > 0 {
+        lines.push(format!("…and {more} more"));
+    }
+    ("New WARN notices".to_string(), lines.join("\n"))
 }
 
 /// A test post: the real post's view, clearly marked, or a sample when nothing matches yet.

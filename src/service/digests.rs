@@ -1,17 +1,20 @@
 //! Digests: one post per subscription and period (daily, or weekly on Mondays, at
-//! `DIGEST_HOUR_UTC`) with the period's matching events, totals and the stats chart. The
+//! `DIGEST_HOUR_UTC`) with the period's matching events (and filings, when asked), totals and
+//! the stats chart. The
 //! scheduler only queues rows; the delivery worker posts them like any other.
 
 use chrono::{DateTime, Utc};
 
 use super::stats::{StatsRequest, stats, stats_chart};
-use crate::domain::{DigestPeriod, Period, Tenant, Totals, Viewer};
+use crate::domain::{DigestPeriod, Period, Subject, Tenant, Totals, Viewer};
 use crate::error::Result;
 use crate::render::alerts::Digest;
 use crate::store::{Added, Store, Subscription};
 
 /// Events a digest lists in full; the rest are counted ("and N more").
 const LISTED: usize = 60;
+/// Filings a digest lists; the rest are counted.
+const FILINGS_LISTED: usize = 8;
 
 /// The part of `period` a subscription's digest covers: nothing from before its mode was set
 /// (what came before went out one by one, or was not asked for).
@@ -31,6 +34,37 @@ async fn matching(store: &Store, sub: &Subscription, w: DigestPeriod) -> Result<
         .collect())
 }
 
+/// The filings added in `window` that the subscription asked for and its filters match
+/// (a WARN notice is of the United States): (id, jobs).
+async fn matching_filings(
+    store: &Store,
+    sub: &Subscription,
+    w: DigestPeriod,
+) -> Result<Vec<(i64, Option<u32>)>> {
+    if !sub.settings.filings {
+        return Ok(Vec::new());
+    }
+    let added = store.filings_added(w.start, w.end).await?;
+    Ok(added
+        .into_iter()
+        .filter(|(_, company_id, industry, jobs)| {
+            sub.settings.filter.matches(&Subject {
+                company_id: *company_id,
+                industry: industry.as_deref(),
+                country: Some("United States"),
+                people: *jobs,
+            })
+        })
+        .map(|(id, _, _, jobs)| (id, jobs))
+        .collect())
+}
+
+/// Whether a digest of `w` has anything to report.
+async fn anything(store: &Store, sub: &Subscription, w: DigestPeriod) -> Result<bool> {
+    Ok(!matching(store, sub, w).await?.is_empty()
+        || !matching_filings(store, sub, w).await?.is_empty())
+}
+
 /// Queues the latest ended period's digest of every digest subscription that has not had
 /// it; a period with no matching events is marked handled and posts nothing. Returns how
 /// many were queued. Only the latest period: a bot down for a week sends one, not seven.
@@ -45,7 +79,7 @@ pub async fn schedule_due(store: &Store, now: DateTime<Utc>, hour: u32) -> Resul
             continue;
         }
         let w = window(&sub, period);
-        let any = !matching(store, &sub, w).await?.is_empty();
+        let any = anything(store, &sub, w).await?;
         // The row keeps the whole period's key; its start is where this channel's window starts.
         if store
             .schedule_digest(sub.id, sub.channel_id, w, any, now)
@@ -96,7 +130,7 @@ pub async fn send_now(
                 ..current
             },
         );
-        if matching(store, sub, w).await?.is_empty() {
+        if !anything(store, sub, w).await? {
             out.empty += 1;
             continue;
         }
@@ -115,16 +149,9 @@ pub async fn send_now(
 /// in it matches any more (its events were removed since).
 pub async fn digest(store: &Store, sub: &Subscription, w: DigestPeriod) -> Result<Option<Digest>> {
     let found = matching(store, sub, w).await?;
-    if found.is_empty() {
+    let filed = matching_filings(store, sub, w).await?;
+    if found.is_empty() && filed.is_empty() {
         return Ok(None);
-    }
-    let mut totals = Totals::default();
-    for a in &found {
-        totals.events += 1;
-        match a.people {
-            Some(n) => totals.people += u64::from(n),
-            None => totals.unknown += 1,
-        }
     }
     let mut events = Vec::new();
     for a in found.iter().take(LISTED) {
@@ -132,13 +159,36 @@ pub async fn digest(store: &Store, sub: &Subscription, w: DigestPeriod) -> Resul
             events.push(e);
         }
     }
-    let chart = chart(store, sub, w.end).await;
+    let mut filings = Vec::new();
+    for (id, _) in filed.iter().take(FILINGS_LISTED) {
+        filings.extend(store.filing_post(*id).await?);
+    }
+    let chart = if found.is_empty() {
+        None
+    } else {
+        chart(store, sub, w.end).await
+    };
     Ok(Some(Digest {
         period: w,
         events,
-        totals,
+        totals: sum(found.iter().map(|a| a.people)),
+        filings,
+        filing_totals: sum(filed.iter().map(|(_, jobs)| *jobs)),
         chart,
     }))
+}
+
+/// Totals of items with a known number or none.
+fn sum(numbers: impl Iterator<Item = Option<u32>>) -> Totals {
+    let mut totals = Totals::default();
+    for n in numbers {
+        totals.events += 1;
+        match n {
+            Some(n) => totals.people += u64::from(n),
+            None => totals.unknown += 1,
+        }
+    }
+    totals
 }
 
 /// The stats chart of the last 12 months under the subscription's filters; a digest without

@@ -87,6 +87,32 @@ pub async fn insert(
 }
 
 impl Store {
+    /// Filings added to the record in [from, to), newest notice first, with their company's
+    /// industry (for a digest's filters).
+    pub async fn filings_added(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(i64, i64, Option<String>, Option<u32>)>> {
+        let rows = sqlx::query!(
+            "SELECT f.id, f.company_id, c.industry, f.jobs
+             FROM filings f JOIN companies c ON c.id = f.company_id
+             WHERE f.added_at >= ?1 AND f.added_at < ?2
+             ORDER BY f.notice_date DESC, f.id DESC",
+            from,
+            to
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let jobs = r.jobs.and_then(|j| u32::try_from(j).ok());
+                (r.id, r.company_id, r.industry, jobs)
+            })
+            .collect())
+    }
+
     /// One filing as a post shows it.
     pub async fn filing_post(&self, id: i64) -> Result<Option<FilingPost>> {
         let row = sqlx::query!(

@@ -484,3 +484,77 @@ async fn a_digest_sent_now_reaches_its_channel_once_with_the_chart() {
     let out = cli(&["digest", "--send-now", "--guild", "x"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn an_announced_warn_import_is_posted_to_channels_that_asked_for_filings() {
+    let (bot, _) = Bot::start(&["tests/data/layoffs_fyi_sample.csv"]).await;
+    let m = Who::MOD_A;
+    let filings = json!([
+        channel_opt(NEWS),
+        opt("filings", 5, json!(true)),
+        opt("min_people", 4, json!(100))
+    ]);
+    ask(&bot, alerts(m, "subscribe", filings, Some((NEWS, 0)), &[])).await;
+    ask(
+        &bot,
+        alerts(
+            m,
+            "subscribe",
+            json!([channel_opt(TEXT)]),
+            Some((TEXT, 0)),
+            &[],
+        ),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wa.csv");
+    std::fs::write(
+        &file,
+        "Company,Location,Layoff Start Date,# of Workers,Closure Layoff,Type of Layoff,Received Date\n\
+         Amazon.com Services LLC,Seattle,1/5/2027,2300,Layoff,Permanent,11/20/2026\n\
+         Tiny Shop,Tacoma,1/5/2027,12,Closure,Permanent,11/21/2026\n",
+    )
+    .unwrap();
+    let import = |announce: bool| {
+        let mut args = vec!["import".to_string(), file.display().to_string()];
+        if announce {
+            args.push("--announce".into());
+        }
+        std::process::Command::new(env!("CARGO_BIN_EXE_layoffs-bot"))
+            .args(&args)
+            .env("DATABASE_URL", bot.store_url())
+            .output()
+            .unwrap()
+    };
+    let out = import(true);
+    assert!(out.status.success(), "{out:?}");
+    let report =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        report.contains("1 posts queued about new filings"),
+        "{report}"
+    );
+    bot.fake
+        .wait_for_posts("the filing's post", |p| {
+            p.get(NEWS).is_some_and(|v| !v.is_empty())
+        })
+        .await;
+    let post = &bot.fake.posts()[NEWS][0];
+    assert_eq!(
+        post["embeds"][0]["title"], "New WARN notice: Amazon",
+        "{post:#}"
+    );
+    assert_eq!(post["allowed_mentions"], json!({"parse": []}));
+    // Again: every notice a duplicate, nothing more posted anywhere.
+    let again = import(true);
+    let report = String::from_utf8_lossy(&again.stdout).to_string();
+    assert!(
+        report.contains("0 imported") || report.contains("0 would"),
+        "{report}"
+    );
+    assert!(!report.contains("posts queued"), "{report}");
+    assert!(
+        bot.fake.posts().get(TEXT).is_none_or(Vec::is_empty),
+        "not asked for filings"
+    );
+}

@@ -561,3 +561,77 @@ async fn announced_filings_reach_only_channels_that_asked_with_filters_applied()
     );
     assert_eq!(embed["fields"][0]["value"], "50 jobs");
 }
+
+#[tokio::test]
+async fn digests_and_tests_keep_to_their_guild_and_list_new_filings_when_asked() {
+    let t = store_with_companies().await;
+    let s = &t.store;
+    let weekly = AlertSettings {
+        mode: Mode::Weekly,
+        ..AlertSettings::default()
+    };
+    let with_filings = AlertSettings {
+        filings: true,
+        ..weekly.clone()
+    };
+    subscribe(s, 1, weekly, at(16, 15, 0)).await;
+    subscribe(s, 2, with_filings, at(16, 15, 0)).await;
+    // Guild 43's private event: never in guild 42's digest or test post.
+    let private = NewEvent {
+        scope: EventScope::Tenant(Tenant::discord(GUILD + 1)),
+        ..event("Zephyr Secret", "2026-11-21", Headcount::Exact(9000))
+    };
+    service::record_event(s, &private, &Actor::discord(2), at(21, 9, 0))
+        .await
+        .unwrap();
+    add_at(s, "Acme", Headcount::Exact(10), at(19, 10, 0)).await;
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    write!(
+        file,
+        "Company,Location,Layoff Start Date,# of Workers,Closure Layoff,Type of Layoff,Received Date\n\
+         Acme Inc.,Seattle,1/5/2027,200,Layoff,Permanent,11/20/2026\n\
+         Zephyr Labs LLC,Tacoma,1/5/2027,,Closure,Permanent,11/21/2026\n"
+    )
+    .unwrap();
+    import::import_file(s, file.path(), false, at(22, 8, 0))
+        .await
+        .unwrap();
+    let poster = Scripted::default();
+    let w = worker(s, &poster);
+    assert_eq!(w.schedule_digests(at(23, 14, 0)).await.unwrap(), 2);
+    w.try_dispatch_once(at(23, 14, 0)).await.unwrap();
+    let plain = &posts(&poster, 1)[0]["embeds"][0];
+    let text = plain.to_string();
+    assert!(
+        !text.contains("Zephyr"),
+        "another guild's event, or filings unasked: {text}"
+    );
+    assert_eq!(plain["fields"].as_array().unwrap().len(), 1);
+    let filed = &posts(&poster, 2)[0]["embeds"][0];
+    assert_eq!(filed["fields"][1]["name"], "New WARN notices");
+    let lines = filed["fields"][1]["value"].as_str().unwrap();
+    assert!(
+        lines.starts_with("2 notices, 200 jobs filed (government filings, not counted above)\n"),
+        "{lines}"
+    );
+    assert!(
+        lines.contains("• **Zephyr Labs LLC** · WA 2026-11-21 · jobs not stated · Tacoma"),
+        "{lines}"
+    );
+    assert_eq!(
+        filed["fields"][0]["value"], "1 layoff, 10 people",
+        "filings are not layoffs"
+    );
+
+    let tenant = Tenant::discord(GUILD);
+    subscribe(s, 3, AlertSettings::default(), at(23, 15, 0)).await;
+    service::alerts::queue_test(s, &tenant, 3, at(23, 15, 0))
+        .await
+        .unwrap();
+    w.try_dispatch_once(at(23, 15, 0)).await.unwrap();
+    assert_eq!(
+        titles(&poster, 3),
+        ["[Test] New layoff: Acme"],
+        "not guild 43's newer event"
+    );
+}

@@ -49,6 +49,13 @@ async fn old_store(dir: &std::path::Path, url: &str) {
                              fingerprint) VALUES (2, '2026-01-03', 3, ?1, 'discord:1', ?2, 'c')",
         "INSERT INTO events (company_id, announced_on, headcount, guild_id, added_by, added_at,
                              fingerprint) VALUES (2, '2026-01-04', 4, ?1 + 1, 'discord:1', ?2, 'd')",
+        // One post sent, one waiting: both survive the outbox's rebuild (0012).
+        "INSERT INTO deliveries (event_id, subscription_id, channel_id, status, attempts,
+                                 next_attempt_at, message_id, sent_at, created_at)
+         VALUES (2, 1, 42, 'sent', 1, ?2, 900, '2026-01-05T10:00:00Z', ?2)",
+        "INSERT INTO deliveries (event_id, subscription_id, channel_id, status, attempts,
+                                 next_attempt_at, created_at)
+         VALUES (1, 1, 42, 'pending', 2, ?2, ?2)",
         "INSERT INTO pending_additions (guild_id, user_id, payload, created_at)
          VALUES (?1, 7, '{\"company\":\"Acme\",\"date\":\"2026-01-03\",\"count\":9}', ?2)",
     ] {
@@ -106,6 +113,17 @@ async fn guild_ids_become_tenants_and_nothing_changes_hands() {
 
     let subs = store.subscriptions(&tenant).await.unwrap();
     assert_eq!(subs.iter().map(|s| s.channel_id).collect::<Vec<_>>(), [42]);
+    assert_eq!(
+        subs[0].settings,
+        layoffs_bot::domain::AlertSettings::default()
+    );
+    assert_eq!(
+        subs[0].last_post_at.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2026-01-05T10:00:00+00:00")
+    );
+    let open = store.open_deliveries().await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!((open[0].what.as_str(), open[0].attempts), ("event #1", 2));
 
     let by = Moderator::new(Actor::discord(7), tenant.clone(), None);
     let held = service::confirm_addition(&store, 1, &by, now())
