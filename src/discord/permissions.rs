@@ -16,13 +16,22 @@ pub const NEEDED: [(Permissions, &str); 3] = [
     (Permissions::EMBED_LINKS, "Embed Links"),
 ];
 
-/// The names of the permissions the bot lacks in `channel` (empty: it can post).
+/// What posting a picture (a digest's chart) needs besides.
+pub const FILES: (Permissions, &str) = (Permissions::ATTACH_FILES, "Attach Files");
+
+/// The names of the permissions the bot lacks in `channel` (empty: it can post), Attach
+/// Files included when `files`.
 pub async fn missing_for_posting(
     ctx: Context<'_>,
     channel: ChannelId,
+    files: bool,
 ) -> Result<Vec<&'static str>> {
     let have = bot_permissions(ctx, channel).await?;
-    Ok(missing(have))
+    let mut lacking = missing(have);
+    if files && !have.administrator() && !have.contains(FILES.0) {
+        lacking.push(FILES.1);
+    }
+    Ok(lacking)
 }
 
 pub fn missing(have: Permissions) -> Vec<&'static str> {

@@ -635,3 +635,40 @@ async fn digests_and_tests_keep_to_their_guild_and_list_new_filings_when_asked()
         "not guild 43's newer event"
     );
 }
+
+#[tokio::test]
+async fn a_digest_goes_without_its_chart_where_files_are_not_allowed() {
+    let t = store_with_companies().await;
+    let s = &t.store;
+    let daily = AlertSettings {
+        mode: Mode::Daily,
+        ..AlertSettings::default()
+    };
+    subscribe(s, 1, daily, at(20, 9, 0)).await;
+    add_at(s, "Acme", Headcount::Exact(10), at(20, 10, 0)).await;
+    let poster = Scripted::default();
+    poster.then(
+        1,
+        PostOutcome::Unreachable {
+            status: 403,
+            reason: "Discord 403 (Missing Permissions)".into(),
+        },
+    );
+    let w = worker(s, &poster);
+    assert_eq!(w.schedule_digests(at(20, 14, 0)).await.unwrap(), 1);
+    w.try_dispatch_once(at(20, 14, 0)).await.unwrap();
+    let tries = posts(&poster, 1);
+    assert_eq!(tries.len(), 2);
+    assert_eq!(
+        tries[0]["embeds"][0]["image"]["url"],
+        "attachment://layoffs-stats.png"
+    );
+    assert!(
+        tries[1]["embeds"][0].get("image").is_none(),
+        "{:#}",
+        tries[1]
+    );
+    assert_eq!(tries[0]["nonce"], tries[1]["nonce"], "the same delivery");
+    let subs = s.subscriptions(&Tenant::discord(GUILD)).await.unwrap();
+    assert!(subs[0].active && subs[0].last_post_at.is_some());
+}

@@ -12,7 +12,7 @@ use crate::discord::alert_checks::{ModeOption, channel_kind, crosspost_refusal, 
 use crate::discord::checks::moderator;
 use crate::discord::reply::ephemeral;
 use crate::discord::{Context, permissions};
-use crate::domain::Mode;
+use crate::domain::{AlertSettings, Mode};
 use crate::error::Error;
 use crate::render::alerts::{scope_phrase, settings_details, settings_summary};
 use crate::service::{self, AlertRequest, Subscribed};
@@ -78,7 +78,7 @@ async fn subscribe(
         ctx,
         channel_id,
         channel.as_ref(),
-        &req,
+        &settings,
         mention_role.as_ref(),
     );
     let text = if let Some(refusal) = checked.await? {
@@ -86,7 +86,16 @@ async fn subscribe(
     } else {
         let (tenant, id) = (&by.tenant, channel_id.get());
         let done = service::subscribe(store, tenant, id, &settings, &by.actor, Utc::now());
-        subscribed_text(channel_id, &done.await?)
+        let mut text = subscribed_text(channel_id, &done.await?);
+        // A digest carries its chart as a file; without the permission it goes without.
+        if settings.mode != Mode::Each
+            && !permissions::missing_for_posting(ctx, channel_id, true)
+                .await?
+                .is_empty()
+        {
+            text.push_str(" I can't attach files there, so digests will come without their chart until I get Attach Files.");
+        }
+        text
     };
     ctx.send(ephemeral(&text)).await?;
     Ok(())
@@ -98,10 +107,10 @@ async fn refusal(
     ctx: Context<'_>,
     channel_id: serenity::ChannelId,
     channel: Option<&serenity::PartialChannel>,
-    req: &AlertRequest,
+    settings: &AlertSettings,
     role: Option<&serenity::Role>,
 ) -> Result<Option<String>, Error> {
-    let missing = permissions::missing_for_posting(ctx, channel_id).await?;
+    let missing = permissions::missing_for_posting(ctx, channel_id, false).await?;
     if !missing.is_empty() {
         return Ok(Some(format!(
             "I can't post in <#{channel_id}>: I'm missing {} there. Give me {} and try again; \
@@ -115,7 +124,7 @@ async fn refusal(
     {
         return Ok(Some(why));
     }
-    if req.crosspost {
+    if settings.crosspost {
         let kind = channel_kind(ctx, channel_id, channel.map(|c| c.kind)).await;
         return Ok(crosspost_refusal(channel_id, kind));
     }
