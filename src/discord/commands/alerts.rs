@@ -15,7 +15,7 @@ use crate::discord::{Context, permissions};
 use crate::domain::{AlertSettings, Mode};
 use crate::error::Error;
 use crate::render::alerts::{scope_phrase, settings_details, settings_summary};
-use crate::service::{self, AlertRequest, Subscribed};
+use crate::service::{self, AlertRequest, Moderator, Subscribed};
 
 /// Post new layoff events in a channel (moderators)
 #[poise::command(
@@ -81,24 +81,37 @@ async fn subscribe(
         &settings,
         mention_role.as_ref(),
     );
-    let text = if let Some(refusal) = checked.await? {
-        refusal
-    } else {
-        let (tenant, id) = (&by.tenant, channel_id.get());
-        let done = service::subscribe(store, tenant, id, &settings, &by.actor, Utc::now());
-        let mut text = subscribed_text(channel_id, &done.await?);
-        // A digest carries its chart as a file; without the permission it goes without.
-        if settings.mode != Mode::Each
-            && !permissions::missing_for_posting(ctx, channel_id, true)
-                .await?
-                .is_empty()
-        {
-            text.push_str(" I can't attach files there, so digests will come without their chart until I get Attach Files.");
-        }
-        text
+    let text = match checked.await? {
+        Some(refusal) => refusal,
+        None => subscribe_and_say(ctx, &by, channel_id, &settings).await?,
     };
     ctx.send(ephemeral(&text)).await?;
     Ok(())
+}
+
+/// Subscribes the channel and says so; a digest channel where the bot cannot attach files is
+/// told its digests come without the chart.
+async fn subscribe_and_say(
+    ctx: Context<'_>,
+    by: &Moderator,
+    channel_id: serenity::ChannelId,
+    settings: &AlertSettings,
+) -> Result<String, Error> {
+    let store = &ctx.data().store;
+    let (tenant, id) = (&by.tenant, channel_id.get());
+    let done = service::subscribe(store, tenant, id, settings, &by.actor, Utc::now()).await?;
+    let mut text = subscribed_text(channel_id, &done);
+    if settings.mode != Mode::Each
+        && !permissions::missing_for_posting(ctx, channel_id, true)
+            .await?
+            .is_empty()
+    {
+        text.push_str(
+            " I can't attach files there, so digests will come without their chart until I \
+             get Attach Files.",
+        );
+    }
+    Ok(text)
 }
 
 /// Why the channel cannot have these settings: the bot cannot post there, ping the role, or
