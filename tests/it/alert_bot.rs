@@ -52,35 +52,6 @@ async fn ask(bot: &Bot, interaction: Value) -> String {
     content(&answer)
 }
 
-/// A command that answers later (deferred, ephemeral): its follow-up's text.
-async fn ask_later(bot: &Bot, interaction: Value) -> String {
-    let answer = bot.fake.interact(interaction).await;
-    assert_eq!(answer["type"], 5, "{answer:#}");
-    assert!(is_ephemeral(&answer), "{answer:#}");
-    let before = bot.fake.requests().len();
-    let fake = bot.fake.clone();
-    let follow_up = bot
-        .fake
-        .wait_for("the follow-up", move |_| {
-            fake.requests()[before..]
-                .iter()
-                .any(|r| r.path.contains("/webhooks/"))
-        })
-        .await;
-    let r = bot.fake.requests()[before..]
-        .iter()
-        .find(|r| r.path.contains("/webhooks/"))
-        .cloned()
-        .unwrap_or(follow_up);
-    assert_eq!(
-        r.body["allowed_mentions"]["parse"],
-        json!([]),
-        "{:#}",
-        r.body
-    );
-    r.body["content"].as_str().unwrap_or_default().to_string()
-}
-
 #[tokio::test]
 async fn moderators_set_filters_modes_roles_and_crossposts_and_see_them_listed() {
     let (bot, _) = Bot::start(&["tests/data/layoffs_fyi_sample.csv"]).await;
@@ -337,7 +308,7 @@ async fn posts_ping_only_the_chosen_role_are_crossposted_and_tests_report_back()
         .await;
     assert_eq!(crossposts(&bot), 2, "one 429, then published once");
 
-    let said = ask_later(
+    let said = ask(
         &bot,
         alerts(m, "test", json!([channel_opt(NEWS)]), Some((NEWS, 5)), &[]),
     )
@@ -358,7 +329,7 @@ async fn posts_ping_only_the_chosen_role_are_crossposted_and_tests_report_back()
     );
 
     bot.fake.fault(BROKEN, Fault::Status(403));
-    let said = ask_later(
+    let said = ask(
         &bot,
         alerts(
             m,
@@ -373,7 +344,7 @@ async fn posts_ping_only_the_chosen_role_are_crossposted_and_tests_report_back()
         said.starts_with(&format!("I could not post in <#{BROKEN}>: Discord 403")),
         "{said}"
     );
-    let said = ask_later(
+    let said = ask(
         &bot,
         alerts(m, "test", json!([channel_opt(TEXT)]), Some((TEXT, 0)), &[]),
     )
