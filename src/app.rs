@@ -3,43 +3,87 @@
 
 use std::future::Future;
 
-use crate::config::BotConfig;
+use crate::config::RunConfig;
 use crate::discord;
 use crate::domain::Tenant;
 use crate::error::{Error, Result};
-use crate::notify::{Backoff, HttpPoster, Worker};
+use crate::notify::{Backoff, HttpPoster, Posters, SlackPoster, Worker};
+use crate::slack::{self, SlackApp, api::SlackApi};
 use crate::store::Store;
 
 /// Runs the bot until Ctrl-C or SIGTERM: the delivery worker (started once, here, not on
-/// Ready, which fires again on every reconnect) and the Discord front end.
-pub async fn run(config: BotConfig, store: Store) -> Result<()> {
+/// Ready, which fires again on every reconnect) and each configured front end.
+pub async fn run(config: RunConfig, store: Store) -> Result<()> {
     serve(config, store, shutdown_signal()).await
+}
+
+/// The poster of each configured platform.
+fn posters(config: &RunConfig) -> Result<(Posters, Option<SlackApi>)> {
+    let http = |e: reqwest::Error| Error::Config(format!("cannot build the HTTP client: {e}"));
+    let discord = match &config.discord {
+        Some(d) => {
+            let base = d.api_url.as_deref().unwrap_or("https://discord.com");
+            Some(HttpPoster::new(base, d.token.clone()).map_err(http)?)
+        }
+        None => None,
+    };
+    let slack_api = match &config.slack {
+        Some(s) => Some(SlackApi::new(&s.api_url, s.bot_token.clone()).map_err(http)?),
+        None => None,
+    };
+    let slack = slack_api.clone().map(SlackPoster::new);
+    Ok((Posters { discord, slack }, slack_api))
 }
 
 /// [`run`], stopping when `shutdown` completes.
 pub async fn serve(
-    config: BotConfig,
+    config: RunConfig,
     store: Store,
     shutdown: impl Future<Output = ()>,
 ) -> Result<()> {
-    let base = config.api_url.as_deref().unwrap_or("https://discord.com");
-    let poster = HttpPoster::new(base, config.token.clone())
-        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+    let (posters, slack_api) = posters(&config)?;
     let backoff = Backoff {
         base: config.retry_base,
         ..Backoff::default()
     };
-    let worker = Worker::new(store.clone(), poster, backoff).with_digest_hour(config.digest_hour);
-    let data = discord::Data {
-        store,
-        home: config.home_guild.map(Tenant::discord),
-        wake: worker.wake(),
-    };
+    let worker = Worker::new(store.clone(), posters, backoff).with_digest_hour(config.digest_hour);
+    let wake = worker.wake();
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(worker.run(stopped));
-    let result = discord::run(&config, data, shutdown).await;
-    // Let the worker finish the round under way, then stop.
+    let worker = tokio::spawn(worker.run(stopped.clone()));
+    let slack = match (&config.slack, slack_api) {
+        (Some(c), Some(api)) => {
+            let app = SlackApp::new(c, store.clone(), api, wake.clone());
+            let config = c.clone();
+            let mut stopped = stopped;
+            Some(tokio::spawn(async move {
+                let until = async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                };
+                slack::run(&config, app, until).await
+            }))
+        }
+        _ => None,
+    };
+    let result = if let Some(d) = &config.discord {
+        let data = discord::Data {
+            store,
+            home: d.home_guild.map(Tenant::discord),
+            wake,
+        };
+        discord::run(d, data, shutdown).await
+    } else {
+        shutdown.await;
+        Ok(())
+    };
+    // Let the worker finish the round under way, and the Slack endpoints their requests.
     let _ = stop.send(true);
+    if let Some(slack) = slack {
+        match slack.await {
+            Ok(Err(e)) => tracing::error!(error = %e, "the Slack front end failed"),
+            Err(e) => tracing::error!(error = %e, "the Slack front end panicked"),
+            Ok(Ok(())) => {}
+        }
+    }
     if let Err(e) = worker.await {
         tracing::error!(error = %e, "the delivery worker panicked");
     }

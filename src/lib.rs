@@ -25,6 +25,7 @@ pub mod error;
 pub mod notify;
 pub mod render;
 pub mod service;
+pub mod slack;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -138,7 +138,7 @@ pub async fn run(cli: Cli) -> ExitCode {
 async fn execute(cli: Cli) -> Result<ExitCode> {
     // Check the bot's settings before touching the store.
     let bot_config = match cli.command {
-        Command::Run => Some(crate::config::BotConfig::from_env()?),
+        Command::Run => Some(crate::config::RunConfig::from_env()?),
         _ => None,
     };
     let store = open_store(&cli).await?;
@@ -192,7 +192,7 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
 
 /// `digest --send-now`: queues the digests and says what it did.
 async fn digest_now(store: &Store, guild: Option<u64>) -> Result<ExitCode> {
-    let hour = crate::config::digest_hour(|name| std::env::var(name).ok())?;
+    let hour = crate::config::digest_hour(&|name: &str| std::env::var(name).ok())?;
     let tenant = guild.map(Tenant::discord);
     let (done, subs) = service::digests::send_now(store, Utc::now(), hour, tenant.as_ref()).await?;
     if subs == 0 {

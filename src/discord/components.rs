@@ -57,6 +57,10 @@ async fn respond(
             service::cancel_addition(&data.store, pending, &by, Utc::now()).await?;
             Ok(update_text("Cancelled: nothing was stored."))
         }
+        // Slack's confirmation of a removal: never on a Discord message.
+        ButtonId::Remove(_) | ButtonId::Keep(_) => {
+            Err(Error::NotFound("This button is no longer valid.".into()))
+        }
         ButtonId::AddAnyway(pending) => {
             let by = component_moderator(component, data)?;
             let event = service::confirm_addition(&data.store, pending, &by, Utc::now()).await?;

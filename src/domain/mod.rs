@@ -10,6 +10,7 @@ pub mod filing;
 pub mod merge;
 pub mod records;
 pub mod search;
+pub mod slack;
 pub mod source;
 pub mod stats;
 pub mod tenant;

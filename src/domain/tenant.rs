@@ -147,6 +147,11 @@ impl Actor {
         Self(format!("discord:{user_id}"))
     }
 
+    /// A Slack user ("U024BE7LH"); its id was checked as a tenant id is.
+    pub fn slack(user_id: &str) -> Self {
+        Self(format!("slack:{user_id}"))
+    }
+
     pub fn cli(verb: &str) -> Self {
         Self(format!("cli:{verb}"))
     }

@@ -9,6 +9,8 @@ pub mod discord_json;
 mod followups;
 pub mod pacer;
 pub mod poster;
+pub mod posters;
+pub mod slack_poster;
 mod views;
 
 use std::collections::HashMap;
@@ -21,6 +23,8 @@ use tokio::sync::{Notify, watch};
 pub use backoff::Backoff;
 pub use pacer::Pacer;
 pub use poster::{ChannelPoster, HttpPoster, PostOutcome};
+pub use posters::Posters;
+pub use slack_poster::SlackPoster;
 
 use crate::domain::Tenant;
 use crate::error::Result;
@@ -164,11 +168,14 @@ impl<P: ChannelPoster> Worker<P> {
         if let (Some(role), false) = (d.mention_role, matches!(d.item, Item::Test(_))) {
             view.mentions = Mentions::Role(role);
         }
-        if d.attempts > 1 && now - d.created_at >= NONCE_WINDOW {
-            // Discord no longer dedupes on the nonce: an earlier attempt may have landed.
+        let nonce = format!("lb-{}", d.id);
+        let forgotten =
+            !self.poster.dedupes_nonces(d.channel_id) || now - d.created_at >= NONCE_WINDOW;
+        if d.attempts > 1 && forgotten {
+            // No nonce protects this retry: an earlier attempt may have landed.
             match self
                 .poster
-                .find_post(d.channel_id, &views::marker_of(&d))
+                .find_post(d.channel_id, &views::marker_of(&d), &nonce)
                 .await
             {
                 Ok(Some(message_id)) => {
@@ -180,7 +187,6 @@ impl<P: ChannelPoster> Worker<P> {
             }
         }
         self.pacer.acquire().await;
-        let nonce = format!("lb-{}", d.id);
         let mut outcome = self.poster.post(d.channel_id, &view, &nonce).await;
         if view.image.is_some() && matches!(outcome, PostOutcome::Unreachable { status: 403, .. }) {
             // Perhaps only files are not allowed there: the digest goes without its chart.

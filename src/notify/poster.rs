@@ -60,14 +60,22 @@ pub trait ChannelPoster: Send + Sync + 'static {
         message_id: u64,
     ) -> impl Future<Output = PostOutcome> + Send;
 
-    /// A message of the bot's own among the channel's recent ones whose footer starts with
-    /// `marker`: the post of an earlier attempt that may have been accepted. An error is
-    /// how the lookup failed.
+    /// A message of the bot's own among the channel's recent ones that an earlier attempt of
+    /// this delivery posted: its footer starts with `marker` (Discord), or its metadata holds
+    /// `nonce` (Slack). An error is how the lookup failed.
     fn find_post(
         &self,
         channel_id: u64,
         marker: &str,
+        nonce: &str,
     ) -> impl Future<Output = Result<Option<u64>, PostOutcome>> + Send;
+
+    /// Whether the platform drops a post whose nonce it saw in the last minute (Discord
+    /// does); where it does not (Slack), every retry looks for its post first.
+    fn dedupes_nonces(&self, channel_id: u64) -> bool {
+        let _ = channel_id;
+        true
+    }
 }
 
 /// Posts with reqwest to `{base}/api/v10/channels/{id}/messages`.
@@ -149,7 +157,12 @@ impl ChannelPoster for HttpPoster {
         self.send(self.client.patch(url), &body).await
     }
 
-    async fn find_post(&self, channel_id: u64, marker: &str) -> Result<Option<u64>, PostOutcome> {
+    async fn find_post(
+        &self,
+        channel_id: u64,
+        marker: &str,
+        _nonce: &str,
+    ) -> Result<Option<u64>, PostOutcome> {
         let messages = self.recent(channel_id).await?;
         let ours = |m: &Value| match &self.bot_id {
             Some(id) => m["author"]["id"].as_str() == Some(id.as_str()),

@@ -16,11 +16,17 @@ pub enum ButtonId {
     AddAnyway(i64),
     /// Drop a held addition.
     Cancel(i64),
+    /// Remove an event, confirmed (Slack's `/layoff remove` asks first).
+    Remove(i64),
+    /// Keep an event after all.
+    Keep(i64),
 }
 
 const PAGE: &str = "lp";
 const ADD_ANYWAY: &str = "la";
 const CANCEL: &str = "lc";
+const REMOVE: &str = "lr";
+const KEEP: &str = "lk";
 const NONE: &str = "-";
 
 impl fmt::Display for ButtonId {
@@ -39,6 +45,8 @@ impl fmt::Display for ButtonId {
             ),
             Self::AddAnyway(id) => write!(f, "{ADD_ANYWAY}:{id}"),
             Self::Cancel(id) => write!(f, "{CANCEL}:{id}"),
+            Self::Remove(id) => write!(f, "{REMOVE}:{id}"),
+            Self::Keep(id) => write!(f, "{KEEP}:{id}"),
         }
     }
 }
@@ -64,6 +72,8 @@ impl ButtonId {
             }),
             [ADD_ANYWAY, pending] => pending.parse().ok().map(Self::AddAnyway),
             [CANCEL, pending] => pending.parse().ok().map(Self::Cancel),
+            [REMOVE, event] => event.parse().ok().map(Self::Remove),
+            [KEEP, event] => event.parse().ok().map(Self::Keep),
             _ => None,
         }
     }
@@ -92,6 +102,8 @@ mod tests {
         );
         assert_eq!(ButtonId::parse("la:7"), Some(ButtonId::AddAnyway(7)));
         assert_eq!(ButtonId::Cancel(7).to_string(), "lc:7");
+        assert_eq!(ButtonId::parse("lr:9"), Some(ButtonId::Remove(9)));
+        assert_eq!(ButtonId::Keep(9).to_string(), "lk:9");
         let longest = ButtonId::Page {
             company: Some(i64::MIN),
             days: Some(u32::MAX),

@@ -157,13 +157,14 @@ pub async fn queue_test(
     now: DateTime<Utc>,
 ) -> Result<i64> {
     let Some(sub) = subscription_of(store, tenant, channel_id).await? else {
-        return Err(Error::NotFound(format!(
-            "<#{channel_id}> is not subscribed. Subscribe it first with /layoff-alerts subscribe."
-        )));
+        return Err(Error::NotFound(
+            "That channel is not subscribed. Subscribe it first with /layoff-alerts subscribe."
+                .into(),
+        ));
     };
     if !sub.active {
         return Err(Error::Forbidden(format!(
-            "<#{channel_id}>'s alerts are disabled ({}). Subscribe it again to turn them back on.",
+            "That channel's alerts are disabled ({}). Subscribe it again to turn them back on.",
             sub.disabled_reason.as_deref().unwrap_or("unknown reason")
         )));
     }
@@ -174,4 +175,22 @@ pub async fn queue_test(
         .ok_or_else(|| {
             Error::Forbidden("A test post was just queued; try again in a moment.".into())
         })
+}
+
+/// How delivery `id` ended, once the worker is done with it: (sent, why not); None if it
+/// is still under way after `wait`. Reads the row, so the worker may be another process.
+pub async fn outcome_within(
+    store: &Store,
+    id: i64,
+    wait: std::time::Duration,
+) -> Result<Option<(bool, Option<String>)>> {
+    let give_up = tokio::time::Instant::now() + wait;
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+    while tokio::time::Instant::now() < give_up {
+        tick.tick().await;
+        if let Some(outcome) = store.delivery_outcome(id).await? {
+            return Ok(Some(outcome));
+        }
+    }
+    Ok(None)
 }

@@ -467,8 +467,11 @@ async fn the_http_poster_finds_its_own_post_in_a_channels_history() {
         panic!("{sent:?}")
     };
     assert_eq!(
-        poster.find_post(channel, &footer_marker(41)).await,
+        poster.find_post(channel, &footer_marker(41), "lb-1").await,
         Ok(Some(message_id))
     );
-    assert_eq!(poster.find_post(channel, &footer_marker(4)).await, Ok(None));
+    assert_eq!(
+        poster.find_post(channel, &footer_marker(4), "lb-1").await,
+        Ok(None)
+    );
 }

@@ -104,7 +104,12 @@ impl ChannelPoster for Scripted {
         scripted.unwrap_or(PostOutcome::Sent { message_id })
     }
 
-    async fn find_post(&self, channel_id: u64, marker: &str) -> Result<Option<u64>, PostOutcome> {
+    async fn find_post(
+        &self,
+        channel_id: u64,
+        marker: &str,
+        _nonce: &str,
+    ) -> Result<Option<u64>, PostOutcome> {
         let kept = self.0.kept.lock().unwrap();
         Ok(kept
             .iter()

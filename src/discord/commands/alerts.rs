@@ -254,7 +254,7 @@ async fn test(
     let store = &ctx.data().store;
     let id = service::alerts::queue_test(store, &by.tenant, channel_id.get(), Utc::now()).await?;
     ctx.data().wake.notify();
-    let text = match wait_for(store, id).await? {
+    let text = match service::alerts::outcome_within(store, id, TEST_WAIT).await? {
         Some((true, _)) => format!("Sent a test post to <#{channel_id}>."),
         Some((false, why)) => format!(
             "I could not post in <#{channel_id}>: {}",
@@ -267,20 +267,4 @@ async fn test(
     };
     ctx.send(ephemeral(&text)).await?;
     Ok(())
-}
-
-/// The outcome of delivery `id` once the worker is done with it, or None after [`TEST_WAIT`].
-async fn wait_for(
-    store: &crate::store::Store,
-    id: i64,
-) -> Result<Option<(bool, Option<String>)>, Error> {
-    let give_up = tokio::time::Instant::now() + TEST_WAIT;
-    let mut tick = tokio::time::interval(std::time::Duration::from_millis(200));
-    while tokio::time::Instant::now() < give_up {
-        tick.tick().await;
-        if let Some(outcome) = store.delivery_outcome(id).await? {
-            return Ok(Some(outcome));
-        }
-    }
-    Ok(None)
 }

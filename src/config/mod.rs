@@ -1,7 +1,11 @@
-//! The bot's settings from the environment (and `.env`), checked at start; the token is a
-//! secret that never reaches a log.
+//! The bot's settings from the environment (and `.env`), checked at start; tokens and
+//! secrets never reach a log.
 
 use std::fmt;
+
+mod slack;
+
+pub use slack::{SlackConfig, SlackMode};
 
 use crate::error::{Error, Result};
 
@@ -47,14 +51,64 @@ pub struct BotConfig {
     pub dev_guild: Option<u64>,
     /// Events added by this guild's moderators are global.
     pub home_guild: Option<u64>,
+}
+
+/// What `layoffs-bot run` starts: Discord when `DISCORD_TOKEN` is set, Slack when
+/// `SLACK_BOT_TOKEN` is (at least one of them), and how delivery behaves for both.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub discord: Option<BotConfig>,
+    pub slack: Option<SlackConfig>,
     /// The wait after a post's first failure (doubling after each further one).
     pub retry_base: std::time::Duration,
     /// The hour (UTC) digests go out: `DIGEST_HOUR_UTC`, 14 unless set.
     pub digest_hour: u32,
 }
 
+impl RunConfig {
+    pub fn from_env() -> Result<Self> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// The same, from any source of variables (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let set = |name: &str| get(name).is_some_and(|v| !v.trim().is_empty());
+        let slack = SlackConfig::from_lookup(&get)?;
+        let discord = if set("DISCORD_TOKEN") || slack.is_none() {
+            Some(BotConfig::from_lookup(&get)?)
+        } else {
+            None
+        };
+        Ok(Self {
+            discord,
+            slack,
+            retry_base: retry_base(get("DELIVERY_RETRY_BASE_MS"))?,
+            digest_hour: digest_hour(&get)?,
+        })
+    }
+}
+
+fn retry_base(value: Option<String>) -> Result<std::time::Duration> {
+    match value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+    {
+        None => Ok(DEFAULT_RETRY_BASE),
+        Some(ms) => ms
+            .parse::<u64>()
+            .ok()
+            .filter(|ms| (1..=3_600_000).contains(ms))
+            .map(std::time::Duration::from_millis)
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "DELIVERY_RETRY_BASE_MS must be milliseconds from 1 to 3600000, not {ms:?}"
+                ))
+            }),
+    }
+}
+
 /// `DIGEST_HOUR_UTC` from any source of variables; 14 when unset.
-pub fn digest_hour(get: impl Fn(&str) -> Option<String>) -> Result<u32> {
+pub fn digest_hour(get: &impl Fn(&str) -> Option<String>) -> Result<u32> {
     match get("DIGEST_HOUR_UTC").filter(|v| !v.trim().is_empty()) {
         None => Ok(crate::domain::alerts::DEFAULT_DIGEST_HOUR),
         Some(v) => {
@@ -64,13 +118,8 @@ pub fn digest_hour(get: impl Fn(&str) -> Option<String>) -> Result<u32> {
 }
 
 impl BotConfig {
-    /// Reads `DISCORD_TOKEN`, `DISCORD_API_URL`, `DEV_GUILD_ID`, `HOME_GUILD_ID` and
-    /// `DELIVERY_RETRY_BASE_MS`, `DIGEST_HOUR_UTC`.
-    pub fn from_env() -> Result<Self> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// The same, from any source of variables (tests pass a map).
+    /// Reads `DISCORD_TOKEN`, `DISCORD_API_URL`, `DEV_GUILD_ID` and `HOME_GUILD_ID` from any
+    /// source of variables (tests pass a map).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let get = |name: &str| {
             get(name)
@@ -80,7 +129,8 @@ impl BotConfig {
         let token = get("DISCORD_TOKEN").ok_or_else(|| {
             Error::Config(
                 "DISCORD_TOKEN is not set: put the bot token from the Discord developer portal \
-                 in the environment or in .env"
+                 in the environment or in .env (or set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET \
+                 to run in Slack only)"
                     .into(),
             )
         })?;
@@ -112,20 +162,6 @@ impl BotConfig {
             api_url,
             dev_guild: guild_id(get("DEV_GUILD_ID"), "DEV_GUILD_ID")?,
             home_guild: guild_id(get("HOME_GUILD_ID"), "HOME_GUILD_ID")?,
-            digest_hour: digest_hour(get)?,
-            retry_base: match get("DELIVERY_RETRY_BASE_MS") {
-                None => DEFAULT_RETRY_BASE,
-                Some(ms) => ms
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|ms| (1..=3_600_000).contains(ms))
-                    .map(std::time::Duration::from_millis)
-                    .ok_or_else(|| {
-                        Error::Config(format!(
-                            "DELIVERY_RETRY_BASE_MS must be milliseconds from 1 to 3600000, not {ms:?}"
-                        ))
-                    })?,
-            },
         })
     }
 }

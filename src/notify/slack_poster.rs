@@ -1,0 +1,174 @@
+//! Slack's side of delivery: `chat.postMessage` with the delivery in the message's metadata
+//! (Slack has no nonce), `chat.update` for corrections, the channel's recent history to find
+//! a post whose answer was lost, and Slack's answers mapped to what the worker does.
+
+use serde_json::{Value, json};
+
+use super::{ChannelPoster, PostOutcome};
+use crate::domain::slack;
+use crate::render::View;
+use crate::slack::api::{ApiError, SlackApi};
+use crate::slack::blocks;
+
+/// The metadata event type of our posts.
+const EVENT_TYPE: &str = "layoffs_bot_post";
+
+#[derive(Debug, Clone)]
+pub struct SlackPoster {
+    api: SlackApi,
+}
+
+impl SlackPoster {
+    pub fn new(api: SlackApi) -> Self {
+        Self { api }
+    }
+}
+
+/// What a failed call means for a delivery.
+pub fn outcome(error: ApiError) -> PostOutcome {
+    match error {
+        ApiError::RateLimited(retry_after) => PostOutcome::RateLimited {
+            retry_after,
+            global: false,
+        },
+        ApiError::Unavailable(why) => PostOutcome::Failed(why),
+        ApiError::Slack(code) => match code.as_str() {
+            "channel_not_found" => PostOutcome::Unreachable {
+                status: 404,
+                reason: "Slack channel_not_found: the channel no longer exists".into(),
+            },
+            "not_in_channel" | "is_archived" | "account_inactive" => PostOutcome::Unreachable {
+                status: 403,
+                reason: format!("Slack {code}: the bot can no longer post in this channel"),
+            },
+            "invalid_auth" | "not_authed" | "token_revoked" | "token_expired" => {
+                PostOutcome::Unauthorized
+            }
+            "internal_error" | "fatal_error" | "service_unavailable" | "request_timeout" => {
+                PostOutcome::Failed(format!("Slack {code}"))
+            }
+            _ => PostOutcome::Rejected(format!("Slack {code}")),
+        },
+    }
+}
+
+fn channel(channel_id: u64) -> Result<String, PostOutcome> {
+    slack::channel_id(channel_id).ok_or_else(|| PostOutcome::Rejected("not a Slack channel".into()))
+}
+
+impl ChannelPoster for SlackPoster {
+    async fn post(&self, channel_id: u64, view: &View, nonce: &str) -> PostOutcome {
+        let ch = match channel(channel_id) {
+            Ok(ch) => ch,
+            Err(outcome) => return outcome,
+        };
+        let mut body = blocks::message(view);
+        body["channel"] = json!(ch);
+        body["unfurl_links"] = json!(false);
+        body["unfurl_media"] = json!(false);
+        body["metadata"] =
+            json!({ "event_type": EVENT_TYPE, "event_payload": { "delivery": nonce } });
+        let sent = match self.api.call("chat.postMessage", &body).await {
+            Ok(sent) => sent,
+            Err(e) => return outcome(e),
+        };
+        let Some(message_id) = sent["ts"].as_str().and_then(slack::ts_number) else {
+            return PostOutcome::Failed("Slack accepted the post but sent no ts".into());
+        };
+        if let Some(image) = &view.image {
+            // The chart follows in the post's thread; the post stands without it.
+            let ts = slack::ts(message_id);
+            let title = blocks::fallback(view);
+            let png = image.png.clone();
+            if let Err(e) = self
+                .api
+                .upload(&ch, Some(&ts), &image.filename, &title, png)
+                .await
+            {
+                tracing::warn!(error = %e, "could not upload the chart to Slack");
+            }
+        }
+        PostOutcome::Sent { message_id }
+    }
+
+    async fn edit(&self, channel_id: u64, message_id: u64, view: &View) -> PostOutcome {
+        let ch = match channel(channel_id) {
+            Ok(ch) => ch,
+            Err(outcome) => return outcome,
+        };
+        let mut body = blocks::message(view);
+        body["channel"] = json!(ch);
+        body["ts"] = json!(slack::ts(message_id));
+        match self.api.call("chat.update", &body).await {
+            Ok(_) => PostOutcome::Sent { message_id },
+            Err(e) => outcome(e),
+        }
+    }
+
+    async fn crosspost(&self, _channel_id: u64, _message_id: u64) -> PostOutcome {
+        PostOutcome::Rejected("Slack has no crossposts".into())
+    }
+
+    async fn find_post(
+        &self,
+        channel_id: u64,
+        _marker: &str,
+        nonce: &str,
+    ) -> Result<Option<u64>, PostOutcome> {
+        let ch = channel(channel_id)?;
+        let history = self
+            .api
+            .call_form(
+                "conversations.history",
+                &[
+                    ("channel", &ch),
+                    ("limit", "50"),
+                    ("include_all_metadata", "true"),
+                ],
+            )
+            .await
+            .map_err(outcome)?;
+        let ours = |m: &&Value| {
+            m["metadata"]["event_type"] == EVENT_TYPE
+                && m["metadata"]["event_payload"]["delivery"] == nonce
+        };
+        Ok(history["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(ours)
+            .and_then(|m| m["ts"].as_str())
+            .and_then(slack::ts_number))
+    }
+
+    fn dedupes_nonces(&self, _channel_id: u64) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slack_errors_map_to_what_the_worker_does() {
+        let slack = |code: &str| outcome(ApiError::Slack(code.into()));
+        assert!(matches!(
+            slack("channel_not_found"),
+            PostOutcome::Unreachable { status: 404, .. }
+        ));
+        for code in ["not_in_channel", "is_archived", "account_inactive"] {
+            assert!(
+                matches!(slack(code), PostOutcome::Unreachable { status: 403, .. }),
+                "{code}"
+            );
+        }
+        assert_eq!(slack("invalid_auth"), PostOutcome::Unauthorized);
+        assert!(matches!(slack("internal_error"), PostOutcome::Failed(_)));
+        assert!(matches!(slack("msg_too_long"), PostOutcome::Rejected(_)));
+        assert!(matches!(
+            outcome(ApiError::RateLimited(std::time::Duration::from_secs(3))),
+            PostOutcome::RateLimited { global: false, .. }
+        ));
+    }
+}

@@ -1,0 +1,152 @@
+//! Slack's slash commands: `/layoffs [company] [days]`, `/layoffs-stats …`,
+//! `/layoff add|edit|remove` (modals, see `modals`) and `/layoff-alerts
+//! subscribe|unsubscribe|list|test`. Each answers with Block Kit within Slack's 3 seconds; work
+//! that takes longer (a chart's upload) follows on its own.
+
+use chrono::Utc;
+use serde_json::Value;
+use slack_morphism::prelude::SlackCommandEvent;
+
+use super::blocks::{ephemeral_text, reply};
+use super::text::{Typed, user_text};
+use super::{SlackApp, modals};
+use crate::domain::stats::StatsSource;
+use crate::domain::{Days, DomainError, Period};
+use crate::error::{Error, Result};
+use crate::render;
+use crate::service::{self, StatsRequest};
+
+/// The answer to a command: its reply, or what went wrong, only to the user.
+pub async fn handle(app: &SlackApp, event: SlackCommandEvent) -> Value {
+    let command = Command::of(&event);
+    let answer = match event.command.0.as_str() {
+        "/layoffs" => layoffs(app, &command).await,
+        "/layoffs-stats" => stats(app, &command).await,
+        "/layoff" => modals::layoff(app, &command).await,
+        "/layoff-alerts" => super::alerts::command(app, &command).await,
+        other => Err(Error::NotFound(format!(
+            "I don't know the command {other}. Try /layoffs, /layoffs-stats, /layoff or \
+             /layoff-alerts."
+        ))),
+    };
+    answer.unwrap_or_else(|e| ephemeral_text(&user_text(&e)))
+}
+
+/// What a command handler needs of the request.
+#[derive(Debug, Clone)]
+pub struct Command {
+    pub team: String,
+    pub user: String,
+    pub channel: String,
+    pub trigger: String,
+    pub typed: Typed,
+}
+
+impl Command {
+    fn of(event: &SlackCommandEvent) -> Self {
+        Self {
+            team: event.team_id.0.clone(),
+            user: event.user_id.0.clone(),
+            channel: event.channel_id.0.clone(),
+            trigger: event.trigger_id.0.clone(),
+            typed: Typed::parse(event.text.as_deref().unwrap_or("")),
+        }
+    }
+}
+
+/// `/layoffs [company] [days]`: a trailing number is the days.
+async fn layoffs(app: &SlackApp, c: &Command) -> Result<Value> {
+    let mut words = c.typed.words.clone();
+    let days = match words.last().map(|w| w.parse::<i64>()) {
+        Some(Ok(n)) if words.len() > 1 || n <= i64::from(Days::MAX) => {
+            words.pop();
+            Some(Days::parse(n)?)
+        }
+        _ => None,
+    };
+    let company = words.join(" ");
+    let company = Some(company.trim()).filter(|s| !s.is_empty());
+    let viewer = SlackApp::viewer(&c.team)?;
+    let today = Utc::now().date_naive();
+    let listing = service::listing(&app.store, company, &viewer, days, 0, today).await?;
+    Ok(reply(&render::listing_view(&listing, days), true))
+}
+
+/// `/layoffs-stats [period|year] [company] [industry:…] [country:…] [source:…]`.
+async fn stats(app: &SlackApp, c: &Command) -> Result<Value> {
+    let t = &c.typed;
+    if let Some(bad) = t
+        .unknown_options(&["industry", "country", "source", "period", "year"])
+        .first()
+    {
+        return Err(DomainError::invalid("option", format!("I don't know the option {bad}:. Use period:, year:, industry:, country: or source:.")).into());
+    }
+    let today = Utc::now().date_naive();
+    let mut words = t.words.clone();
+    let mut period = t.option("period").map(Period::parse_window).transpose()?;
+    if let Some(y) = t.option("year") {
+        let year = y
+            .parse()
+            .map_err(|_| DomainError::invalid("year", format!("{y:?} is not a year")))?;
+        period = Some(Period::year(year, today)?);
+    }
+    if period.is_none()
+        && let Some(first) = words.first()
+    {
+        let as_year = first
+            .parse::<i64>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y));
+        let found = match as_year {
+            Some(y) => Some(Period::year(y, today)?),
+            None => Period::parse_window(first).ok(),
+        };
+        if found.is_some() {
+            words.remove(0);
+            period = found;
+        }
+    }
+    let source = t
+        .option("source")
+        .map(StatsSource::parse)
+        .transpose()?
+        .unwrap_or_default();
+    let company = Some(words.join(" ")).filter(|w| !w.trim().is_empty());
+    let req = StatsRequest {
+        source,
+        period: period.unwrap_or_default(),
+        company,
+        industry: t.option("industry").map(str::to_string),
+        country: t.option("country").map(str::to_string),
+    };
+    let viewer = SlackApp::viewer(&c.team)?;
+    let stats = service::stats(&app.store, &req, &viewer, today).await?;
+    if stats.is_empty() {
+        return Ok(ephemeral_text(&render::escape_markdown(
+            &render::no_stats_text(&stats),
+        )));
+    }
+    let view = render::stats_view(&stats, None);
+    let title = render::stats_title(&stats);
+    spawn_chart(app, &c.channel, stats, title);
+    Ok(reply(&view, true))
+}
+
+/// Draws the chart and uploads it to the channel with Slack's external upload flow, after the
+/// answer (which must not wait for it).
+fn spawn_chart(app: &SlackApp, channel: &str, stats: crate::domain::Stats, title: String) {
+    let (app, channel) = (app.clone(), channel.to_string());
+    tokio::spawn(async move {
+        let chart = match service::stats_chart(&stats).await {
+            Ok(chart) => chart,
+            Err(e) => return tracing::error!(error = %e, "could not draw the stats chart"),
+        };
+        let done = app
+            .api
+            .upload(&channel, None, &chart.filename, &title, chart.png)
+            .await;
+        if let Err(e) = done {
+            tracing::warn!(error = %e, "could not upload the stats chart to Slack");
+        }
+    });
+}

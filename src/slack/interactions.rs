@@ -1,0 +1,103 @@
+//! Slack's interactivity requests: buttons (listing pages, which work after a restart since
+//! their state is in the id; held additions; confirming a removal) answered through the
+//! message's `response_url`, and modal submissions answered inline.
+
+use chrono::Utc;
+use serde_json::{Value, json};
+
+use super::SlackApp;
+use super::blocks::{ephemeral_text, message};
+use super::modals;
+use super::text::user_text;
+use crate::domain::Days;
+use crate::error::{Error, Result};
+use crate::render::{self, ButtonId, View};
+use crate::service;
+
+/// The inline answer to an interaction, if it has one.
+pub async fn handle(app: &SlackApp, payload: &Value) -> Option<Value> {
+    match payload["type"].as_str() {
+        Some("block_actions") => {
+            let url = payload["response_url"].as_str().unwrap_or_default();
+            let answer = match pressed(app, payload).await {
+                Ok(view) => replace(&view),
+                Err(e) => ephemeral_text(&user_text(&e)),
+            };
+            if let Err(e) = app.respond(url, &answer).await {
+                tracing::warn!(error = %e, "could not answer a Slack button");
+            }
+            None
+        }
+        Some("view_submission") => Some(match modals::submitted(app, payload).await {
+            Ok(answer) => answer,
+            Err(e) => json!({ "response_action": "errors",
+                              "errors": { "company": super::mrkdwn::plain(&user_text(&e)) } }),
+        }),
+        _ => None,
+    }
+}
+
+/// A message that takes the place of the one whose button was pressed.
+fn replace(view: &View) -> Value {
+    let mut m = message(view);
+    m["replace_original"] = json!(true);
+    m
+}
+
+/// What a pressed button does, as the view that replaces its message.
+async fn pressed(app: &SlackApp, payload: &Value) -> Result<View> {
+    let action = payload["actions"][0]["action_id"]
+        .as_str()
+        .unwrap_or_default();
+    let id = ButtonId::parse(action)
+        .ok_or_else(|| Error::NotFound("This button is no longer valid.".into()))?;
+    let team = payload["team"]["id"].as_str().unwrap_or_default();
+    let user = payload["user"]["id"].as_str().unwrap_or_default();
+    let now = Utc::now();
+    match id {
+        ButtonId::Page {
+            company,
+            days,
+            page,
+        } => {
+            let days = days.map(|d| Days::parse(i64::from(d))).transpose()?;
+            let viewer = SlackApp::viewer(team)?;
+            let listing =
+                service::listing_for(&app.store, company, &viewer, days, page, now.date_naive())
+                    .await?;
+            Ok(render::listing_view(&listing, days))
+        }
+        ButtonId::AddAnyway(pending) => {
+            let by = app.moderator(team, user).await?;
+            let event = service::confirm_addition(&app.store, pending, &by, now).await?;
+            app.wake.notify();
+            Ok(render::event_view(
+                &format!("Added event #{}", event.id),
+                &event,
+            ))
+        }
+        ButtonId::Cancel(pending) => {
+            let by = app.moderator(team, user).await?;
+            service::cancel_addition(&app.store, pending, &by, now).await?;
+            Ok(note("Cancelled: nothing was stored."))
+        }
+        ButtonId::Remove(id) => {
+            let by = app.moderator(team, user).await?;
+            let event = service::remove_event(&app.store, id, &by, now).await?;
+            app.wake.notify();
+            let summary = render::escape_markdown(&render::event_summary(&event, true));
+            Ok(note(&format!("Removed event #{}: {summary}.", event.id)))
+        }
+        ButtonId::Keep(id) => {
+            app.moderator(team, user).await?;
+            Ok(note(&format!("Kept event #{id}.")))
+        }
+    }
+}
+
+fn note(text: &str) -> View {
+    View {
+        description: text.to_string(),
+        ..View::default()
+    }
+}

@@ -1,0 +1,148 @@
+//! The Slack front end: slash commands, buttons and modals over the same core as Discord's.
+//! Requests arrive signed on our HTTP endpoints (`http`) or over Socket Mode (`socket`); each
+//! is answered from the service layer and rendered as Block Kit (`blocks`). Only this module
+//! and the Slack poster name Slack.
+
+mod alerts;
+pub mod api;
+pub mod blocks;
+mod commands;
+mod http;
+mod interactions;
+mod modals;
+pub mod mrkdwn;
+mod socket;
+mod text;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::config::{SlackConfig, SlackMode};
+use crate::domain::{Actor, Platform, Tenant, Viewer};
+use crate::error::{Error, Result};
+use crate::notify::Wake;
+use crate::service::Moderator;
+use crate::store::Store;
+use api::{ApiError, SlackApi};
+
+/// What every handler needs.
+#[derive(Debug, Clone)]
+pub struct SlackApp {
+    pub store: Store,
+    pub api: SlackApi,
+    pub wake: Wake,
+    /// Users who moderate in every workspace, besides its admins and owners.
+    moderators: Arc<Vec<String>>,
+    home: Option<Tenant>,
+    /// Where `response_url`s may point: Slack's hooks, or the configured API's host.
+    api_origin: String,
+}
+
+impl SlackApp {
+    pub fn new(config: &SlackConfig, store: Store, api: SlackApi, wake: Wake) -> Self {
+        let home = config
+            .home_team
+            .as_deref()
+            .and_then(|t| Tenant::new(Platform::Slack, t).ok());
+        let origin = config
+            .api_url
+            .split('/')
+            .take(3)
+            .collect::<Vec<_>>()
+            .join("/");
+        Self {
+            store,
+            api,
+            wake,
+            moderators: Arc::new(config.moderators.clone()),
+            home,
+            api_origin: origin,
+        }
+    }
+
+    /// The workspace a request came from.
+    pub fn tenant(team_id: &str) -> Result<Tenant> {
+        Tenant::new(Platform::Slack, team_id).map_err(Error::from)
+    }
+
+    /// What a member of `team_id` may see: global events and the workspace's own.
+    pub fn viewer(team_id: &str) -> Result<Viewer> {
+        Ok(Viewer::in_tenant(Self::tenant(team_id)?))
+    }
+
+    /// The user as a moderator of the workspace: a workspace admin or owner (asked of Slack
+    /// every time), or listed in `SLACK_MODERATOR_IDS`. Forbidden otherwise.
+    pub async fn moderator(&self, team_id: &str, user_id: &str) -> Result<Moderator> {
+        let tenant = Self::tenant(team_id)?;
+        let user = Tenant::new(Platform::Slack, user_id)?;
+        let listed = self.moderators.iter().any(|m| m == user.id());
+        if !listed && !self.is_admin(user.id()).await? {
+            return Err(Error::Forbidden(
+                "Only workspace admins and owners (and the operator's listed moderators) can do \
+                 that."
+                    .into(),
+            ));
+        }
+        Ok(Moderator::new(
+            Actor::slack(user.id()),
+            tenant,
+            self.home.as_ref(),
+        ))
+    }
+
+    async fn is_admin(&self, user_id: &str) -> Result<bool> {
+        let info = self
+            .api
+            .call_form("users.info", &[("user", user_id)])
+            .await
+            .map_err(|e| platform(&e))?;
+        let user = &info["user"];
+        Ok(
+            user["is_admin"] == true
+                || user["is_owner"] == true
+                || user["is_primary_owner"] == true,
+        )
+    }
+
+    /// Sends a message to a `response_url` Slack gave (replacing the original when asked);
+    /// any other address is refused.
+    pub async fn respond(&self, response_url: &str, message: &Value) -> Result<()> {
+        let allowed = response_url.starts_with("https://hooks.slack.com/")
+            || response_url.starts_with(&format!("{}/", self.api_origin));
+        if !allowed {
+            tracing::warn!("ignoring a response_url outside Slack");
+            return Ok(());
+        }
+        self.api
+            .post_url(response_url, message)
+            .await
+            .map_err(|e| platform(&e))
+    }
+}
+
+/// A failed Web API call, for the log (users see a generic sentence).
+fn platform(e: &ApiError) -> Error {
+    Error::Platform {
+        platform: "Slack",
+        source: e.to_string().into(),
+    }
+}
+
+/// Serves Slack until `shutdown` completes: HTTP endpoints or Socket Mode.
+pub async fn run(
+    config: &SlackConfig,
+    app: SlackApp,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    match &config.mode {
+        SlackMode::Http {
+            signing_secret,
+            listen,
+        } => http::serve(app, signing_secret.clone(), *listen, shutdown).await,
+        SlackMode::Socket { app_token } => {
+            socket::serve(app, config, app_token.clone(), shutdown).await
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! `/layoff add` and `/layoff edit ID` as Slack modals (company, date, count or wording,
+//! percent, teams, location, source, notes), their submission checked by the same rules as
+//! Discord's (errors shown under the field), and `/layoff remove ID` asked before it is done.
+
+use chrono::Utc;
+use serde_json::{Value, json};
+
+use super::SlackApp;
+use super::blocks::{ephemeral_text, reply};
+use super::commands::Command;
+use crate::domain::{DomainError, Headcount, LayoffEvent, RawEvent};
+use crate::error::{Error, Result};
+use crate::render::{self, Button, ButtonId, ButtonStyle, View, escape_markdown};
+use crate::service::{self, AddOutcome};
+
+pub const ADD: &str = "layoff_add";
+pub const EDIT: &str = "layoff_edit";
+
+/// (block id, label, hint, multiline, max length).
+const FIELDS: [(&str, &str, &str, bool, u32); 9] = [
+    ("company", "Company", "Company name or alias", false, 100),
+    (
+        "date",
+        "Date announced",
+        "YYYY-MM-DD (default: today, UTC)",
+        false,
+        10,
+    ),
+    ("count", "People laid off", "An exact number", false, 9),
+    (
+        "approx",
+        "Or the wording reported",
+        "e.g. hundreds",
+        false,
+        100,
+    ),
+    (
+        "percent",
+        "Share of the workforce (%)",
+        "e.g. 10 or 2.5",
+        false,
+        6,
+    ),
+    (
+        "teams",
+        "Teams or roles",
+        "e.g. sales, marketing",
+        false,
+        300,
+    ),
+    ("location", "Location", "e.g. Seattle", false, 200),
+    (
+        "source",
+        "Source",
+        "An http(s) link or a publication name",
+        false,
+        500,
+    ),
+    ("notes", "Notes", "Anything else worth knowing", true, 1000),
+];
+
+/// `/layoff add|edit ID|remove ID`, for moderators.
+pub async fn layoff(app: &SlackApp, c: &Command) -> Result<Value> {
+    let by = app.moderator(&c.team, &c.user).await?;
+    let words = &c.typed.words;
+    let id = || -> Result<i64> {
+        words
+            .get(1)
+            .and_then(|w| w.trim_start_matches('#').parse().ok())
+            .ok_or_else(|| {
+                DomainError::invalid("id", "Give the event's id, e.g. `/layoff edit 12`.").into()
+            })
+    };
+    match words.first().map(|w| w.to_lowercase()).as_deref() {
+        Some("add") => open(app, c, ADD, None).await,
+        Some("edit") => {
+            let event = manageable(app, &by, id()?).await?;
+            open(app, c, EDIT, Some(&event)).await
+        }
+        Some("remove") => {
+            let event = manageable(app, &by, id()?).await?;
+            Ok(reply(&confirm_removal(&event), false))
+        }
+        _ => Ok(ephemeral_text(
+            "Use `/layoff add`, `/layoff edit ID` or `/layoff remove ID`.",
+        )),
+    }
+}
+
+/// The event if this moderator may change it (their workspace's, or global from home).
+async fn manageable(app: &SlackApp, by: &service::Moderator, id: i64) -> Result<LayoffEvent> {
+    let event = app.store.event(id).await?;
+    match event {
+        Some(e) if by.may_manage(&e.scope) => Ok(e),
+        _ => Err(Error::NotFound(format!(
+            "There is no event #{id} that this workspace can change."
+        ))),
+    }
+}
+
+async fn open(
+    app: &SlackApp,
+    c: &Command,
+    kind: &str,
+    event: Option<&LayoffEvent>,
+) -> Result<Value> {
+    let view = modal(kind, &c.channel, event);
+    app.api
+        .call(
+            "views.open",
+            &json!({ "trigger_id": c.trigger, "view": view }),
+        )
+        .await
+        .map_err(|e| super::platform(&e))?;
+    // The modal is the answer; the command itself says nothing.
+    Ok(json!({ "response_type": "ephemeral", "text": "" }))
+}
+
+fn initial(event: &LayoffEvent, field: &str) -> Option<String> {
+    match field {
+        "company" => Some(event.company.clone()),
+        "date" => Some(event.date.to_string()),
+        "count" => event.headcount.known().map(|n| n.to_string()),
+        "approx" => match &event.headcount {
+            Headcount::Approx(text) => Some(text.clone()),
+            _ => None,
+        },
+        "percent" => event
+            .percentage
+            .map(|p| p.to_string().trim_end_matches('%').to_string()),
+        "teams" => event.teams.clone(),
+        "location" => event.location.clone(),
+        "source" => event.source.as_ref().map(|s| s.as_str().to_string()),
+        "notes" => event.notes.clone(),
+        _ => None,
+    }
+}
+
+/// The modal: every field optional but the company on `add`.
+pub fn modal(kind: &str, channel: &str, event: Option<&LayoffEvent>) -> Value {
+    let blocks: Vec<Value> = FIELDS
+        .iter()
+        .map(|(id, label, hint, multiline, max)| {
+            let mut element = json!({
+                "type": "plain_text_input", "action_id": "value", "multiline": multiline,
+                "max_length": max, "placeholder": { "type": "plain_text", "text": hint },
+            });
+            if let Some(value) = event.and_then(|e| initial(e, id)) {
+                element["initial_value"] = json!(value);
+            }
+            json!({
+                "type": "input", "block_id": id, "optional": !(kind == ADD && *id == "company"),
+                "label": { "type": "plain_text", "text": label }, "element": element,
+            })
+        })
+        .collect();
+    let (title, submit) = match event {
+        Some(e) => (format!("Edit event #{}", e.id), "Save"),
+        None => ("Add a layoff".to_string(), "Add"),
+    };
+    let metadata = json!({ "channel": channel, "event": event.map(|e| e.id) });
+    json!({
+        "type": "modal", "callback_id": kind, "private_metadata": metadata.to_string(),
+        "title": { "type": "plain_text", "text": title },
+        "submit": { "type": "plain_text", "text": submit },
+        "close": { "type": "plain_text", "text": "Cancel" },
+        "blocks": blocks,
+    })
+}
+
+/// The question `/layoff remove` asks, with Remove and Keep.
+fn confirm_removal(event: &LayoffEvent) -> View {
+    View {
+        title: format!("Remove event #{}?", event.id),
+        description: escape_markdown(&render::event_summary(event, true)),
+        buttons: vec![
+            Button {
+                id: ButtonId::Remove(event.id),
+                label: "Remove".into(),
+                style: ButtonStyle::Primary,
+                disabled: false,
+            },
+            Button {
+                id: ButtonId::Keep(event.id),
+                label: "Keep".into(),
+                style: ButtonStyle::Secondary,
+                disabled: false,
+            },
+        ],
+        ..View::default()
+    }
+    .fit()
+}
+
+/// A submitted modal: the event added or changed (`clear`), or the errors under the fields.
+pub async fn submitted(app: &SlackApp, payload: &Value) -> Result<Value> {
+    let team = payload["team"]["id"].as_str().unwrap_or_default();
+    let user = payload["user"]["id"].as_str().unwrap_or_default();
+    let by = app.moderator(team, user).await?;
+    let view = &payload["view"];
+    let metadata: Value = view["private_metadata"]
+        .as_str()
+        .and_then(|m| serde_json::from_str(m).ok())
+        .unwrap_or(Value::Null);
+    let channel = metadata["channel"].as_str().unwrap_or_default().to_string();
+    let raw = match raw_event(&view["state"]["values"]) {
+        Ok(raw) => raw,
+        Err(e) => return Ok(field_errors(&e)),
+    };
+    let now = Utc::now();
+    let done = match (view["callback_id"].as_str(), metadata["event"].as_i64()) {
+        (Some(EDIT), Some(id)) => service::edit_event(&app.store, id, &raw, &by, now)
+            .await
+            .map(|e| render::event_view(&format!("Updated event #{}", e.id), &e)),
+        _ => service::add_event(&app.store, &raw, &by, now)
+            .await
+            .map(|o| match o {
+                AddOutcome::Added(e) => render::event_view(&format!("Added event #{}", e.id), &e),
+                AddOutcome::Held { pending_id, nearby } => render::nearby_view(&nearby, pending_id),
+            }),
+    };
+    match done {
+        Ok(view) => {
+            app.wake.notify();
+            tell(app, &channel, user, &view);
+            Ok(json!({ "response_action": "clear" }))
+        }
+        Err(Error::Invalid(e)) => Ok(field_errors(&e)),
+        Err(e @ (Error::UnknownCompany { .. } | Error::NotFound(_) | Error::Forbidden(_))) => {
+            let message = super::mrkdwn::plain(&super::text::user_text(&e));
+            Ok(json!({ "response_action": "errors", "errors": { "company": message } }))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Posts the result of a submission to the user in the channel the command came from.
+fn tell(app: &SlackApp, channel: &str, user: &str, view: &View) {
+    let (app, mut message) = (app.clone(), super::blocks::message(view));
+    message["channel"] = json!(channel);
+    message["user"] = json!(user);
+    tokio::spawn(async move {
+        if let Err(e) = app.api.call("chat.postEphemeral", &message).await {
+            tracing::warn!(error = %e, "could not tell the moderator in Slack");
+        }
+    });
+}
+
+/// The modal's values as a [`RawEvent`]; a number that does not parse is its field's error.
+fn raw_event(values: &Value) -> std::result::Result<RawEvent, DomainError> {
+    let text = |id: &str| {
+        values[id]["value"]["value"]
+            .as_str()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let count = text("count")
+        .map(|c| c.replace(',', "").parse::<i64>())
+        .transpose()
+        .map_err(|_| {
+            DomainError::invalid("count", "The count must be a whole number, e.g. 250.")
+        })?;
+    let percent = text("percent")
+        .map(|p| p.trim_end_matches('%').trim().parse::<f64>())
+        .transpose()
+        .map_err(|_| DomainError::invalid("percent", "The percent must be a number, e.g. 10."))?;
+    Ok(RawEvent {
+        company: text("company"),
+        date: text("date"),
+        count,
+        approx: text("approx"),
+        percent,
+        teams: text("teams"),
+        location: text("location"),
+        source: text("source"),
+        notes: text("notes"),
+    })
+}
+
+/// `response_action: errors` with the message under its field.
+fn field_errors(e: &DomainError) -> Value {
+    let block = match e.field {
+        "percentage" => "percent",
+        f if FIELDS.iter().any(|(id, ..)| *id == f) => f,
+        _ => "company",
+    };
+    json!({ "response_action": "errors", "errors": { block: e.message } })
+}

@@ -1,0 +1,101 @@
+//! Socket Mode, for workspaces without a public URL (`SLACK_APP_TOKEN`): slack-morphism keeps
+//! the websocket to Slack (opened with `apps.connections.open` at `SLACK_API_URL`) and hands
+//! us commands and interactions, answered by the same handlers as the HTTP endpoints.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use slack_morphism::prelude::*;
+
+use super::{SlackApp, commands, interactions};
+use crate::config::{Secret, SlackConfig};
+use crate::error::{Error, Result};
+
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+pub async fn serve(
+    app: SlackApp,
+    config: &SlackConfig,
+    app_token: Secret,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let connector = SlackClientHyperConnector::new()
+        .map_err(|e| Error::Config(format!("cannot set up Slack's Socket Mode client: {e}")))?
+        .with_slack_api_url(&config.api_url);
+    let client = Arc::new(SlackClient::new(connector));
+    let callbacks = SlackSocketModeListenerCallbacks::new()
+        .with_command_events(on_command)
+        .with_interaction_events(on_interaction);
+    let environment = Arc::new(
+        SlackClientEventsListenerEnvironment::new(client)
+            .with_error_handler(on_error)
+            .with_user_state(app),
+    );
+    let listener = SlackClientSocketModeListener::new(
+        &SlackClientSocketModeConfig::new(),
+        environment,
+        callbacks,
+    );
+    let token = SlackApiToken::new(app_token.expose().to_string().into());
+    listener
+        .listen_for(&token)
+        .await
+        .map_err(|e| Error::Platform {
+            platform: "Slack",
+            source: Box::new(e),
+        })?;
+    listener.start().await;
+    tracing::info!("connected to Slack in Socket Mode");
+    shutdown.await;
+    listener.shutdown().await;
+    Ok(())
+}
+
+async fn app_of(states: &SlackClientEventsUserState) -> std::result::Result<SlackApp, Failure> {
+    states
+        .read()
+        .await
+        .get_user_state::<SlackApp>()
+        .cloned()
+        .ok_or_else(|| "the Slack app state is missing".into())
+}
+
+async fn on_command(
+    event: SlackCommandEvent,
+    _client: Arc<SlackHyperClient>,
+    states: SlackClientEventsUserState,
+) -> std::result::Result<SlackCommandEventResponse, Failure> {
+    let app = app_of(&states).await?;
+    let answer = commands::handle(&app, event).await;
+    let text = answer["text"].as_str().unwrap_or_default().to_string();
+    // Our Block Kit, as slack-morphism's types; plain text if they ever disagree.
+    Ok(serde_json::from_value(answer).unwrap_or_else(|_| {
+        SlackCommandEventResponse::new(SlackMessageContent::new().with_text(text))
+    }))
+}
+
+async fn on_interaction(
+    event: SlackInteractionEvent,
+    _client: Arc<SlackHyperClient>,
+    states: SlackClientEventsUserState,
+) -> std::result::Result<(), Failure> {
+    let app = app_of(&states).await?;
+    let payload = serde_json::to_value(&event)?;
+    // Socket Mode acknowledges for us: a modal's field errors cannot be shown inline here.
+    if let Some(answer) = interactions::handle(&app, &payload).await
+        && answer["response_action"] == "errors"
+    {
+        tracing::info!("a modal was refused in Socket Mode: {}", answer["errors"]);
+    }
+    Ok(())
+}
+
+#[allow(clippy::needless_pass_by_value)] // slack-morphism's handler signature
+fn on_error(
+    error: Failure,
+    _client: Arc<SlackHyperClient>,
+    _states: SlackClientEventsUserState,
+) -> HttpStatusCode {
+    tracing::error!(error = %error, "Slack Socket Mode event failed");
+    HttpStatusCode::OK
+}
