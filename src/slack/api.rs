@@ -116,9 +116,14 @@ impl SlackApi {
                 "no upload URL in Slack's answer".into(),
             ));
         };
-        let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string());
-        let form = reqwest::multipart::Form::new().part("file", part);
-        let sent = self.client.post(url).multipart(form).send().await;
+        // Slack takes the raw bytes as well as a form.
+        let sent = self
+            .client
+            .post(url)
+            .header("Content-Type", "application/octet-stream")
+            .body(bytes)
+            .send()
+            .await;
         match sent {
             Ok(r) if r.status().is_success() => {}
             Ok(r) => {

@@ -19,6 +19,7 @@ mod import;
 mod merge;
 mod migrate;
 mod outbox;
+mod slack;
 mod stats;
 mod store;
 mod support;

@@ -3,7 +3,9 @@
 
 pub mod bot;
 pub mod fake_discord;
+pub mod fake_slack;
 pub mod multipart;
+pub mod slack_bot;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,415 @@
+//! The Slack front end end to end: the real binary against the fake Slack, with requests
+//! signed as Slack signs them. Signatures, each command, the modal flow, paging across a
+//! restart, workspaces kept apart, and delivery with Slack's errors, 429s and lost answers.
+
+use serde_json::{Value, json};
+
+use crate::support::fake_slack::{
+    ADMIN, CHANNEL, Fault, LISTED, MEMBER, SECRET, Signed, TEAM_A, TEAM_B, command, interaction,
+    sign,
+};
+use crate::support::slack_bot::SlackBot;
+
+const SAMPLE: &str = "tests/data/layoffs_fyi_sample.csv";
+
+async fn run(bot: &SlackBot, team: &str, user: &str, name: &str, text: &str) -> Value {
+    run_in(bot, team, user, CHANNEL, name, text).await
+}
+
+async fn run_in(
+    bot: &SlackBot,
+    team: &str,
+    user: &str,
+    channel: &str,
+    name: &str,
+    text: &str,
+) -> Value {
+    let url = bot.fake.response_url(1);
+    let body = command(team, user, channel, name, text, &url);
+    let (status, answer) = Signed::new(body).send(&bot.commands_url()).await;
+    assert_eq!(status, 200, "{answer:#}");
+    answer
+}
+
+fn texts(answer: &Value) -> String {
+    let mut out = answer["text"].as_str().unwrap_or_default().to_string();
+    for b in answer["blocks"].as_array().into_iter().flatten() {
+        out.push('\n');
+        out.push_str(b["text"]["text"].as_str().unwrap_or_default());
+        for e in b["elements"].as_array().into_iter().flatten() {
+            out.push_str(
+                e["text"]
+                    .as_str()
+                    .or(e["text"]["text"].as_str())
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    out
+}
+
+async fn press(bot: &SlackBot, team: &str, user: &str, action: &str) -> u16 {
+    let payload = json!({
+        "type": "block_actions",
+        "team": {"id": team, "domain": "example"},
+        "user": {"id": user, "team_id": team},
+        "api_app_id": "A0001",
+        "container": {"type": "message", "message_ts": "1764000000.000001", "channel_id": CHANNEL},
+        "trigger_id": "1.2.3",
+        "channel": {"id": CHANNEL},
+        "response_url": bot.fake.response_url(2),
+        "actions": [{"type": "button", "action_id": action, "block_id": "b", "value": action,
+                     "action_ts": "1764000000.000002"}],
+    });
+    Signed::new(interaction(&payload))
+        .send(&bot.interactivity_url())
+        .await
+        .0
+}
+
+#[tokio::test]
+async fn unsigned_stale_wrongly_signed_and_replayed_requests_get_401_and_touch_nothing() {
+    let bot = SlackBot::start(&[SAMPLE]).await;
+    let body = command(
+        TEAM_A,
+        ADMIN,
+        CHANNEL,
+        "/layoff-alerts",
+        "subscribe",
+        "https://hooks.slack.com/x",
+    );
+    let now = chrono::Utc::now().timestamp();
+    let cases = [
+        Signed {
+            body: body.clone(),
+            ts: now,
+            signature: None,
+        },
+        Signed {
+            body: body.clone(),
+            ts: now,
+            signature: Some(sign("wrong secret", now, &body)),
+        },
+        Signed {
+            body: body.clone(),
+            ts: now - 301,
+            signature: Some(sign(SECRET, now - 301, &body)),
+        },
+        Signed {
+            body: body.clone(),
+            ts: now,
+            signature: Some(sign(SECRET, now, "other body")),
+        },
+    ];
+    for case in &cases {
+        assert_eq!(case.send(&bot.commands_url()).await.0, 401);
+        assert_eq!(case.send(&bot.interactivity_url()).await.0, 401);
+    }
+    assert!(
+        bot.fake.calls("users.info").is_empty(),
+        "nothing was looked at"
+    );
+    assert!(
+        bot.store
+            .subscriptions(
+                &layoffs_bot::domain::Tenant::new(layoffs_bot::domain::Platform::Slack, TEAM_A)
+                    .unwrap()
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let signed = Signed::new(command(
+        TEAM_A,
+        MEMBER,
+        CHANNEL,
+        "/layoffs",
+        "amazon",
+        "https://hooks.slack.com/x",
+    ));
+    assert_eq!(signed.send(&bot.commands_url()).await.0, 200);
+    assert_eq!(
+        signed.send(&bot.commands_url()).await.0,
+        401,
+        "a replay is refused"
+    );
+}
+
+#[tokio::test]
+async fn layoffs_lists_in_the_channel_pages_after_a_restart_and_suggests_names() {
+    let mut bot = SlackBot::start(&[SAMPLE]).await;
+    let answer = run(&bot, TEAM_A, MEMBER, "/layoffs", "amazon").await;
+    assert_eq!(answer["response_type"], "in_channel", "{answer:#}");
+    assert_eq!(answer["blocks"][0]["type"], "header");
+    assert!(
+        answer["blocks"][0]["text"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Amazon"),
+        "{answer:#}"
+    );
+    let actions = answer["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "actions")
+        .cloned()
+        .unwrap();
+    let next = actions["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["text"]["text"] == "Next")
+        .cloned()
+        .unwrap();
+    let next_id = next["action_id"].as_str().unwrap().to_string();
+
+    bot.crash_and_restart().await;
+    assert_eq!(press(&bot, TEAM_A, MEMBER, &next_id).await, 200);
+    bot.fake
+        .wait_for("the next page", |f| !f.responses().is_empty())
+        .await;
+    let page = &bot.fake.responses()[0];
+    assert_eq!(page["replace_original"], true);
+    assert!(texts(page).contains("Page 2"), "{page:#}");
+
+    let unknown = run(&bot, TEAM_A, MEMBER, "/layoffs", "amazn").await;
+    assert_eq!(unknown["response_type"], "ephemeral");
+    assert!(
+        texts(&unknown).contains("Did you mean: Amazon"),
+        "{unknown:#}"
+    );
+    let days = run(&bot, TEAM_A, MEMBER, "/layoffs", "aws 0").await;
+    assert_eq!(days["response_type"], "ephemeral", "{days:#}");
+    let latest = run(&bot, TEAM_A, MEMBER, "/layoffs", "").await;
+    assert_eq!(latest["response_type"], "in_channel", "{latest:#}");
+}
+
+#[tokio::test]
+async fn stats_answer_in_the_channel_and_upload_the_chart_with_the_external_flow() {
+    let bot = SlackBot::start(&[SAMPLE]).await;
+    let answer = run(
+        &bot,
+        TEAM_A,
+        MEMBER,
+        "/layoffs-stats",
+        "all industry:retail",
+    )
+    .await;
+    assert_eq!(answer["response_type"], "in_channel", "{answer:#}");
+    assert!(texts(&answer).contains("Retail, all time"), "{answer:#}");
+    bot.fake
+        .wait_for("the chart", |f| {
+            !f.calls("files.completeUploadExternal").is_empty()
+        })
+        .await;
+    let asked = &bot.fake.calls("files.getUploadURLExternal")[0];
+    assert_eq!(asked["filename"], "layoffs-stats.png");
+    let done = &bot.fake.calls("files.completeUploadExternal")[0];
+    assert_eq!(done["channel_id"], CHANNEL);
+    assert!(bot.fake.uploaded()[0].starts_with(b"\x89PNG"));
+    let bad = run(&bot, TEAM_A, MEMBER, "/layoffs-stats", "source:rumours").await;
+    assert!(texts(&bad).contains("is not a source"), "{bad:#}");
+}
+
+/// A modal submission with these values (block id -> text).
+fn submission(
+    team: &str,
+    user: &str,
+    callback: &str,
+    metadata: &Value,
+    values: &[(&str, &str)],
+) -> Value {
+    let mut state = serde_json::Map::new();
+    for (block, value) in values {
+        state.insert(
+            (*block).to_string(),
+            json!({"value": {"type": "plain_text_input", "value": value}}),
+        );
+    }
+    json!({
+        "type": "view_submission",
+        "team": {"id": team, "domain": "example"},
+        "user": {"id": user, "team_id": team},
+        "api_app_id": "A0001",
+        "trigger_id": "1.2.3",
+        "view": {
+            "id": "V0001", "team_id": team, "type": "modal", "callback_id": callback,
+            "private_metadata": metadata.to_string(), "hash": "h",
+            "title": {"type": "plain_text", "text": "Add a layoff"},
+            "blocks": [],
+            "state": {"values": state},
+        },
+    })
+}
+
+async fn submit(bot: &SlackBot, payload: &Value) -> Value {
+    let (status, answer) = Signed::new(interaction(payload))
+        .send(&bot.interactivity_url())
+        .await;
+    assert_eq!(status, 200, "{answer:#}");
+    answer
+}
+
+#[tokio::test]
+async fn moderators_add_edit_and_remove_through_modals_with_the_same_checks() {
+    let bot = SlackBot::start(&[SAMPLE]).await;
+    let refused = run(&bot, TEAM_A, MEMBER, "/layoff", "add").await;
+    assert!(
+        texts(&refused).contains("Only workspace admins"),
+        "{refused:#}"
+    );
+    assert!(bot.fake.calls("views.open").is_empty());
+
+    let opened = run(&bot, TEAM_A, ADMIN, "/layoff", "add").await;
+    assert_eq!(opened["text"], "", "{opened:#}");
+    let view = &bot.fake.calls("views.open")[0];
+    assert!(view["trigger_id"].as_str().unwrap().starts_with("13345224609."));
+    assert_eq!(view["view"]["callback_id"], "layoff_add");
+    let blocks: Vec<&str> = view["view"]["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["block_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        blocks,
+        [
+            "company", "date", "count", "approx", "percent", "teams", "location", "source", "notes"
+        ]
+    );
+    let metadata: Value =
+        serde_json::from_str(view["view"]["private_metadata"].as_str().unwrap()).unwrap();
+
+    let bad = submit(
+        &bot,
+        &submission(
+            TEAM_A,
+            ADMIN,
+            "layoff_add",
+            &metadata,
+            &[
+                ("company", "Initrode"),
+                ("date", "2024-13-40"),
+                ("count", "120"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(bad["response_action"], "errors", "{bad:#}");
+    assert!(bad["errors"]["date"].as_str().is_some(), "{bad:#}");
+    let bad = submit(
+        &bot,
+        &submission(
+            TEAM_A,
+            ADMIN,
+            "layoff_add",
+            &metadata,
+            &[("company", "Initrode"), ("count", "many")],
+        ),
+    )
+    .await;
+    assert!(
+        bad["errors"]["count"]
+            .as_str()
+            .unwrap()
+            .contains("whole number"),
+        "{bad:#}"
+    );
+
+    // A listed moderator (SLACK_MODERATOR_IDS) adds; hostile text stays literal.
+    let good = submit(
+        &bot,
+        &submission(
+            TEAM_A,
+            LISTED,
+            "layoff_add",
+            &metadata,
+            &[
+                ("company", "Initrode"),
+                ("date", "2024-06-03"),
+                ("count", "120"),
+                ("notes", "<!channel> see <https://evil.example|here>"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(good, json!({"response_action": "clear"}));
+    bot.fake
+        .wait_for("the confirmation", |f| {
+            !f.calls("chat.postEphemeral").is_empty()
+        })
+        .await;
+    let told = &bot.fake.calls("chat.postEphemeral")[0];
+    assert_eq!(
+        (told["channel"].as_str(), told["user"].as_str()),
+        (Some(CHANNEL), Some(LISTED))
+    );
+    let shown = texts(told);
+    assert!(shown.contains("Added event #"), "{told:#}");
+    assert!(
+        !shown.contains("<!channel>") && shown.contains("&lt;!channel&gt;"),
+        "{shown}"
+    );
+    let id: i64 = shown
+        .split("Added event #")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap();
+
+    // Another workspace cannot see or change it.
+    let other = run(&bot, TEAM_B, ADMIN, "/layoffs", "initrode").await;
+    assert!(texts(&other).contains("No company matches"), "{other:#}");
+    let other = run(&bot, TEAM_B, ADMIN, "/layoff", &format!("edit {id}")).await;
+    assert!(
+        texts(&other).contains(&format!("no event #{id}")),
+        "{other:#}"
+    );
+
+    run(&bot, TEAM_A, ADMIN, "/layoff", &format!("edit {id}")).await;
+    let edit = &bot.fake.calls("views.open")[1]["view"];
+    assert_eq!(edit["callback_id"], "layoff_edit");
+    assert_eq!(edit["blocks"][2]["element"]["initial_value"], "120");
+    let metadata: Value = serde_json::from_str(edit["private_metadata"].as_str().unwrap()).unwrap();
+    let saved = submit(
+        &bot,
+        &submission(
+            TEAM_A,
+            ADMIN,
+            "layoff_edit",
+            &metadata,
+            &[
+                ("company", "Initrode"),
+                ("date", "2024-06-03"),
+                ("count", "150"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(saved, json!({"response_action": "clear"}));
+    let listed = run(&bot, TEAM_A, MEMBER, "/layoffs", "initrode").await;
+    assert!(texts(&listed).contains("150 people"), "{listed:#}");
+
+    let ask = run(&bot, TEAM_A, ADMIN, "/layoff", &format!("remove {id}")).await;
+    assert_eq!(ask["response_type"], "ephemeral");
+    assert!(
+        texts(&ask).contains(&format!("Remove event #{id}?")),
+        "{ask:#}"
+    );
+    assert_eq!(press(&bot, TEAM_A, MEMBER, &format!("lr:{id}")).await, 200);
+    bot.fake
+        .wait_for("the refusal", |f| !f.responses().is_empty())
+        .await;
+    assert!(texts(&bot.fake.responses()[0]).contains("Only workspace admins"));
+    press(&bot, TEAM_A, ADMIN, &format!("lr:{id}")).await;
+    bot.fake
+        .wait_for("the removal", |f| f.responses().len() > 1)
+        .await;
+    assert!(texts(&bot.fake.responses()[1]).contains(&format!("Removed event #{id}")));
+    let gone = run(&bot, TEAM_A, MEMBER, "/layoffs", "initrode").await;
+    assert!(!texts(&gone).contains("150 people"), "{gone:#}");
+}
