@@ -73,7 +73,22 @@ async fn subscribe(
     channel: &str,
     number: u64,
 ) -> Result<Value> {
-    let t = &c.typed;
+    let req = request(&c.typed)?;
+    let settings = service::alerts::settings_of(&app.store, &by.tenant, &req).await?;
+    let done = service::subscribe(
+        &app.store,
+        &by.tenant,
+        number,
+        &settings,
+        &by.actor,
+        Utc::now(),
+    )
+    .await?;
+    Ok(say(&subscribed_text(channel, &done)))
+}
+
+/// The options typed, as an [`AlertRequest`]; unknown options and bad numbers refused.
+fn request(t: &super::text::Typed) -> Result<AlertRequest> {
     if let Some(bad) = t.unknown_options(&OPTIONS).first() {
         return Err(DomainError::invalid(
             "option",
@@ -95,7 +110,7 @@ async fn subscribe(
             })
         })
         .transpose()?;
-    let req = AlertRequest {
+    Ok(AlertRequest {
         company: t.option("company").map(str::to_string),
         industry: t.option("industry").map(str::to_string),
         country: t.option("country").map(str::to_string),
@@ -104,20 +119,13 @@ async fn subscribe(
         mention_role: None,
         crosspost: false,
         filings: t.option("filings").map(yes).transpose()?.unwrap_or(false),
-    };
-    let settings = service::alerts::settings_of(&app.store, &by.tenant, &req).await?;
-    let done = service::subscribe(
-        &app.store,
-        &by.tenant,
-        number,
-        &settings,
-        &by.actor,
-        Utc::now(),
-    )
-    .await?;
+    })
+}
+
+fn subscribed_text(channel: &str, done: &service::Subscribed) -> String {
     let sub = &done.subscription;
     let now = mrkdwn(&settings_summary(sub.company.as_deref(), &sub.settings));
-    Ok(say(&match &done.changed {
+    match &done.changed {
         None => format!(
             "Subscribed <#{channel}>: {now}. Past events are not posted. Invite me to the \
              channel if I am not in it yet, then try `/layoff-alerts test`."
@@ -132,7 +140,7 @@ async fn subscribe(
             "Updated <#{channel}>: changed {}. Now: {now}.",
             changed.join(", ")
         ),
-    }))
+    }
 }
 
 fn yes(value: &str) -> Result<bool> {

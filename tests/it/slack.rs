@@ -264,7 +264,12 @@ async fn moderators_add_edit_and_remove_through_modals_with_the_same_checks() {
     let opened = run(&bot, TEAM_A, ADMIN, "/layoff", "add").await;
     assert_eq!(opened["text"], "", "{opened:#}");
     let view = &bot.fake.calls("views.open")[0];
-    assert!(view["trigger_id"].as_str().unwrap().starts_with("13345224609."));
+    assert!(
+        view["trigger_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("13345224609.")
+    );
     assert_eq!(view["view"]["callback_id"], "layoff_add");
     let blocks: Vec<&str> = view["view"]["blocks"]
         .as_array()
@@ -412,4 +417,270 @@ async fn moderators_add_edit_and_remove_through_modals_with_the_same_checks() {
     assert!(texts(&bot.fake.responses()[1]).contains(&format!("Removed event #{id}")));
     let gone = run(&bot, TEAM_A, MEMBER, "/layoffs", "initrode").await;
     assert!(!texts(&gone).contains("150 people"), "{gone:#}");
+}
+
+/// Adds an event through the modal as the admin of `team`; its id.
+async fn add_event(bot: &SlackBot, team: &str, company: &str, count: &str) -> i64 {
+    let metadata = json!({"channel": CHANNEL, "event": null});
+    let before = bot.fake.calls("chat.postEphemeral").len();
+    let done = submit(
+        bot,
+        &submission(
+            team,
+            ADMIN,
+            "layoff_add",
+            &metadata,
+            &[
+                ("company", company),
+                ("date", "2026-11-20"),
+                ("count", count),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(done, json!({"response_action": "clear"}), "{done:#}");
+    bot.fake
+        .wait_for("the confirmation", |f| {
+            f.calls("chat.postEphemeral").len() > before
+        })
+        .await;
+    let told = texts(&bot.fake.calls("chat.postEphemeral")[before]);
+    told.split("Added event #")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn alerts_reach_slack_channels_once_with_slacks_errors_and_limits_handled() {
+    let mut bot = SlackBot::start(&[SAMPLE]).await;
+    let (ok_ch, gone_ch, busy_ch, lost_ch) = ("C0000OK1", "C0000GONE", "C0000BUSY", "C0000LOST");
+    for ch in [ok_ch, gone_ch, busy_ch, lost_ch] {
+        let said = run(
+            &bot,
+            TEAM_A,
+            ADMIN,
+            "/layoff-alerts",
+            &format!("subscribe <#{ch}|x>"),
+        )
+        .await;
+        assert!(
+            texts(&said).contains(&format!("Subscribed <#{ch}>")),
+            "{said:#}"
+        );
+    }
+    let filtered = run(
+        &bot,
+        TEAM_A,
+        ADMIN,
+        "/layoff-alerts",
+        "subscribe <#C0000BIG|big> min_people:1000 country:\"united states\" mode:each",
+    )
+    .await;
+    assert!(
+        texts(&filtered).contains("country United States · at least 1,000 people"),
+        "{filtered:#}"
+    );
+    let refused = run(&bot, TEAM_A, MEMBER, "/layoff-alerts", "subscribe").await;
+    assert!(
+        texts(&refused).contains("Only workspace admins"),
+        "{refused:#}"
+    );
+    let typo = run(
+        &bot,
+        TEAM_A,
+        ADMIN,
+        "/layoff-alerts",
+        "subscribe industry:Retial",
+    )
+    .await;
+    assert!(texts(&typo).contains("Did you mean: Retail"), "{typo:#}");
+    // Another workspace's channel list is its own.
+    run(
+        &bot,
+        TEAM_B,
+        ADMIN,
+        "/layoff-alerts",
+        "subscribe <#C0000BBB|b>",
+    )
+    .await;
+
+    bot.fake
+        .fault(gone_ch, &[Fault::Error("channel_not_found")]);
+    bot.fake
+        .fault(busy_ch, &[Fault::RateLimited, Fault::ServerError]);
+    bot.fake.fault(lost_ch, &[Fault::LostAnswer]);
+    let id = add_event(&bot, TEAM_A, "Amazon", "300").await;
+    bot.fake
+        .wait_for("the posts", |f| {
+            [ok_ch, busy_ch, lost_ch]
+                .iter()
+                .all(|c| !f.messages(c).is_empty())
+        })
+        .await;
+    for ch in [ok_ch, busy_ch, lost_ch] {
+        let posts = bot.fake.messages(ch);
+        assert_eq!(posts.len(), 1, "{ch}: {posts:#?}");
+        assert_eq!(posts[0]["metadata"]["event_type"], "layoffs_bot_post");
+        assert!(
+            texts(&posts[0]).contains("New layoff: Amazon"),
+            "{:#}",
+            posts[0]
+        );
+    }
+    assert!(
+        bot.fake.messages("C0000BIG").is_empty(),
+        "300 people is under the minimum"
+    );
+    assert!(
+        bot.fake.messages("C0000BBB").is_empty(),
+        "another workspace's private event"
+    );
+    let list = run(&bot, TEAM_A, ADMIN, "/layoff-alerts", "list").await;
+    let list = texts(&list);
+    assert!(
+        list.contains(&format!(
+            "<#{gone_ch}>: all companies, disabled: Slack channel_not_found"
+        )),
+        "{list}"
+    );
+    assert!(
+        list.contains(&format!(
+            "<#{ok_ch}>: all companies, active; a post per event; last post 20"
+        )),
+        "{list}"
+    );
+    assert!(!list.contains("C0000BBB"), "{list}");
+
+    // A correction edits the posts; a crash and restart posts nothing again.
+    bot.crash_and_restart().await;
+    run(&bot, TEAM_A, ADMIN, "/layoff", &format!("edit {id}")).await;
+    let metadata = json!({"channel": CHANNEL, "event": id});
+    submit(
+        &bot,
+        &submission(
+            TEAM_A,
+            ADMIN,
+            "layoff_edit",
+            &metadata,
+            &[
+                ("company", "Amazon"),
+                ("date", "2026-11-20"),
+                ("count", "350"),
+            ],
+        ),
+    )
+    .await;
+    bot.fake
+        .wait_for("the edits", |f| f.calls("chat.update").len() >= 3)
+        .await;
+    assert!(texts(&bot.fake.messages(ok_ch)[0]).contains("350 people"));
+    for ch in [ok_ch, busy_ch, lost_ch] {
+        assert_eq!(bot.fake.messages(ch).len(), 1, "{ch}");
+    }
+    let test = run(
+        &bot,
+        TEAM_A,
+        ADMIN,
+        "/layoff-alerts",
+        &format!("test <#{ok_ch}|x>"),
+    )
+    .await;
+    assert!(
+        texts(&test).contains(&format!("Sent a test post to <#{ok_ch}>")),
+        "{test:#}"
+    );
+    let off = run(
+        &bot,
+        TEAM_A,
+        ADMIN,
+        "/layoff-alerts",
+        &format!("unsubscribe <#{ok_ch}|x>"),
+    )
+    .await;
+    assert!(texts(&off).contains("Unsubscribed"), "{off:#}");
+}
+
+#[tokio::test]
+async fn a_crash_mid_fan_out_loses_no_post_and_sends_none_twice() {
+    let mut bot = SlackBot::start(&[SAMPLE]).await;
+    let channels: Vec<String> = (0..30).map(|i| format!("C00FAN{i:03}")).collect();
+    for ch in &channels {
+        run(
+            &bot,
+            TEAM_A,
+            ADMIN,
+            "/layoff-alerts",
+            &format!("subscribe <#{ch}|x>"),
+        )
+        .await;
+    }
+    // Every answer of the first round is lost after Slack kept the post.
+    for ch in &channels {
+        bot.fake.fault(ch, &[Fault::LostAnswer]);
+    }
+    add_event(&bot, TEAM_A, "Amazon", "300").await;
+    bot.fake
+        .wait_for("some posts", |f| {
+            channels.iter().any(|c| !f.messages(c).is_empty())
+        })
+        .await;
+    bot.crash_and_restart().await;
+    bot.fake
+        .wait_for("every post", |f| {
+            channels.iter().all(|c| !f.messages(c).is_empty())
+        })
+        .await;
+    // The next event's posts come after any retry of the first: then count.
+    add_event(&bot, TEAM_A, "Initrode", "40").await;
+    bot.fake
+        .wait_for("the second posts", |f| {
+            channels.iter().all(|c| f.messages(c).len() >= 2)
+        })
+        .await;
+    for ch in &channels {
+        let titles: Vec<String> = bot
+            .fake
+            .messages(ch)
+            .iter()
+            .map(|m| m["text"].as_str().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(
+            titles,
+            ["New layoff: Amazon", "New layoff: Initrode"],
+            "{ch}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn slack_and_discord_tenants_never_see_each_others_events() {
+    use layoffs_bot::domain::{Actor, EventScope, Headcount, Platform, Tenant, Viewer};
+    let t = crate::support::TestStore::new().await;
+    let slack = Tenant::new(Platform::Slack, "T42").unwrap();
+    let discord = Tenant::discord(42);
+    let e = layoffs_bot::domain::NewEvent {
+        scope: EventScope::Tenant(slack.clone()),
+        ..crate::support::event("Hooli", "2026-11-20", Headcount::Exact(10))
+    };
+    layoffs_bot::service::record_event(&t.store, &e, &Actor::slack("U1"), crate::support::now())
+        .await
+        .unwrap();
+    let today = crate::support::day("2026-11-26");
+    let seen = |viewer: Viewer| {
+        let store = t.store.clone();
+        async move {
+            layoffs_bot::service::listing(&store, Some("hooli"), &viewer, None, 0, today).await
+        }
+    };
+    assert!(seen(Viewer::in_tenant(slack)).await.is_ok());
+    assert!(
+        seen(Viewer::in_tenant(discord)).await.is_err(),
+        "the same id on Discord is another tenant"
+    );
+    assert!(seen(Viewer::EVERYONE).await.is_err());
 }

@@ -48,10 +48,6 @@ impl SlackBot {
         format!("http://127.0.0.1:{}/slack/interactivity", self.port)
     }
 
-    pub fn store_url(&self) -> &str {
-        &self.url
-    }
-
     /// `kill -9`, then start again on the same store, port and fake Slack.
     pub async fn crash_and_restart(&mut self) {
         self.child.start_kill().unwrap();
