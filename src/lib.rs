@@ -2,7 +2,7 @@
 //! chat communities; this crate is its library, and the binary is a thin shell around it.
 //!
 //! # Layout
-//! Data flows one way: front ends ([`discord`], [`cli`]) → [`service`] → [`store`] and
+//! Data flows one way: front ends ([`discord`], [`slack`], [`cli`]) → [`service`] → [`store`] and
 //! [`domain`]; [`render`] turns domain data into platform-neutral views; [`notify`] delivers
 //! them; [`app`] wires it all at start.
 //! - [`domain`]: pure types and rules (tenants, company names, event fields, pages, matching).
@@ -10,8 +10,9 @@
 //! - [`store`]: `SQLite`; every SQL statement lives here. Writes take a transaction.
 //! - [`service`]: the use cases; each write is one transaction owned here.
 //! - [`csv_io`]: layoffs.fyi CSV import and export.
-//! - [`notify`]: the delivery worker that posts new events to subscribed channels.
+//! - [`notify`]: the delivery worker that posts to subscribed channels (Discord and Slack).
 //! - [`discord`]: the serenity + poise front end: commands, buttons, view adapter.
+//! - [`slack`]: the Slack front end: signed endpoints or Socket Mode, commands, modals, Block Kit.
 //! - [`cli`]: the `layoffs-bot` command line; [`app`]: start-up wiring and shutdown.
 //! - [`config`], [`error`]: the bot's settings, and the one error type.
 
