@@ -19,9 +19,16 @@ pub async fn serve(
     app_token: Secret,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    let connector = SlackClientHyperConnector::new()
+    // slack-morphism's default connector is https only; SLACK_API_URL may be plain http.
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_native_roots()
         .map_err(|e| Error::Config(format!("cannot set up Slack's Socket Mode client: {e}")))?
-        .with_slack_api_url(&config.api_url);
+        .https_or_http()
+        .enable_http1()
+        .enable_http2()
+        .build();
+    let connector =
+        SlackClientHyperConnector::with_connector(https).with_slack_api_url(&config.api_url);
     let client = Arc::new(SlackClient::new(connector));
     let callbacks = SlackSocketModeListenerCallbacks::new()
         .with_command_events(on_command)

@@ -684,3 +684,27 @@ async fn slack_and_discord_tenants_never_see_each_others_events() {
     );
     assert!(seen(Viewer::EVERYONE).await.is_err());
 }
+
+#[tokio::test]
+async fn socket_mode_answers_commands_over_the_websocket() {
+    let bot = SlackBot::start_socket_mode(&[SAMPLE]).await;
+    let form = command(
+        TEAM_A,
+        MEMBER,
+        CHANNEL,
+        "/layoffs",
+        "amazon",
+        "https://hooks.slack.com/x",
+    );
+    let fields: std::collections::HashMap<String, String> =
+        serde_urlencoded::from_str(&form).unwrap();
+    let ack = bot
+        .fake
+        .envelope(json!({
+            "envelope_id": "e-1", "type": "slash_commands", "accepts_response_payload": true,
+            "payload": fields,
+        }))
+        .await;
+    assert_eq!(ack["payload"]["response_type"], "in_channel", "{ack:#}");
+    assert!(texts(&ack["payload"]).contains("Amazon"), "{ack:#}");
+}

@@ -26,6 +26,7 @@ pub const MEMBER: &str = "UMEMBER01";
 pub const LISTED: &str = "ULISTED01";
 pub const CHANNEL: &str = "C0000GEN";
 pub const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+pub const APP_TOKEN: &str = "xapp-1-test";
 
 /// One Web API call the bot made: method and arguments (JSON, or the form as JSON).
 #[derive(Debug, Clone)]
@@ -58,6 +59,9 @@ struct Inner {
     /// What arrived at response URLs.
     responses: Mutex<Vec<Value>>,
     changed: Notify,
+    /// The bot's Socket Mode connection: what to send it, and what it sent.
+    socket: Mutex<Option<tokio::sync::mpsc::UnboundedSender<Value>>>,
+    from_socket: Mutex<Vec<Value>>,
     ts: AtomicU64,
     addr: Mutex<Option<SocketAddr>>,
 }
@@ -82,6 +86,7 @@ impl FakeSlack {
             .route("/api/{method}", post(api))
             .route("/upload/{file}", post(upload))
             .route("/respond/{n}", post(respond))
+            .route("/socket", axum::routing::get(socket))
             .with_state(Arc::clone(&inner));
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -132,6 +137,28 @@ impl FakeSlack {
             .values()
             .cloned()
             .collect()
+    }
+
+    /// Sends an envelope to the bot over Socket Mode; waits for its acknowledgement.
+    pub async fn envelope(&self, envelope: Value) -> Value {
+        let id = envelope["envelope_id"].clone();
+        self.wait_for("a Socket Mode connection", |f| {
+            f.inner.socket.lock().unwrap().is_some()
+        })
+        .await;
+        let sender = self.inner.socket.lock().unwrap().clone().unwrap();
+        sender.send(envelope).unwrap();
+        self.wait_for("the acknowledgement", |f| {
+            f.inner
+                .from_socket
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|m| m["envelope_id"] == id)
+        })
+        .await;
+        let got = self.inner.from_socket.lock().unwrap().clone();
+        got.into_iter().find(|m| m["envelope_id"] == id).unwrap()
     }
 
     /// A response URL of this fake.
@@ -193,10 +220,18 @@ async fn api(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let authorized = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == "Bearer xoxb-test-token");
+    let bearer = |token: &str| {
+        headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == format!("Bearer {token}"))
+    };
+    // apps.connections.open takes the app-level token, everything else the bot's.
+    let authorized = if method == "apps.connections.open" {
+        bearer(APP_TOKEN)
+    } else {
+        bearer("xoxb-test-token")
+    };
     let args = args(&headers, &body);
     inner.calls.lock().unwrap().push(Call {
         method: method.clone(),
@@ -252,6 +287,7 @@ fn answer(fake: &FakeSlack, method: &str, args: &Value) -> Response {
             ok(json!({"upload_url": format!("http://{addr}/upload/{id}"), "file_id": id}))
         }
         "views.open" => ok(json!({"view": {"id": "V0001"}})),
+        "apps.connections.open" => ok(json!({"url": format!("ws://{addr}/socket")})),
         "chat.postEphemeral" => ok(json!({"message_ts": fake.next_ts()})),
         _ => ok(json!({})),
     }
@@ -391,4 +427,48 @@ pub fn interaction(payload: &Value) -> String {
     let mut payload = payload.clone();
     payload["trigger_id"] = json!(format!("1.{}.3", TRIGGERS.fetch_add(1, Ordering::SeqCst)));
     serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()
+}
+
+/// Socket Mode: says hello, passes on what tests send, and keeps what the bot answers.
+async fn socket(
+    State(inner): State<Arc<Inner>>,
+    ws: axum::extract::ws::WebSocketUpgrade,
+) -> Response {
+    ws.on_upgrade(move |mut socket| async move {
+        use axum::extract::ws::Message;
+        let hello = json!({"type": "hello", "num_connections": 1,
+            "debug_info": {"host": "fake", "approximate_connection_time": 18060},
+            "connection_info": {"app_id": "A0001"}});
+        if socket
+            .send(Message::Text(hello.to_string().into()))
+            .await
+            .is_err()
+        {
+            return;
+        }
+        let (send, mut outgoing) = tokio::sync::mpsc::unbounded_channel::<Value>();
+        *inner.socket.lock().unwrap() = Some(send);
+        inner.changed.notify_waiters();
+        loop {
+            tokio::select! {
+                Some(v) = outgoing.recv() => {
+                    if socket.send(Message::Text(v.to_string().into())).await.is_err() {
+                        break;
+                    }
+                }
+                got = socket.recv() => match got {
+                    Some(Ok(Message::Text(t))) => {
+                        let v: Value = serde_json::from_str(&t).unwrap_or(Value::Null);
+                        inner.from_socket.lock().unwrap().push(v);
+                        inner.changed.notify_waiters();
+                    }
+                    Some(Ok(Message::Ping(p))) => {
+                        let _ = socket.send(Message::Pong(p)).await;
+                    }
+                    Some(Ok(_)) => {}
+                    _ => break,
+                }
+            }
+        }
+    })
 }

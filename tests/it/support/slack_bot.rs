@@ -4,7 +4,7 @@
 use layoffs_bot::Store;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use super::fake_slack::{FakeSlack, LISTED, SECRET};
+use super::fake_slack::{APP_TOKEN, FakeSlack, LISTED, SECRET};
 use super::{data, now};
 
 pub struct SlackBot {
@@ -19,6 +19,15 @@ pub struct SlackBot {
 impl SlackBot {
     /// Starts the binary on a store with `files` imported; returns once it serves.
     pub async fn start(files: &[&str]) -> Self {
+        Self::start_in(files, false).await
+    }
+
+    /// The same in Socket Mode (`SLACK_APP_TOKEN`, no endpoints); returns once it started.
+    pub async fn start_socket_mode(files: &[&str]) -> Self {
+        Self::start_in(files, true).await
+    }
+
+    async fn start_in(files: &[&str], socket: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("bot.db").display());
         let store = Store::open(&url).await.unwrap();
@@ -29,7 +38,7 @@ impl SlackBot {
         }
         let fake = FakeSlack::start().await;
         let port = free_port();
-        let child = spawn(&url, &fake, port).await;
+        let child = spawn(&url, &fake, port, socket).await;
         Self {
             fake,
             store,
@@ -52,7 +61,7 @@ impl SlackBot {
     pub async fn crash_and_restart(&mut self) {
         self.child.start_kill().unwrap();
         self.child.wait().await.unwrap();
-        self.child = spawn(&self.url, &self.fake, self.port).await;
+        self.child = spawn(&self.url, &self.fake, self.port, false).await;
     }
 }
 
@@ -65,8 +74,12 @@ fn free_port() -> u16 {
 }
 
 /// Starts the binary and waits for the line that says it serves.
-async fn spawn(url: &str, fake: &FakeSlack, port: u16) -> tokio::process::Child {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_layoffs-bot"))
+async fn spawn(url: &str, fake: &FakeSlack, port: u16, socket: bool) -> tokio::process::Child {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_layoffs-bot"));
+    if socket {
+        command.env("SLACK_APP_TOKEN", APP_TOKEN);
+    }
+    let mut child = command
         .arg("run")
         .env("DATABASE_URL", url)
         .env_remove("DISCORD_TOKEN")
@@ -85,7 +98,7 @@ async fn spawn(url: &str, fake: &FakeSlack, port: u16) -> tokio::process::Child 
     let mut lines = BufReader::new(stderr).lines();
     let ready = async {
         while let Ok(Some(line)) = lines.next_line().await {
-            if line.contains("serving Slack's requests") {
+            if line.contains("serving Slack's requests") || line.contains("in Socket Mode") {
                 return true;
             }
         }
