@@ -708,3 +708,64 @@ async fn socket_mode_answers_commands_over_the_websocket() {
     assert_eq!(ack["payload"]["response_type"], "in_channel", "{ack:#}");
     assert!(texts(&ack["payload"]).contains("Amazon"), "{ack:#}");
 }
+
+#[tokio::test]
+async fn a_nearby_event_is_held_until_add_anyway_and_home_workspace_events_are_global() {
+    let bot = SlackBot::start(&[SAMPLE]).await;
+    let metadata = json!({"channel": CHANNEL, "event": null});
+    // Amazon has a layoff on 2026-01-28 in the sample: a week later is "nearby".
+    let held = submit(
+        &bot,
+        &submission(
+            crate::support::fake_slack::HOME_TEAM,
+            ADMIN,
+            "layoff_add",
+            &metadata,
+            &[
+                ("company", "Amazon"),
+                ("date", "2026-02-04"),
+                ("count", "77"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(held, json!({"response_action": "clear"}));
+    bot.fake
+        .wait_for("the question", |f| {
+            !f.calls("chat.postEphemeral").is_empty()
+        })
+        .await;
+    let question = &bot.fake.calls("chat.postEphemeral")[0];
+    let buttons = question["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "actions")
+        .unwrap();
+    let add_anyway = buttons["elements"][0]["action_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(add_anyway.starts_with("la:"), "{question:#}");
+    assert_eq!(
+        press(
+            &bot,
+            crate::support::fake_slack::HOME_TEAM,
+            ADMIN,
+            &add_anyway
+        )
+        .await,
+        200
+    );
+    bot.fake
+        .wait_for("the addition", |f| !f.responses().is_empty())
+        .await;
+    assert!(
+        texts(&bot.fake.responses()[0]).contains("Added event #"),
+        "{:#}",
+        bot.fake.responses()[0]
+    );
+    // Added in the home workspace: global, so another workspace lists it.
+    let listed = run(&bot, TEAM_B, MEMBER, "/layoffs", "amazon").await;
+    assert!(texts(&listed).contains("77 people"), "{listed:#}");
+}

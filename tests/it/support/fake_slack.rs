@@ -21,6 +21,8 @@ use tokio::sync::Notify;
 
 pub const TEAM_A: &str = "TA0000001";
 pub const TEAM_B: &str = "TB0000002";
+/// The workspace that curates the global record (`SLACK_HOME_TEAM_ID`).
+pub const HOME_TEAM: &str = "TH0000009";
 pub const ADMIN: &str = "UADMIN001";
 pub const MEMBER: &str = "UMEMBER01";
 pub const LISTED: &str = "ULISTED01";

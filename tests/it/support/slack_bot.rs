@@ -4,7 +4,7 @@
 use layoffs_bot::Store;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use super::fake_slack::{APP_TOKEN, FakeSlack, LISTED, SECRET};
+use super::fake_slack::{APP_TOKEN, FakeSlack, HOME_TEAM, LISTED, SECRET};
 use super::{data, now};
 
 pub struct SlackBot {
@@ -88,6 +88,7 @@ async fn spawn(url: &str, fake: &FakeSlack, port: u16, socket: bool) -> tokio::p
         .env("SLACK_LISTEN_ADDR", format!("127.0.0.1:{port}"))
         .env("SLACK_API_URL", &fake.api_url)
         .env("SLACK_MODERATOR_IDS", LISTED)
+        .env("SLACK_HOME_TEAM_ID", HOME_TEAM)
         .env("DELIVERY_RETRY_BASE_MS", "50")
         .env("RUST_LOG", "layoffs_bot=info")
         .stderr(std::process::Stdio::piped())
