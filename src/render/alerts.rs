@@ -238,3 +238,30 @@ pub fn settings_details(s: &crate::domain::AlertSettings) -> Vec<String> {
     }
     parts
 }
+
+/// A subscription's state and last post, as a list shows them: "active; …; no post yet", or
+/// "disabled: why; …; last post 2026-11-26 14:00 UTC" (the reason escaped: part of it is the
+/// platform's words).
+pub fn subscription_line(
+    company: Option<&str>,
+    settings: &crate::domain::AlertSettings,
+    disabled: Option<Option<&str>>,
+    last_post: Option<chrono::DateTime<chrono::Utc>>,
+) -> String {
+    let state = match disabled {
+        None => "active".to_string(),
+        Some(reason) => format!(
+            "disabled: {}",
+            escape_markdown(reason.unwrap_or("unknown reason"))
+        ),
+    };
+    let last = last_post.map_or_else(
+        || "no post yet".to_string(),
+        |t| format!("last post {}", t.format("%Y-%m-%d %H:%M UTC")),
+    );
+    format!(
+        "{}, {state}; {}; {last}",
+        scope_phrase(company),
+        settings_details(settings).join(" · ")
+    )
+}

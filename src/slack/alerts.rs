@@ -14,7 +14,7 @@ use super::mrkdwn::mrkdwn;
 use crate::domain::slack::channel_number;
 use crate::domain::{DomainError, Tenant};
 use crate::error::{Error, Result};
-use crate::render::alerts::{scope_phrase, settings_details, settings_summary};
+use crate::render::alerts::{settings_summary, subscription_line};
 use crate::service::{self, AlertRequest};
 
 /// Options `subscribe` reads.
@@ -166,26 +166,9 @@ async fn list(app: &SlackApp, tenant: &Tenant) -> Result<Value> {
         let Some(channel) = crate::domain::slack::channel_id(s.channel_id) else {
             continue;
         };
-        let state = if s.active {
-            "active".to_string()
-        } else {
-            format!(
-                "disabled: {}",
-                mrkdwn(&crate::render::escape_markdown(
-                    s.disabled_reason.as_deref().unwrap_or("unknown reason")
-                ))
-            )
-        };
-        let last = s.last_post_at.map_or_else(
-            || "no post yet".to_string(),
-            |t| format!("last post {}", t.format("%Y-%m-%d %H:%M UTC")),
-        );
-        let _ = writeln!(
-            text,
-            "• <#{channel}>: {}, {state}; {}; {last}",
-            mrkdwn(&scope_phrase(s.company.as_deref())),
-            mrkdwn(&settings_details(&s.settings).join(" · "))
-        );
+        let disabled = (!s.active).then_some(s.disabled_reason.as_deref());
+        let line = subscription_line(s.company.as_deref(), &s.settings, disabled, s.last_post_at);
+        let _ = writeln!(text, "• <#{channel}>: {}", mrkdwn(&line));
     }
     Ok(say(text.trim_end()))
 }

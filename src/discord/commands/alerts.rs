@@ -14,7 +14,7 @@ use crate::discord::reply::ephemeral;
 use crate::discord::{Context, permissions};
 use crate::domain::{AlertSettings, Mode};
 use crate::error::Error;
-use crate::render::alerts::{scope_phrase, settings_details, settings_summary};
+use crate::render::alerts::{settings_summary, subscription_line};
 use crate::service::{self, AlertRequest, Moderator, Subscribed};
 
 /// Post new layoff events in a channel (moderators)
@@ -213,25 +213,9 @@ async fn list(ctx: Context<'_>) -> Result<(), Error> {
     }
     let mut text = String::from("Subscribed channels:\n");
     for s in &subscriptions {
-        let state = if s.active {
-            "active".to_string()
-        } else {
-            format!(
-                "disabled: {}",
-                s.disabled_reason.as_deref().unwrap_or("unknown reason")
-            )
-        };
-        let last = s.last_post_at.map_or_else(
-            || "no post yet".to_string(),
-            |t| format!("last post {}", t.format("%Y-%m-%d %H:%M UTC")),
-        );
-        let _ = writeln!(
-            text,
-            "• <#{}>: {}, {state}; {}; {last}",
-            s.channel_id,
-            scope_phrase(s.company.as_deref()),
-            settings_details(&s.settings).join(" · ")
-        );
+        let disabled = (!s.active).then_some(s.disabled_reason.as_deref());
+        let line = subscription_line(s.company.as_deref(), &s.settings, disabled, s.last_post_at);
+        let _ = writeln!(text, "• <#{}>: {line}", s.channel_id);
     }
     ctx.send(ephemeral(&text)).await?;
     Ok(())
