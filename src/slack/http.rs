@@ -51,6 +51,8 @@ pub async fn serve(
     let router = Router::new()
         .route("/slack/commands", post(command))
         .route("/slack/interactivity", post(interaction))
+        // The name Slack's docs also use for the same endpoint.
+        .route("/slack/interactions", post(interaction))
         .with_state(endpoint);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -94,7 +96,11 @@ async fn command(State(e): State<Arc<Endpoint>>, headers: HeaderMap, body: Bytes
         return unauthorized();
     };
     match serde_urlencoded::from_str::<SlackCommandEvent>(body) {
-        Ok(event) => axum::Json(commands::handle(&e.app, event).await).into_response(),
+        Ok(event) => match commands::handle(&e.app, event).await {
+            // Acknowledged with nothing to show (a modal opened instead).
+            Value::Null => StatusCode::OK.into_response(),
+            answer => axum::Json(answer).into_response(),
+        },
         Err(err) => {
             tracing::warn!(error = %err, "a Slack command without the fields Slack sends");
             (StatusCode::BAD_REQUEST, "not a slash command").into_response()

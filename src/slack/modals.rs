@@ -113,7 +113,7 @@ async fn open(
         .await
         .map_err(|e| super::platform(&e))?;
     // The modal is the answer; the command itself says nothing.
-    Ok(json!({ "response_type": "ephemeral", "text": "" }))
+    Ok(Value::Null)
 }
 
 fn initial(event: &LayoffEvent, field: &str) -> Option<String> {

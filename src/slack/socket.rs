@@ -74,6 +74,9 @@ async fn on_command(
 ) -> std::result::Result<SlackCommandEventResponse, Failure> {
     let app = app_of(&states).await?;
     let answer = commands::handle(&app, event).await;
+    if answer.is_null() {
+        return Ok(SlackCommandEventResponse::new(SlackMessageContent::new()));
+    }
     let text = answer["text"].as_str().unwrap_or_default().to_string();
     // Our Block Kit, as slack-morphism's types; plain text if they ever disagree.
     Ok(serde_json::from_value(answer).unwrap_or_else(|_| {
