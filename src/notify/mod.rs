@@ -51,13 +51,14 @@ const PRUNE_EVERY: Duration = Duration::from_hours(1);
 
 /// How long delivery pauses after a 401 before trying again.
 const UNAUTHORIZED_PAUSE: Duration = Duration::from_mins(1);
-const UNAUTHORIZED: &str = "Discord 401: the bot token was rejected";
+const UNAUTHORIZED: &str =
+    "the bot token was rejected (Discord's 401, or Slack's invalid_auth or token_revoked)";
 
 /// The token is wrong until an operator replaces it: said loudly, every time.
 fn unauthorized() {
     tracing::error!(
         retry_in = ?UNAUTHORIZED_PAUSE,
-        "{UNAUTHORIZED}; posts wait. Set a valid DISCORD_TOKEN and restart"
+        "{UNAUTHORIZED}; posts wait. Set a valid DISCORD_TOKEN or SLACK_BOT_TOKEN and restart"
     );
 }
 
