@@ -295,6 +295,11 @@ async fn deliveries(store: &Store, retry_dead: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A channel as the operator finds it: Discord's by number, Slack's by its id.
+fn channel_label(channel: u64) -> String {
+    crate::domain::slack::channel_id(channel).unwrap_or_else(|| channel.to_string())
+}
+
 /// Dead deliveries listed by `deliveries` (the count covers them all).
 const DEAD_SHOWN: u32 = 50;
 
@@ -325,7 +330,11 @@ async fn deliveries_text(store: &Store) -> Result<String> {
             let _ = write!(
                 out,
                 "  delivery {} of {} to channel {}: {} attempts, next {}",
-                r.id, r.what, r.channel_id, r.attempts, r.next_attempt_at
+                r.id,
+                r.what,
+                channel_label(r.channel_id),
+                r.attempts,
+                r.next_attempt_at
             );
             if let Some(e) = &r.last_error {
                 let _ = write!(out, ", last error: {e}");
@@ -338,7 +347,9 @@ async fn deliveries_text(store: &Store) -> Result<String> {
         let _ = writeln!(
             out,
             "  channel {} of {}: {}",
-            d.channel_id, d.tenant, d.reason
+            channel_label(d.channel_id),
+            d.tenant,
+            d.reason
         );
     }
     Ok(out)

@@ -555,6 +555,14 @@ async fn alerts_reach_slack_channels_once_with_slacks_errors_and_limits_handled(
         "{list}"
     );
     assert!(!list.contains("C0000BBB"), "{list}");
+    let out = bot.cli(&["deliveries"]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains(&format!(
+            "channel {gone_ch} of slack:{TEAM_A}: Slack channel_not_found"
+        )),
+        "{shown}"
+    );
 
     // A correction edits the posts; a crash and restart posts nothing again.
     bot.crash_and_restart().await;

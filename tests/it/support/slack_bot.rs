@@ -57,6 +57,15 @@ impl SlackBot {
         format!("http://127.0.0.1:{}/slack/interactivity", self.port)
     }
 
+    /// The `layoffs-bot` command line on the bot's store.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_layoffs-bot"))
+            .args(args)
+            .env("DATABASE_URL", &self.url)
+            .output()
+            .unwrap()
+    }
+
     /// `kill -9`, then start again on the same store, port and fake Slack.
     pub async fn crash_and_restart(&mut self) {
         self.child.start_kill().unwrap();
