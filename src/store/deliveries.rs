@@ -179,16 +179,17 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    /// The post is in the channel: done, crosspost due if its channel asked, and the
-    /// subscription's last post noted.
+    /// The post is in the channel: done, crosspost due if its channel asked (never for a test
+    /// post, which followers must not get), and the subscription's last post noted.
     pub async fn mark_sent(&self, id: i64, message_id: u64, now: DateTime<Utc>) -> Result<()> {
         let message = snowflake_to_db(message_id);
         let mut tx = self.begin_write().await?;
         sqlx::query!(
             "UPDATE deliveries SET status = 'sent', message_id = ?2, sent_at = ?3, leased_until = NULL,
                     last_error = NULL,
-                    crosspost_state = (SELECT crosspost FROM subscriptions s
-                                       WHERE s.id = deliveries.subscription_id)
+                    crosspost_state = CASE WHEN kind = 'test' THEN 0
+                                           ELSE (SELECT crosspost FROM subscriptions s
+                                                 WHERE s.id = deliveries.subscription_id) END
              WHERE id = ?1",
             id,
             message,
