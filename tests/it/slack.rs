@@ -777,3 +777,40 @@ async fn a_nearby_event_is_held_until_add_anyway_and_home_workspace_events_are_g
     let listed = run(&bot, TEAM_B, MEMBER, "/layoffs", "amazon").await;
     assert!(texts(&listed).contains("77 people"), "{listed:#}");
 }
+
+#[tokio::test]
+async fn a_slack_digest_posts_its_chart_in_the_thread() {
+    let bot = SlackBot::start(&[SAMPLE]).await;
+    let said = run(
+        &bot,
+        TEAM_A,
+        ADMIN,
+        "/layoff-alerts",
+        "subscribe <#C00DIGEST|d> mode:weekly",
+    )
+    .await;
+    assert!(texts(&said).contains("weekly digest"), "{said:#}");
+    add_event(&bot, TEAM_A, "Amazon", "300").await;
+    let out = bot.cli(&["digest", "--send-now"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("Digests queued: 1"),
+        "{out:?}"
+    );
+    bot.fake
+        .wait_for("the chart", |f| {
+            !f.calls("files.completeUploadExternal").is_empty()
+        })
+        .await;
+    let digest = &bot.fake.messages("C00DIGEST")[0];
+    assert!(
+        texts(digest).contains("Weekly layoffs digest"),
+        "{digest:#}"
+    );
+    assert!(
+        texts(digest).contains("*Amazon* · 300 people"),
+        "{digest:#}"
+    );
+    let upload = &bot.fake.calls("files.completeUploadExternal")[0];
+    assert_eq!(upload["channel_id"], "C00DIGEST");
+    assert_eq!(upload["thread_ts"], digest["ts"], "in the digest's thread");
+}
