@@ -25,13 +25,20 @@ impl StatsSource {
     ];
 
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        match raw.trim().to_lowercase().as_str() {
-            "events" | "reported events" | "reported" | "press" | "reported events (press)" => {
-                Ok(Self::Events)
-            }
-            "filings" | "warn" | "warn filings" | "warn filings (government notices)" => {
-                Ok(Self::Filings)
-            }
+        let key = raw.trim().to_lowercase().replace(['-', '_'], " ");
+        match key.as_str() {
+            "events"
+            | "event"
+            | "reported events"
+            | "reported"
+            | "press"
+            | "reported events (press)" => Ok(Self::Events),
+            "filings"
+            | "filing"
+            | "warn"
+            | "warn filings"
+            | "warn notices"
+            | "warn filings (government notices)" => Ok(Self::Filings),
             _ => Err(DomainError::invalid(
                 "source",
                 format!(
@@ -296,6 +303,17 @@ impl Stats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sources_parse_from_their_values_labels_and_common_spellings() {
+        for raw in ["events", "Reported events", "reported-events", "press"] {
+            assert_eq!(StatsSource::parse(raw).unwrap(), StatsSource::Events, "{raw}");
+        }
+        for raw in ["filings", "WARN", "warn_filings", "WARN filings (government notices)"] {
+            assert_eq!(StatsSource::parse(raw).unwrap(), StatsSource::Filings, "{raw}");
+        }
+        assert!(StatsSource::parse("rumours").is_err());
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
