@@ -307,10 +307,23 @@ mod tests {
     #[test]
     fn sources_parse_from_their_values_labels_and_common_spellings() {
         for raw in ["events", "Reported events", "reported-events", "press"] {
-            assert_eq!(StatsSource::parse(raw).unwrap(), StatsSource::Events, "{raw}");
+            assert_eq!(
+                StatsSource::parse(raw).unwrap(),
+                StatsSource::Events,
+                "{raw}"
+            );
         }
-        for raw in ["filings", "WARN", "warn_filings", "WARN filings (government notices)"] {
-            assert_eq!(StatsSource::parse(raw).unwrap(), StatsSource::Filings, "{raw}");
+        for raw in [
+            "filings",
+            "WARN",
+            "warn_filings",
+            "WARN filings (government notices)",
+        ] {
+            assert_eq!(
+                StatsSource::parse(raw).unwrap(),
+                StatsSource::Filings,
+                "{raw}"
+            );
         }
         assert!(StatsSource::parse("rumours").is_err());
     }
