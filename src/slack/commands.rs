@@ -39,6 +39,8 @@ pub struct Command {
     pub user: String,
     pub channel: String,
     pub trigger: String,
+    /// The text as typed (a company name may hold a colon).
+    pub raw: String,
     pub typed: Typed,
 }
 
@@ -49,6 +51,7 @@ impl Command {
             user: event.user_id.0.clone(),
             channel: event.channel_id.0.clone(),
             trigger: event.trigger_id.0.clone(),
+            raw: event.text.clone().unwrap_or_default(),
             typed: Typed::parse(event.text.as_deref().unwrap_or("")),
         }
     }
@@ -56,7 +59,7 @@ impl Command {
 
 /// `/layoffs [company] [days]`: a trailing number is the days.
 async fn layoffs(app: &SlackApp, c: &Command) -> Result<Value> {
-    let mut words = c.typed.words.clone();
+    let mut words: Vec<&str> = c.raw.split_whitespace().take(64).collect();
     let days = match words.last().map(|w| w.parse::<i64>()) {
         Some(Ok(n)) if words.len() > 1 || n <= i64::from(Days::MAX) => {
             words.pop();
