@@ -18,14 +18,18 @@ use crate::service;
 pub async fn handle(app: &SlackApp, payload: &Value) -> Option<Value> {
     match payload["type"].as_str() {
         Some("block_actions") => {
-            let url = payload["response_url"].as_str().unwrap_or_default();
-            let answer = match pressed(app, payload).await {
-                Ok(view) => replace(&view),
-                Err(e) => ephemeral_text(&user_text(&e)),
-            };
-            if let Err(e) = app.respond(url, &answer).await {
-                tracing::warn!(error = %e, "could not answer a Slack button");
-            }
+            // Acknowledged at once; the answer follows through the response URL.
+            let (app, payload) = (app.clone(), payload.clone());
+            tokio::spawn(async move {
+                let url = payload["response_url"].as_str().unwrap_or_default();
+                let answer = match pressed(&app, &payload).await {
+                    Ok(view) => replace(&view),
+                    Err(e) => ephemeral_text(&user_text(&e)),
+                };
+                if let Err(e) = app.respond(url, &answer).await {
+                    tracing::warn!(error = %e, "could not answer a Slack button");
+                }
+            });
             None
         }
         Some("view_submission") => Some(match modals::submitted(app, payload).await {

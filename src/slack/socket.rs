@@ -91,13 +91,35 @@ async fn on_interaction(
 ) -> std::result::Result<(), Failure> {
     let app = app_of(&states).await?;
     let payload = serde_json::to_value(&event)?;
-    // Socket Mode acknowledges for us: a modal's field errors cannot be shown inline here.
+    // Socket Mode acknowledges for us, so a modal's field errors cannot be shown under the
+    // fields: the user is told in the channel the command came from.
     if let Some(answer) = interactions::handle(&app, &payload).await
         && answer["response_action"] == "errors"
     {
-        tracing::info!("a modal was refused in Socket Mode: {}", answer["errors"]);
+        refused(&app, &payload, &answer["errors"]).await;
     }
     Ok(())
+}
+
+/// Tells the user why their modal was refused, only to them.
+async fn refused(app: &SlackApp, payload: &serde_json::Value, errors: &serde_json::Value) {
+    let metadata: serde_json::Value = payload["view"]["private_metadata"]
+        .as_str()
+        .and_then(|m| serde_json::from_str(m).ok())
+        .unwrap_or_default();
+    let why: Vec<String> = errors
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(field, message)| format!("{field}: {}", message.as_str().unwrap_or_default()))
+        .collect();
+    let text = format!("Nothing was saved. {}", why.join("; "));
+    let mut message = super::blocks::ephemeral_text(&crate::render::escape_markdown(&text));
+    message["channel"] = metadata["channel"].clone();
+    message["user"] = payload["user"]["id"].clone();
+    if let Err(e) = app.api.call("chat.postEphemeral", &message).await {
+        tracing::warn!(error = %e, "could not tell the user why their form was refused");
+    }
 }
 
 #[allow(clippy::needless_pass_by_value)] // slack-morphism's handler signature

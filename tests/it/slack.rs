@@ -814,3 +814,32 @@ async fn a_slack_digest_posts_its_chart_in_the_thread() {
     assert_eq!(upload["channel_id"], "C00DIGEST");
     assert_eq!(upload["thread_ts"], digest["ts"], "in the digest's thread");
 }
+
+#[tokio::test]
+async fn socket_mode_tells_the_user_why_a_form_was_refused() {
+    let bot = SlackBot::start_socket_mode(&[SAMPLE]).await;
+    let metadata = json!({"channel": CHANNEL, "event": null});
+    let payload = submission(
+        TEAM_A,
+        ADMIN,
+        "layoff_add",
+        &metadata,
+        &[("company", "Initrode"), ("date", "someday")],
+    );
+    bot.fake
+        .envelope(json!({"envelope_id": "e-2", "type": "interactive",
+                         "accepts_response_payload": true, "payload": payload}))
+        .await;
+    bot.fake
+        .wait_for("the refusal", |f| !f.calls("chat.postEphemeral").is_empty())
+        .await;
+    let told = &bot.fake.calls("chat.postEphemeral")[0];
+    assert_eq!(
+        (told["channel"].as_str(), told["user"].as_str()),
+        (Some(CHANNEL), Some(ADMIN))
+    );
+    assert!(
+        texts(told).starts_with("Nothing was saved. date: "),
+        "{told:#}"
+    );
+}
