@@ -177,14 +177,15 @@ pub async fn queue_test(
         })
 }
 
-/// How delivery `id` ended, once the worker is done with it: (sent, why not); None if it
-/// is still under way after `wait`. Reads the row, so the worker may be another process.
-pub async fn outcome_within(
-    store: &Store,
-    id: i64,
-    wait: std::time::Duration,
-) -> Result<Option<(bool, Option<String>)>> {
-    let give_up = tokio::time::Instant::now() + wait;
+/// How long a test post is waited for: chat platforms want an answer within 3 seconds, and a
+/// post normally takes a fraction of one.
+const TEST_WAIT: std::time::Duration = std::time::Duration::from_millis(2_300);
+
+/// How test delivery `id` ended, once the worker is done with it: (sent, why not); None if
+/// it is still under way after [`TEST_WAIT`]. Reads the row, so the worker may be another
+/// process.
+pub async fn test_outcome(store: &Store, id: i64) -> Result<Option<(bool, Option<String>)>> {
+    let give_up = tokio::time::Instant::now() + TEST_WAIT;
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
     while tokio::time::Instant::now() < give_up {
         tick.tick().await;

@@ -3,7 +3,6 @@
 //! has neither), for workspace moderators.
 
 use std::fmt::Write as _;
-use std::time::Duration;
 
 use chrono::Utc;
 use serde_json::{Value, json};
@@ -26,9 +25,6 @@ const OPTIONS: [&str; 6] = [
     "mode",
     "filings",
 ];
-/// How long `test` waits for its post before saying it is on its way (Slack wants an answer
-/// within 3 seconds).
-const TEST_WAIT: Duration = Duration::from_millis(2_300);
 
 /// An ephemeral answer in Slack mrkdwn we wrote ourselves (channel links included).
 fn say(text: &str) -> Value {
@@ -176,7 +172,7 @@ async fn list(app: &SlackApp, tenant: &Tenant) -> Result<Value> {
 async fn test(app: &SlackApp, tenant: &Tenant, channel: &str, number: u64) -> Result<Value> {
     let id = service::alerts::queue_test(&app.store, tenant, number, Utc::now()).await?;
     app.wake.notify();
-    let outcome = service::alerts::outcome_within(&app.store, id, TEST_WAIT).await?;
+    let outcome = service::alerts::test_outcome(&app.store, id).await?;
     Ok(say(&match outcome {
         Some((true, _)) => format!("Sent a test post to <#{channel}>."),
         Some((false, why)) => format!(

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::Store;
 use super::stats::{StatsFilter, Summary, TOP_COMPANIES};
 use super::totals::totals;
-use crate::domain::{DateRange, Ranked, Totals};
+use crate::domain::{DateRange, Totals};
 use crate::error::Result;
 
 /// A JSON array for json_each; serialising strings cannot fail.
@@ -43,7 +43,7 @@ impl Store {
                SELECT 'industry', industry, SUM(n), SUM(people), SUM(unknown) FROM rows
                WHERE industry IS NOT NULL GROUP BY industry
                UNION ALL
-               SELECT 'state', state, SUM(n), SUM(people), SUM(unknown) FROM rows
+               SELECT 'country', state, SUM(n), SUM(people), SUM(unknown) FROM rows
                GROUP BY state
                UNION ALL
                SELECT 'all', NULL, COALESCE(SUM(n), 0), COALESCE(SUM(people), 0),
@@ -58,16 +58,7 @@ impl Store {
         .await?;
         let mut summary = Summary::default();
         for r in rows {
-            let ranked = Ranked {
-                name: r.name.unwrap_or_default(),
-                totals: totals(r.n, r.people, r.unknown),
-            };
-            match r.kind.as_str() {
-                "company" => summary.companies.push(ranked),
-                "industry" => summary.industries.push(ranked),
-                "state" => summary.countries.push(ranked),
-                _ => summary.totals = ranked.totals,
-            }
+            summary.add(&r.kind, r.name, totals(r.n, r.people, r.unknown));
         }
         Ok(summary)
     }

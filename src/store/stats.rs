@@ -27,6 +27,23 @@ pub struct Summary {
     pub countries: Vec<Ranked>,
 }
 
+impl Summary {
+    /// One row of a summary query: a top company, an industry, a country (or a filing's
+    /// state), or the totals (`all`).
+    pub(super) fn add(&mut self, kind: &str, name: Option<String>, totals: Totals) {
+        let ranked = Ranked {
+            name: name.unwrap_or_default(),
+            totals,
+        };
+        match kind {
+            "company" => self.companies.push(ranked),
+            "industry" => self.industries.push(ranked),
+            "country" => self.countries.push(ranked),
+            _ => self.totals = ranked.totals,
+        }
+    }
+}
+
 /// Stored spellings of industries and countries, with how many companies use each.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FacetCounts {
@@ -109,16 +126,7 @@ impl Store {
         .await?;
         let mut summary = Summary::default();
         for r in rows {
-            let ranked = Ranked {
-                name: r.name.unwrap_or_default(),
-                totals: totals(r.n, r.people, r.unknown),
-            };
-            match r.kind.as_str() {
-                "company" => summary.companies.push(ranked),
-                "industry" => summary.industries.push(ranked),
-                "country" => summary.countries.push(ranked),
-                _ => summary.totals = ranked.totals,
-            }
+            summary.add(&r.kind, r.name, totals(r.n, r.people, r.unknown));
         }
         Ok(summary)
     }

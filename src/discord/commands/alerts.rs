@@ -221,10 +221,6 @@ async fn list(ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// How long `test` waits for the post before saying it is on its way: the answer must reach
-/// Discord within its 3 seconds, and a post normally takes a fraction of one.
-const TEST_WAIT: std::time::Duration = std::time::Duration::from_millis(2_300);
-
 /// Send a sample post to a subscribed channel now, to see how alerts will look
 #[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
 async fn test(
@@ -238,7 +234,7 @@ async fn test(
     let store = &ctx.data().store;
     let id = service::alerts::queue_test(store, &by.tenant, channel_id.get(), Utc::now()).await?;
     ctx.data().wake.notify();
-    let text = match service::alerts::outcome_within(store, id, TEST_WAIT).await? {
+    let text = match service::alerts::test_outcome(store, id).await? {
         Some((true, _)) => format!("Sent a test post to <#{channel_id}>."),
         Some((false, why)) => format!(
             "I could not post in <#{channel_id}>: {}",
