@@ -58,6 +58,9 @@ pub struct BulkImport {
     before_run: i64,
     /// Merge keys of companies seen but not created yet (negative numbers).
     provisional: HashMap<String, i64>,
+    /// The last provisional key given: keys only ever go down, so one is never given twice
+    /// (they used to restart per chunk and merged unrelated companies).
+    last_provisional: i64,
     now: DateTime<Utc>,
     actor: Actor,
     /// Indexes dropped for a large import, built again at the end.
@@ -140,6 +143,7 @@ impl BulkImport {
             candidates: Candidates::default(),
             before_run,
             provisional: HashMap::new(),
+            last_provisional: 0,
             now,
             actor,
         })
@@ -268,8 +272,13 @@ impl BulkImport {
         if let Some(c) = self.companies.get(key) {
             return c.merge_key;
         }
-        let next = -1 - i64::try_from(self.provisional.len()).unwrap_or(0);
-        *self.provisional.entry(key.to_string()).or_insert(next)
+        if let Some(&k) = self.provisional.get(key) {
+            return k;
+        }
+        self.last_provisional -= 1;
+        self.provisional
+            .insert(key.to_string(), self.last_provisional);
+        self.last_provisional
     }
 
     /// Inserts the chunk's new rows; the first id given, if any.

@@ -225,3 +225,54 @@ async fn a_bot_write_during_a_large_import_waits_and_succeeds() {
         .events;
     assert_eq!(seen, 100_001);
 }
+
+/// Hardening II, 1: companies created in different chunks never share a merge key, so a new
+/// company of the second chunk is not merged into the first chunk's same-day, same-city event.
+#[tokio::test]
+async fn companies_new_in_different_chunks_are_never_merged() {
+    let t = TestStore::new().await;
+    let mut csv = String::from(
+        "company,location,total_laid_off,date,percentage_laid_off,industry,source,stage,funds_raised,country,date_added\n",
+    );
+    csv.push_str("Globex Widgets,SF Bay Area,,1/20/2023,,Retail,,Seed,,United States,1/1/2025\n");
+    for i in 0..4_999 {
+        let _ = writeln!(
+            csv,
+            "Filler {i},City {i},{},3/{}/2024,,Retail,,Seed,,United States,1/1/2025",
+            10 + i,
+            1 + i % 28
+        );
+    }
+    csv.push_str(
+        "Acme Rockets,SF Bay Area,1200,1/20/2023,0.15,Aerospace,,Seed,,United States,1/1/2025\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("boundary.csv");
+    std::fs::write(&path, csv).unwrap();
+
+    let r = import::import_file(&t.store, &path, false, now())
+        .await
+        .unwrap();
+    assert_eq!((r.read, r.imported, r.merged.len()), (5_001, 5_001, 0));
+    let of = |name: &'static str| {
+        let store = &t.store;
+        async move {
+            let company = store
+                .find_company(name, &Viewer::EVERYONE)
+                .await
+                .unwrap()
+                .unwrap_or_else(|| panic!("{name} exists"));
+            store
+                .events_page(Some(company.id), &Viewer::EVERYONE, None, Page::first(10))
+                .await
+                .unwrap()
+                .events
+        }
+    };
+    let globex = of("Globex Widgets").await;
+    assert_eq!(globex.len(), 1);
+    assert_eq!(globex[0].headcount.known(), None, "Globex keeps no count");
+    let acme = of("Acme Rockets").await;
+    assert_eq!(acme.len(), 1);
+    assert_eq!(acme[0].headcount.known(), Some(1200));
+}
