@@ -71,6 +71,14 @@ fn print_report(name: &str, r: &import::ImportReport) {
         if r.announced > 0 {
             let _ = write!(out, "; {} posts queued about new filings", r.announced);
         }
+        if let Some(new) = r.announce_withheld {
+            let _ = write!(
+                out,
+                "; nothing announced: {new} new filings is more than --announce-max allows \
+                 (default {}), so none was posted (raise it with --announce-max N)",
+                crate::service::filings::ANNOUNCE_MAX
+            );
+        }
     }
     if !r.merged.is_empty() || !r.probable.is_empty() {
         let _ = write!(

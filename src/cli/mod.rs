@@ -57,6 +57,10 @@ pub enum Command {
         /// the outbox; the running bot delivers them). Plain imports post nothing.
         #[arg(long)]
         announce: bool,
+        /// With --announce: over this many new filings in a file, none is posted (a
+        /// historical file would flood every channel).
+        #[arg(long, value_name = "N", requires = "announce")]
+        announce_max: Option<usize>,
     },
     /// Export the global record as CSV in the newer layoffs.fyi layout.
     Export {
@@ -155,11 +159,13 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
             dry_run,
             accept_probable,
             announce,
+            announce_max,
         } => {
             let options = import::FileOptions {
                 dry_run,
                 accept_probable,
                 announce,
+                announce_max,
             };
             import_files::run(&store, &files, options).await
         }

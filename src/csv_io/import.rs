@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
-use super::parse::{Layout, ParseSummary, ParsedRow, Rejected, parse_file};
+use super::parse::{Layout, ParseSummary, ParsedRow, Rejected, parse_rows};
 use super::{Progress, Silent};
 use crate::domain::Actor;
 use crate::error::{Error, Result};
@@ -32,6 +32,9 @@ pub struct ImportReport {
     pub superseded: Vec<u64>,
     /// Posts queued about new filings (`--announce`).
     pub announced: u64,
+    /// With `--announce`: how many new filings there were when that is over the cap, so
+    /// none was posted.
+    pub announce_withheld: Option<usize>,
     pub rejected: Vec<Rejected>,
     pub dry_run: bool,
     /// How long the store's write lock was held.
@@ -57,6 +60,9 @@ pub struct FileOptions {
     pub accept_probable: bool,
     /// Post each new WARN filing to the subscriptions that asked for filings.
     pub announce: bool,
+    /// Over this many new filings nothing is announced (default
+    /// [`crate::service::filings::ANNOUNCE_MAX`]).
+    pub announce_max: Option<usize>,
 }
 
 /// Reads `path` and imports it in one transaction (none with `dry_run`).
@@ -82,12 +88,13 @@ pub async fn import_file_with_progress(
     now: DateTime<Utc>,
     progress: Arc<dyn Progress>,
 ) -> Result<ImportReport> {
-    if let Some(layout) = super::warn::sniff(path)? {
-        return import_warn(store, path, layout, options, now).await;
+    let (warn, stream) = blocking(path, super::input::open).await?;
+    if let Some(layout) = warn {
+        return import_warn(store, path, stream, layout, options, now).await;
     }
     let dry_run = options.dry_run;
     tracing::debug!("import: start");
-    let (mut chunks, parser) = spawn_parser(path, now, Arc::clone(&progress));
+    let (mut chunks, parser) = spawn_parser(stream, now, Arc::clone(&progress));
     // About 150 bytes a row in layoffs.fyi exports; the estimate only picks a write strategy.
     let expected_rows = std::fs::metadata(path).map_or(0, |m| m.len() / 150);
     let run = ImportOptions {
@@ -149,26 +156,44 @@ async fn finish(
         filings_matched: 0,
         superseded: Vec::new(),
         announced: 0,
+        announce_withheld: None,
         rejected: summary.rejected,
         dry_run,
         write_lock,
     })
 }
 
+/// Runs `f` on `path` on a blocking thread (opening a pipe waits for its writer).
+async fn blocking<T: Send + 'static>(
+    path: &Path,
+    f: impl FnOnce(&Path) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || f(&path))
+        .await
+        .map_err(|e| Error::Internal(format!("reading the file stopped: {e}")))?
+}
+
 /// A WARN file: its notices stored as filings, in one transaction.
 async fn import_warn(
     store: &Store,
     path: &Path,
+    stream: super::input::Stream,
     layout: super::warn::WarnLayout,
     options: FileOptions,
     now: DateTime<Utc>,
 ) -> Result<ImportReport> {
-    let rows = super::warn::read(path, layout)?;
+    let rows = tokio::task::spawn_blocking(move || super::warn::read(stream, layout))
+        .await
+        .map_err(|e| Error::Internal(format!("reading the file stopped: {e}")))??;
     let file = path.display().to_string();
     let agency = super::warn::WarnLayout::agency;
     let how = crate::service::filings::FilingImport {
         dry_run: options.dry_run,
         announce: options.announce,
+        announce_max: options
+            .announce_max
+            .unwrap_or(crate::service::filings::ANNOUNCE_MAX),
     };
     let done =
         crate::service::filings::import_filings(store, &rows.filings, &file, agency, now, how)
@@ -190,6 +215,7 @@ async fn import_warn(
         filings_matched: done.matched,
         superseded: rows.superseded,
         announced: done.posts,
+        announce_withheld: done.withheld,
         rejected,
         dry_run: options.dry_run,
         write_lock: Duration::ZERO,
@@ -198,17 +224,16 @@ async fn import_warn(
 
 type Parser = tokio::task::JoinHandle<Result<ParseSummary>>;
 
-/// Parses `path` on a blocking thread, handing chunks over a short queue (the parser waits
+/// Parses the stream on a blocking thread, handing chunks over a short queue (the parser waits
 /// when the writer is behind, so only a few chunks are ever held).
 fn spawn_parser(
-    path: &Path,
+    stream: super::input::Stream,
     now: DateTime<Utc>,
     progress: Arc<dyn Progress>,
 ) -> (mpsc::Receiver<Vec<ParsedRow>>, Parser) {
     let (send, chunks) = mpsc::channel::<Vec<ParsedRow>>(4);
-    let path = path.to_path_buf();
     let parser = tokio::task::spawn_blocking(move || {
-        parse_file(&path, now, &*progress, &mut |rows| {
+        parse_rows(stream, now, &*progress, &mut |rows| {
             send.blocking_send(rows).is_ok()
         })
     });

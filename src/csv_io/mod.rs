@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod import;
+pub mod input;
 pub mod parse;
 pub mod warn;
 

@@ -3,7 +3,7 @@
 //! with its line and reason; a file that is not such a CSV is refused whole.
 
 use std::collections::HashMap;
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -85,25 +85,19 @@ pub struct ParseSummary {
     pub rejected: Vec<Rejected>,
 }
 
-/// Parses the file at `path`, streamed: its size is checked before anything is read.
+/// Parses the file at `path`, streamed: its size is checked before anything is read, and
+/// its bounds while reading ([`super::input`]).
 pub fn parse_file(
     path: &Path,
     now: DateTime<Utc>,
     progress: &dyn Progress,
     emit: &mut dyn FnMut(Vec<ParsedRow>) -> bool,
 ) -> Result<ParseSummary> {
-    let cannot = |e: std::io::Error| Error::BadFile(format!("cannot read {}: {e}", path.display()));
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let size = file.metadata().map_err(cannot)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(too_large(size));
-    }
-    // Devices and pipes report no size: the cap is enforced while reading too.
-    let reader = std::io::BufReader::new(file.take(MAX_FILE_BYTES + 1));
-    parse_rows(reader, now, progress, emit)
+    let (_, stream) = super::input::open(path)?;
+    parse_rows(stream, now, progress, emit)
 }
 
-fn too_large(size: u64) -> Error {
+pub(super) fn too_large(size: u64) -> Error {
     Error::BadFile(format!(
         "the file is {size} bytes or more; the limit is {MAX_FILE_BYTES}"
     ))
@@ -220,7 +214,7 @@ fn first_line_ends_in_crlf(reader: &mut impl BufRead) -> Result<bool> {
         .is_some_and(|at| at > 0 && start[at - 1] == b'\r'))
 }
 
-fn binary() -> Error {
+pub(super) fn binary() -> Error {
     Error::BadFile("this is a binary file, not a layoffs.fyi CSV export".into())
 }
 

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::parse::Rejected;
 use crate::domain::fields::{MAX_LABEL, clean_text};
-use crate::domain::filing::Filing;
+use crate::domain::filing::{Filing, MAX_FILING_JOBS};
 use crate::error::{Error, Result};
 
 /// The WARN layouts import reads.
@@ -118,8 +118,13 @@ fn job_count(value: &str, column: &str) -> Result<Option<u32>, String> {
     let n: f64 = value
         .parse()
         .map_err(|_| format!("{column}: not a number"))?;
-    if !(0.0..=3_000_000.0).contains(&n) {
+    if n < 0.0 {
         return Err(format!("{column}: out of range"));
+    }
+    if n > f64::from(MAX_FILING_JOBS) {
+        return Err(format!(
+            "{column}: {value} jobs is more than one filing holds (at most {MAX_FILING_JOBS})"
+        ));
     }
     // Within range, so the rounded value fits.
     Ok(Some(u32::try_from(n.round() as i64).unwrap_or(0)))
@@ -194,38 +199,24 @@ fn filing(layout: WarnLayout, fields: &Fields<'_>) -> Result<Filing, String> {
     })
 }
 
-/// The WARN layout of the file at `path`, if its header shows one (layoffs.fyi files: None).
-pub fn sniff(path: &std::path::Path) -> Result<Option<WarnLayout>> {
-    use std::io::{BufRead, Read};
-    // A file that cannot be opened is the layoffs.fyi path's to report.
-    let Ok(file) = std::fs::File::open(path) else {
-        return Ok(None);
-    };
-    let mut first = Vec::new();
-    // A header is short; a file without a line break in its first 64 KiB is no WARN file.
-    std::io::BufReader::new(file.take(64 * 1024)).read_until(b'\n', &mut first)?;
-    let text = String::from_utf8_lossy(&first);
+/// The WARN layout a file's first line shows, if any (layoffs.fyi files: None).
+pub fn detect_line(first: &[u8]) -> Option<WarnLayout> {
+    let text = String::from_utf8_lossy(first);
     let text = text.trim_start_matches('\u{feff}');
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(text.as_bytes());
     let Some(Ok(header)) = csv.records().next() else {
-        return Ok(None);
+        return None;
     };
     let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
-    Ok(detect(&header))
+    detect(&header)
 }
 
-/// Reads a WARN file whole (they are small; the same size bound as any import applies).
-pub fn read(path: &std::path::Path, layout: WarnLayout) -> Result<WarnRows> {
-    let size = std::fs::metadata(path)?.len();
-    if size > super::parse::MAX_FILE_BYTES {
-        return Err(Error::BadFile(format!(
-            "the file is {size} bytes; at most {} are read",
-            super::parse::MAX_FILE_BYTES
-        )));
-    }
-    let bytes = std::fs::read(path)?;
+/// Reads a WARN file whole from its stream (they are small; the same bounds as any import
+/// apply while reading).
+pub fn read(stream: impl std::io::BufRead, layout: WarnLayout) -> Result<WarnRows> {
+    let bytes = super::input::read_all(stream)?;
     if bytes.contains(&0) {
         return Err(Error::BadFile(
             "this is a binary file, not a WARN CSV".into(),

@@ -36,6 +36,10 @@ impl Filing {
     }
 }
 
+/// The most jobs one filing can hold: the largest US WARN notices are a few thousand jobs, and
+/// none comes near this, so a larger number is a typing or export error.
+pub const MAX_FILING_JOBS: u32 = 100_000;
+
 /// An event is backed by a filing of its company this many days before or after it.
 pub const FILED_WITHIN_DAYS: u64 = 60;
 
@@ -73,7 +77,9 @@ pub struct FilingSummary {
 /// Words filers add to a company's name that do not change which company it is.
 const FILING_NOISE: &[&str] = &["services", "com", "usa", "us"];
 
-/// The name without a site code: "Amazon (SJC11)", "Amazon - MAH8" are "Amazon".
+/// The name without a site code: "Amazon (SJC11)", "Amazon - MAH8", "Amazon - SAN 13" and
+/// "Meta Platforms, Inc. - 180 Jefferson" (a site's code or address: it has a digit) are the
+/// company's name alone.
 pub fn without_site_code(name: &str) -> &str {
     let name = name.trim();
     if let Some(open) = name.rfind('(')
@@ -84,10 +90,7 @@ pub fn without_site_code(name: &str) -> &str {
     }
     if let Some((head, code)) = name.rsplit_once(" - ") {
         let code = code.trim();
-        let is_code = !code.is_empty()
-            && code.len() <= 12
-            && !code.contains(' ')
-            && code.chars().any(|c| c.is_ascii_digit());
+        let is_code = !code.is_empty() && code.chars().any(|c| c.is_ascii_digit());
         if is_code {
             return head.trim_end();
         }
@@ -97,9 +100,23 @@ pub fn without_site_code(name: &str) -> &str {
 
 /// The keys to look a filed name up by, most specific first: its key without a site code
 /// (legal suffixes dropped as for any name), then without trailing filer's words such as
-/// "Services" or ".com". Only exact keys and aliases match: nothing fuzzy.
+/// "Services" or ".com", then the part before a " - " whatever follows it (a site's name:
+/// "Amazon - Kent Fulfillment"). Only exact keys and aliases match: nothing fuzzy.
 pub fn filed_name_keys(name: &str) -> Vec<String> {
-    let mut key = normalize_key(without_site_code(name));
+    let mut keys = name_keys(without_site_code(name));
+    if let Some((head, _)) = name.trim().split_once(" - ") {
+        for key in name_keys(head) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+}
+
+/// A name's key, then without trailing filer's words.
+fn name_keys(name: &str) -> Vec<String> {
+    let mut key = normalize_key(name);
     let mut keys = Vec::new();
     loop {
         if key.is_empty() {
@@ -128,8 +145,24 @@ mod tests {
         assert_eq!(filed_name_keys("Amazon (SJC11)"), ["amazon"]);
         assert_eq!(filed_name_keys("Google (MP1)"), ["google"]);
         assert_eq!(filed_name_keys("Intel Corporation (SC-1)"), ["intel"]);
-        // A dash inside a name is not a site code.
-        assert_eq!(filed_name_keys("Hewlett - Packard"), ["hewlett packard"]);
+        // A dash inside a name is not a site code; the part before it is tried last.
+        assert_eq!(
+            filed_name_keys("Hewlett - Packard"),
+            ["hewlett packard", "hewlett"]
+        );
+        // Site codes with a space, and addresses, after " - ".
+        assert_eq!(filed_name_keys("Amazon - SAN 13"), ["amazon"]);
+        assert_eq!(filed_name_keys("Amazon - SNA 20"), ["amazon"]);
+        assert_eq!(
+            filed_name_keys("Meta Platforms, Inc. - 180 Jefferson"),
+            ["meta platforms"]
+        );
+        assert_eq!(without_site_code("Amazon - SAN 13"), "Amazon");
+        // Near names are never forced.
+        assert_eq!(
+            filed_name_keys("Expeditors International of Washington"),
+            ["expeditors international of washington"]
+        );
     }
 
     #[test]

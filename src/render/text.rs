@@ -86,7 +86,15 @@ pub fn listing_text(listing: &Listing) -> String {
         range_phrase(*since),
         totals_phrase(&page.totals)
     );
-    if page.events.is_empty() {
+    let filings_only = matches!(listing, Listing::Company { filings, .. }
+        if filings.count > 0 && page.totals.events == 0);
+    if filings_only {
+        out = format!(
+            "{heading}{}: no reported layoffs; known from WARN notices (government filings) \
+             only.\n",
+            range_phrase(*since)
+        );
+    } else if page.events.is_empty() {
         out.push_str(&empty_page_text(page));
         return out;
     }

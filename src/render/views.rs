@@ -66,7 +66,9 @@ pub fn listing_view(listing: &Listing, days: Option<Days>) -> View {
     };
     let mut description = totals_phrase(&page.totals);
     description.push_str(&range_phrase(*since));
-    if page.events.is_empty() {
+    if let Some(only) = filings_only(listing) {
+        description = only;
+    } else if page.events.is_empty() {
         description.push_str(if page.totals.events == 0 {
             "\n\nNo layoffs recorded in this range."
         } else {
@@ -86,6 +88,23 @@ pub fn listing_view(listing: &Listing, days: Option<Days>) -> View {
         ..View::default()
     }
     .fit()
+}
+
+/// For a company with WARN notices and no reported layoffs (in the range), what it is known
+/// from, instead of "0 layoffs".
+fn filings_only(listing: &Listing) -> Option<String> {
+    match listing {
+        Listing::Company {
+            page,
+            since,
+            filings,
+            ..
+        } if page.totals.events == 0 && filings.count > 0 => Some(format!(
+            "No reported layoffs{}: known from WARN notices (government filings) only.",
+            range_phrase(*since)
+        )),
+        _ => None,
+    }
 }
 
 /// The page's events, then (for one company) its WARN notices apart.

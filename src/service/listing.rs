@@ -77,16 +77,24 @@ pub async fn listing_for(
         .await?
         .ok_or_else(|| Error::NotFound("That company no longer exists.".into()))?;
     let page = store.events_page(Some(id), viewer, since, page).await?;
+    // A company known only from filings shows more of them: they are all there is.
+    let latest = if page.totals.events == 0 {
+        LATEST_FILINGS_ALONE
+    } else {
+        LATEST_FILINGS
+    };
     Ok(Listing::Company {
         company,
         page: with_filed(store, page).await?,
         since,
-        filings: store.filing_summary(id, LATEST_FILINGS).await?,
+        filings: store.filing_summary(id, latest).await?,
     })
 }
 
 /// WARN notices a listing shows under "WARN notices", newest first.
 pub const LATEST_FILINGS: i64 = 3;
+/// ... and for a company with filings and no reported layoffs.
+pub const LATEST_FILINGS_ALONE: i64 = 10;
 
 /// The page with the filings that back its events.
 async fn with_filed(store: &Store, mut page: EventPage) -> Result<EventPage> {

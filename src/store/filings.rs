@@ -1,89 +1,104 @@
 //! WARN filings: storing a notice once (by its dedupe key) under the company it belongs to, and
 //! reading a company's filings for its listing.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashSet;
 
-use super::companies::{CompanyFacts, find_by_key, upsert};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
 use super::{Conn, Store, count};
-use crate::domain::filing::{
-    FILED_WITHIN_DAYS, Filing, FilingLine, FilingPost, FilingSummary, filed_name_keys,
-};
-use crate::domain::{CompanyName, EventScope};
+use crate::domain::filing::{FILED_WITHIN_DAYS, Filing, FilingLine, FilingPost, FilingSummary};
 use crate::error::Result;
 
-/// The global company a filed name matches exactly (by its keys, then aliases), if any, and
-/// whether it has events (a company of the press record, not one a filing created).
-pub async fn match_company(conn: &mut Conn, filed_name: &str) -> Result<Option<(i64, bool)>> {
-    for key in filed_name_keys(filed_name) {
-        if let Some(c) = find_by_key(conn, &key).await? {
-            let has_events = sqlx::query_scalar!(
-                r#"SELECT EXISTS (SELECT 1 FROM events WHERE company_id = ?1) AS "any!: bool""#,
-                c.id
-            )
-            .fetch_one(&mut *conn)
-            .await?;
-            return Ok(Some((c.id, has_events)));
-        }
-    }
-    Ok(None)
+/// Every company that has events (of the press record), for matching filings in bulk.
+pub async fn companies_with_events(conn: &mut Conn) -> Result<HashSet<i64>> {
+    let ids = sqlx::query_scalar!(r#"SELECT DISTINCT company_id AS "id!" FROM events"#)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(ids.into_iter().collect())
 }
 
-/// The global company of a filing that matched none: named as filed, without its site code.
-pub async fn own_company(conn: &mut Conn, name: &CompanyName, now: DateTime<Utc>) -> Result<i64> {
-    upsert(
-        conn,
-        name,
-        &EventScope::Global,
-        CompanyFacts::default(),
-        now,
-    )
-    .await
-}
-
-/// Where a filing was read.
-pub struct FilingOrigin<'a> {
-    pub file: &'a str,
-    pub line: u64,
+/// A filing to store in bulk, resolved to its company.
+pub struct BulkFiling<'a> {
+    pub filing: &'a Filing,
+    pub company_id: i64,
+    pub matched: bool,
     pub agency: &'a str,
+    pub line: u64,
+    pub dedupe: &'a str,
 }
 
-/// Stores `filing` unless one with its dedupe key exists; its id when it was new.
-pub async fn insert(
+/// A filing's stored columns as one row (a JSON array read by position) of the array
+/// `insert_many` reads.
+#[derive(Serialize)]
+struct FilingColumns<'a>(
+    &'a str,
+    &'a str,
+    &'a str,
+    i64,
+    bool,
+    NaiveDate,
+    Option<NaiveDate>,
+    Option<u32>,
+    Option<&'a str>,
+    Option<bool>,
+    Option<bool>,
+    u64,
+    &'a str,
+);
+
+/// Stores `filings` of `file` in one statement; those whose dedupe key was stored already are
+/// skipped. The (dedupe key, id) of each stored one.
+pub async fn insert_many(
     conn: &mut Conn,
-    filing: &Filing,
-    company_id: i64,
-    matched: bool,
-    origin: &FilingOrigin<'_>,
+    filings: &[BulkFiling<'_>],
+    file: &str,
     now: DateTime<Utc>,
-) -> Result<Option<i64>> {
-    let dedupe = filing.dedupe_key();
-    let line = i64::try_from(origin.line).unwrap_or(i64::MAX);
-    let id = sqlx::query_scalar!(
+) -> Result<Vec<(String, i64)>> {
+    if filings.is_empty() {
+        return Ok(Vec::new());
+    }
+    let columns: Vec<FilingColumns<'_>> = filings
+        .iter()
+        .map(|b| {
+            let f = b.filing;
+            FilingColumns(
+                &f.state,
+                b.agency,
+                &f.filed_name,
+                b.company_id,
+                b.matched,
+                f.notice_date,
+                f.effective_date,
+                f.jobs,
+                f.location.as_deref(),
+                f.closure,
+                f.temporary,
+                b.line,
+                b.dedupe,
+            )
+        })
+        .collect();
+    let json = serde_json::to_string(&columns)
+        .map_err(|e| crate::Error::Internal(format!("bulk JSON: {e}")))?;
+    // `WHERE true` lets SQLite read ON CONFLICT as the upsert clause after a SELECT.
+    let rows = sqlx::query!(
         r#"INSERT INTO filings (state, agency, filed_name, company_id, matched, notice_date,
                                 effective_date, jobs, location, closure, temporary, source_file,
                                 source_line, dedupe, added_at)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+           SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+                  value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, ?2,
+                  value ->> 11, value ->> 12, ?3
+           FROM jsonb_each(?1) WHERE true
            ON CONFLICT (dedupe) DO NOTHING
-           RETURNING id AS "id!""#,
-        filing.state,
-        origin.agency,
-        filing.filed_name,
-        company_id,
-        matched,
-        filing.notice_date,
-        filing.effective_date,
-        filing.jobs,
-        filing.location,
-        filing.closure,
-        filing.temporary,
-        origin.file,
-        line,
-        dedupe,
+           RETURNING dedupe AS "dedupe!", id AS "id!""#,
+        json,
+        file,
         now
     )
-    .fetch_optional(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok(id)
+    Ok(rows.into_iter().map(|r| (r.dedupe, r.id)).collect())
 }
 
 impl Store {

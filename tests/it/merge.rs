@@ -30,7 +30,7 @@ async fn import(store: &Store, file: &str, accept_probable: bool) -> import::Imp
     let options = FileOptions {
         dry_run: false,
         accept_probable,
-        announce: false,
+        ..FileOptions::default()
     };
     let progress = std::sync::Arc::new(import::Silent);
     import::import_file_with_progress(store, &data(file), options, now(), progress)
