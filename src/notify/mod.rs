@@ -188,6 +188,14 @@ impl<P: ChannelPoster> Worker<P> {
             }
         }
         self.pacer.acquire().await;
+        // A removal confirmed while this round waited its turn stops the posts not started.
+        if !self.store.still_pending(d.id).await? {
+            tracing::info!(
+                delivery = d.id,
+                "cancelled while waiting its turn; not posted"
+            );
+            return Ok(());
+        }
         let mut outcome = self.poster.post(d.channel_id, &view, &nonce).await;
         if view.image.is_some() && matches!(outcome, PostOutcome::Unreachable { status: 403, .. }) {
             // Perhaps only files are not allowed there: the digest goes without its chart.

@@ -117,8 +117,13 @@ pub fn digest_view(d: &Digest, key_marker: &str) -> View {
         let _ = writeln!(description, "{line}");
         shown += 1;
     }
-    if shown < d.events.len() {
-        let _ = write!(description, "…and {} more", d.events.len() - shown);
+    // The digest lists at most some events of the period; the rest are counted from its
+    // totals, so listed + more is always the period's events.
+    let all = usize::try_from(d.totals.events)
+        .unwrap_or(usize::MAX)
+        .max(d.events.len());
+    if shown < all {
+        let _ = write!(description, "…and {} more", all - shown);
     }
     let noun = if d.totals.events == 1 {
         "layoff"
@@ -264,4 +269,66 @@ pub fn subscription_line(
         scope_phrase(company),
         settings_details(settings).join(" · ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Actor, EventScope, Headcount};
+
+    fn event(i: i64) -> LayoffEvent {
+        LayoffEvent {
+            id: i,
+            company_id: i,
+            company: format!("Company number {i} with a long name"),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            headcount: Headcount::Exact(100),
+            percentage: None,
+            teams: None,
+            location: Some("Somewhere far away".into()),
+            source: None,
+            more_sources: Vec::new(),
+            notes: None,
+            scope: EventScope::Global,
+            added_by: Actor::discord(1),
+            added_at: chrono::DateTime::from_timestamp(1_764_158_400, 0).unwrap(),
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn listed_and_more_always_add_up_to_the_periods_events() {
+        let start = chrono::DateTime::from_timestamp(1_763_500_000, 0).unwrap();
+        for (all, listed) in [(70_u64, 60_i64), (3, 3), (61, 60)] {
+            let d = Digest {
+                period: DigestPeriod {
+                    mode: Mode::Weekly,
+                    start,
+                    end: start + chrono::Duration::days(7),
+                },
+                events: (0..listed).map(event).collect(),
+                totals: Totals {
+                    events: all,
+                    people: 100 * all,
+                    unknown: 0,
+                },
+                filings: Vec::new(),
+                filing_totals: Totals::default(),
+                chart: None,
+            };
+            let view = digest_view(&d, "Digest #1 ·");
+            let shown = view
+                .description
+                .lines()
+                .filter(|l| l.starts_with('•'))
+                .count();
+            let more = view
+                .description
+                .rsplit("…and ")
+                .next()
+                .and_then(|t| t.strip_suffix(" more"))
+                .map_or(0, |n| n.parse::<usize>().unwrap());
+            assert_eq!(shown + more, all as usize, "{}", view.description);
+        }
+    }
 }

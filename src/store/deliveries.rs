@@ -179,14 +179,33 @@ impl Store {
         Ok(done.rows_affected())
     }
 
+    /// Whether a claimed delivery is still to be posted (a removal since may have cancelled
+    /// it): checked right before each post starts.
+    pub async fn still_pending(&self, id: i64) -> Result<bool> {
+        let pending = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = ?1 AND status = 'pending')
+               AS "pending!: bool""#,
+            id
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(pending)
+    }
+
     /// The post is in the channel: done, crosspost due if its channel asked (never for a test
-    /// post, which followers must not get), and the subscription's last post noted.
+    /// post, which followers must not get), and the subscription's last post noted. `now` is
+    /// when the post was claimed: if its event was removed or corrected since (the post was
+    /// in flight), the post is edited to match, as posts sent before are.
     pub async fn mark_sent(&self, id: i64, message_id: u64, now: DateTime<Utc>) -> Result<()> {
         let message = snowflake_to_db(message_id);
         let mut tx = self.begin_write().await?;
         sqlx::query!(
             "UPDATE deliveries SET status = 'sent', message_id = ?2, sent_at = ?3, leased_until = NULL,
                     last_error = NULL,
+                    edit_due = CASE WHEN kind = 'event' AND EXISTS (
+                                        SELECT 1 FROM events e WHERE e.id = deliveries.event_id
+                                          AND (e.deleted_at IS NOT NULL OR e.updated_at >= ?3))
+                                    THEN 1 ELSE edit_due END,
                     crosspost_state = CASE WHEN kind = 'test' THEN 0
                                            ELSE (SELECT crosspost FROM subscriptions s
                                                  WHERE s.id = deliveries.subscription_id) END

@@ -63,7 +63,7 @@ impl Scripted {
             .push_back(outcome);
     }
 
-    fn edits(&self, channel: u64) -> Vec<Value> {
+    pub(crate) fn edits(&self, channel: u64) -> Vec<Value> {
         self.calls()
             .into_iter()
             .filter(|(c, b)| *c == channel && b.get("edited_message").is_some())
@@ -148,11 +148,11 @@ impl ChannelPoster for Scripted {
 
 const GUILD: u64 = 42;
 
-fn moderator() -> Moderator {
+pub(crate) fn moderator() -> Moderator {
     Moderator::new(Actor::discord(1), Tenant::discord(GUILD), None)
 }
 
-async fn setup(channels: &[u64]) -> (TestStore, Worker<Scripted>, Scripted) {
+pub(crate) async fn setup(channels: &[u64]) -> (TestStore, Worker<Scripted>, Scripted) {
     let t = TestStore::new().await;
     let tenant = Tenant::discord(GUILD);
     for &c in channels {
@@ -177,7 +177,7 @@ async fn setup(channels: &[u64]) -> (TestStore, Worker<Scripted>, Scripted) {
     (t, outbox, poster)
 }
 
-async fn add(store: &Store, company: &str) -> i64 {
+pub(crate) async fn add(store: &Store, company: &str) -> i64 {
     let e = layoffs_bot::domain::NewEvent {
         scope: EventScope::Tenant(Tenant::discord(GUILD)),
         ..event(company, "2024-05-01", Headcount::Exact(10))
@@ -188,7 +188,7 @@ async fn add(store: &Store, company: &str) -> i64 {
         .id
 }
 
-fn later(hours: i64) -> DateTime<Utc> {
+pub(crate) fn later(hours: i64) -> DateTime<Utc> {
     now() + chrono::Duration::hours(hours)
 }
 
