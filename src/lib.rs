@@ -25,6 +25,7 @@ pub mod domain;
 pub mod error;
 pub mod notify;
 pub mod render;
+pub mod serve;
 pub mod service;
 pub mod slack;
 pub mod store;

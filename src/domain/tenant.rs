@@ -21,6 +21,14 @@ impl Platform {
         }
     }
 
+    /// What users of the platform call a community, for sentences: "server", "workspace".
+    pub fn community(self) -> &'static str {
+        match self {
+            Self::Discord => "server",
+            Self::Slack => "workspace",
+        }
+    }
+
     pub fn parse(name: &str) -> Option<Self> {
         match name {
             "discord" => Some(Self::Discord),

@@ -96,9 +96,10 @@ pub async fn subscribe(
     let mut tx = store.begin_write().await?;
     let tenant_id = tenants::ensure(&mut tx, tenant).await?;
     if !subscriptions::upsert(&mut tx, tenant_id, channel_id, settings, actor, now).await? {
-        return Err(Error::Forbidden(
-            "That channel is subscribed from another server; nothing was changed.".into(),
-        ));
+        return Err(Error::Forbidden(format!(
+            "That channel is subscribed from another {}; nothing was changed.",
+            tenant.platform().community()
+        )));
     }
     tx.commit().await?;
     let subscription = subscription_of(store, tenant, channel_id)

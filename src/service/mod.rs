@@ -11,6 +11,7 @@ pub mod import;
 pub mod listing;
 mod merging;
 pub mod moderation;
+pub mod requests;
 pub mod stats;
 
 pub use alerts::{

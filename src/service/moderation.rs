@@ -201,10 +201,12 @@ async fn managed_event(conn: &mut Conn, id: i64, by: &Moderator) -> Result<Layof
     match events::get(conn, id).await? {
         Some(e) if by.may_manage(&e.scope) => Ok(e),
         Some(e) if e.scope == EventScope::Global => Err(Error::Forbidden(format!(
-            "Event #{id} is global; only moderators of the home server can change it."
+            "Event #{id} is global; only moderators of the home {} can change it.",
+            by.tenant.platform().community()
         ))),
         _ => Err(Error::NotFound(format!(
-            "There is no event #{id} in this server."
+            "There is no event #{id} in this {}.",
+            by.tenant.platform().community()
         ))),
     }
 }

@@ -5,11 +5,10 @@
 use std::fmt::Write as _;
 
 use chrono::Utc;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::SlackApp;
 use super::commands::Command;
-use super::mrkdwn::mrkdwn;
 use crate::domain::slack::channel_number;
 use crate::domain::{DomainError, Tenant};
 use crate::error::{Error, Result};
@@ -26,13 +25,9 @@ const OPTIONS: [&str; 6] = [
     "filings",
 ];
 
-/// An ephemeral answer in Slack mrkdwn we wrote ourselves (channel links included).
+/// An ephemeral answer in our markdown (our `<#C…>` channel references included).
 fn say(text: &str) -> Value {
-    json!({
-        "response_type": "ephemeral",
-        "text": text,
-        "blocks": [{ "type": "section", "text": { "type": "mrkdwn", "text": text, "verbatim": true } }],
-    })
+    super::blocks::ephemeral_text(text)
 }
 
 pub async fn command(app: &SlackApp, c: &Command) -> Result<Value> {
@@ -41,6 +36,15 @@ pub async fn command(app: &SlackApp, c: &Command) -> Result<Value> {
     let number = channel_number(&channel)
         .ok_or_else(|| DomainError::invalid("channel", "That is not a Slack channel."))?;
     let sub = c.typed.words.first().map(|w| w.to_lowercase());
+    let posts = matches!(sub.as_deref(), Some("subscribe" | "test"));
+    if posts && !app.channel_of_team(&c.team, &channel).await? {
+        return Err(DomainError::invalid(
+            "channel",
+            "That is not a channel of this workspace (or I cannot see it): name one of this \
+             workspace's channels.",
+        )
+        .into());
+    }
     match sub.as_deref() {
         Some("subscribe") => subscribe(app, c, &by, &channel, number).await,
         Some("unsubscribe") => {
@@ -120,7 +124,7 @@ fn request(t: &super::text::Typed) -> Result<AlertRequest> {
 
 fn subscribed_text(channel: &str, done: &service::Subscribed) -> String {
     let sub = &done.subscription;
-    let now = mrkdwn(&settings_summary(sub.company.as_deref(), &sub.settings));
+    let now = settings_summary(sub.company.as_deref(), &sub.settings);
     match &done.changed {
         None => format!(
             "Subscribed <#{channel}>: {now}. Past events are not posted. Invite me to the \
@@ -164,7 +168,7 @@ async fn list(app: &SlackApp, tenant: &Tenant) -> Result<Value> {
         };
         let disabled = (!s.active).then_some(s.disabled_reason.as_deref());
         let line = subscription_line(s.company.as_deref(), &s.settings, disabled, s.last_post_at);
-        let _ = writeln!(text, "• <#{channel}>: {}", mrkdwn(&line));
+        let _ = writeln!(text, "• <#{channel}>: {line}");
     }
     Ok(say(text.trim_end()))
 }
@@ -177,9 +181,7 @@ async fn test(app: &SlackApp, tenant: &Tenant, channel: &str, number: u64) -> Re
         Some((true, _)) => format!("Sent a test post to <#{channel}>."),
         Some((false, why)) => format!(
             "I could not post in <#{channel}>: {}",
-            mrkdwn(&crate::render::escape_markdown(
-                why.as_deref().unwrap_or("the post failed")
-            ))
+            crate::render::escape_markdown(why.as_deref().unwrap_or("the post failed"))
         ),
         None => format!(
             "The test post to <#{channel}> is queued and will go out shortly; \

@@ -1,10 +1,12 @@
-//! A [`View`] as Slack's Block Kit: a header, a section for the description and one per
-//! field, the footer as context, buttons as an actions block; cut to Slack's limits. Also the
-//! text Slack shows in notifications, and ephemeral or channel replies to commands.
+//! A [`View`] as Slack's Block Kit: a header, a section for the description and one per field,
+//! the footer as context, buttons as an actions block; cut to Slack's limits. Also the text
+//! Slack shows in notifications, and ephemeral or channel replies to commands. Every text is
+//! plain text, escaped (`mrkdwn::escape`): what was typed shows as typed, `*`, `_`, `~` and
+//! backticks format nothing and nothing pings; a source link becomes the section's button.
 
 use serde_json::{Value, json};
 
-use super::mrkdwn::{mrkdwn, plain};
+use super::mrkdwn::{Span, fallback as fallback_text, plain_text, rich_text, spans};
 use crate::render::{ButtonStyle, View, truncate};
 
 /// Block Kit limits (api.slack.com/reference/block-kit/blocks).
@@ -16,17 +18,49 @@ const MAX_BLOCKS: usize = 50;
 /// The notification text of a message.
 const FALLBACK_TEXT: usize = 300;
 
-fn text(kind: &str, value: &str, max: usize) -> Value {
-    let value = truncate(value, max);
-    if kind == "mrkdwn" {
-        json!({ "type": "mrkdwn", "text": value, "verbatim": true })
-    } else {
-        json!({ "type": "plain_text", "text": value, "emoji": false })
+/// Escaped text within `max` characters, never cutting an entity in two.
+fn fit(escaped: &str, max: usize) -> String {
+    let mut out = truncate(escaped, max);
+    if out.len() < escaped.len() {
+        out.pop();
+        if let Some(amp) = out.rfind('&')
+            && !out[amp..].contains(';')
+        {
+            out.truncate(amp);
+        }
+        out.push('…');
     }
+    out
 }
 
-fn section(markdown: &str) -> Value {
-    json!({ "type": "section", "text": text("mrkdwn", &mrkdwn(markdown), SECTION_TEXT) })
+/// A plain text object of our markdown, escaped, within `max` characters.
+fn text(markdown: &str, max: usize) -> Value {
+    json!({ "type": "plain_text", "text": fit(&plain_text(markdown), max), "emoji": false })
+}
+
+/// Characters of a URL button's label.
+const LINK_LABEL: usize = 75;
+
+/// A section of our markdown as plain text; its first link (a source) as a URL button beside
+/// it, so it stays one click away. None for empty text.
+fn section(markdown: &str) -> Option<Value> {
+    if markdown.is_empty() {
+        return None;
+    }
+    let mut block = json!({ "type": "section", "text": text(markdown, SECTION_TEXT) });
+    let link = spans(markdown).into_iter().find_map(|s| match s {
+        Span::Link { url, name } => Some((url, name)),
+        _ => None,
+    });
+    if let Some((url, name)) = link {
+        block["accessory"] = json!({
+            "type": "button",
+            "text": text(&format!("Source: {name}"), LINK_LABEL),
+            "url": url,
+            "action_id": "source",
+        });
+    }
+    Some(block)
 }
 
 /// The view's blocks.
@@ -35,21 +69,19 @@ pub fn blocks(view: &View) -> Vec<Value> {
     if !view.title.is_empty() {
         out.push(json!({
             "type": "header",
-            "text": text("plain_text", &plain(&view.title), HEADER_TEXT),
+            "text": text(&view.title, HEADER_TEXT),
         }));
     }
-    if !view.description.is_empty() {
-        out.push(section(&view.description));
-    }
+    out.extend(section(&view.description));
     for (name, value) in &view.fields {
-        out.push(section(&format!("**{name}**\n{value}")));
+        out.extend(section(&format!("**{name}**\n{value}")));
     }
     // Room for the context and the buttons.
     out.truncate(MAX_BLOCKS - 2);
     if !view.footer.is_empty() {
         out.push(json!({
             "type": "context",
-            "elements": [text("mrkdwn", &mrkdwn(&view.footer), CONTEXT_TEXT)],
+            "elements": [text(&view.footer, CONTEXT_TEXT)],
         }));
     }
     if !view.buttons.is_empty() {
@@ -61,7 +93,7 @@ pub fn blocks(view: &View) -> Vec<Value> {
                 let id = b.id.to_string();
                 let mut button = json!({
                     "type": "button",
-                    "text": text("plain_text", &b.label, BUTTON_TEXT),
+                    "text": text(&b.label, BUTTON_TEXT),
                     "action_id": id,
                     "value": id,
                 });
@@ -85,7 +117,7 @@ pub fn fallback(view: &View) -> String {
     } else {
         &view.title
     };
-    truncate(&plain(text), FALLBACK_TEXT)
+    fit(&plain_text(text), FALLBACK_TEXT)
 }
 
 /// A message of the view (for `chat.postMessage`, `chat.update` and replies).
@@ -104,12 +136,14 @@ pub fn reply(view: &View, in_channel: bool) -> Value {
     m
 }
 
-/// A short text only the user sees (errors, confirmations).
+/// A short text only the user sees (errors, confirmations, with our channel references as
+/// links): typed parts shown as typed in rich text.
 pub fn ephemeral_text(markdown: &str) -> Value {
+    let markdown = truncate(markdown, SECTION_TEXT);
     json!({
         "response_type": "ephemeral",
-        "text": truncate(&plain(markdown), FALLBACK_TEXT),
-        "blocks": [section(markdown)],
+        "text": fallback_text(&markdown),
+        "blocks": rich_text(&markdown).into_iter().collect::<Vec<_>>(),
     })
 }
 
@@ -146,7 +180,9 @@ mod tests {
         let button = &b[MAX_BLOCKS - 1]["elements"][0];
         assert_eq!(button["action_id"], "lp:1:-:1");
         assert_eq!(button["style"], "primary");
-        assert_eq!(b[2]["text"]["text"], "*f0*\nv");
-        assert_eq!(b[2]["text"]["verbatim"], true);
+        assert_eq!(
+            b[2]["text"],
+            json!({"type": "plain_text", "text": "f0\nv", "emoji": false})
+        );
     }
 }

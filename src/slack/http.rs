@@ -1,12 +1,13 @@
 //! Slack's HTTP endpoints: every request's signature checked (HMAC of `v0:timestamp:body`
 //! with the signing secret, in constant time, by slack-morphism's verifier), timestamps older
-//! than 5 minutes and replays refused with 401 before anything else happens; then commands
-//! and interactions are answered within Slack's 3 seconds.
+//! than 5 minutes and replays refused with 401 before anything else happens (seen signatures
+//! are kept in the store, so a restart does not forget them); then commands and interactions
+//! are answered within Slack's 3 seconds. Slow or idle clients are cut off (`limits`).
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -21,17 +22,11 @@ use slack_morphism::signature_verifier::SlackEventSignatureVerifier;
 use super::{SlackApp, commands, interactions};
 use crate::config::Secret;
 use crate::error::{Error, Result};
-
-/// How long a signature is remembered to refuse a replay: as long as its timestamp is valid.
-const REPLAY_WINDOW_SECS: i64 = 5 * 60;
-/// A bound on the signatures remembered, whatever arrives.
-const MAX_REMEMBERED: usize = 100_000;
+use crate::service::requests;
 
 struct Endpoint {
     app: SlackApp,
     verifier: SlackEventSignatureVerifier,
-    /// Signatures seen, with their timestamps.
-    seen: Mutex<HashMap<String, i64>>,
 }
 
 /// Serves `/slack/commands` and `/slack/interactivity` on `listen` until `shutdown`.
@@ -46,7 +41,6 @@ pub async fn serve(
         verifier: SlackEventSignatureVerifier::new(&SlackSigningSecret::new(
             secret.expose().to_string(),
         )),
-        seen: Mutex::new(HashMap::new()),
     });
     let router = Router::new()
         .route("/slack/commands", post(command))
@@ -58,15 +52,13 @@ pub async fn serve(
         .await
         .map_err(|e| Error::Config(format!("cannot listen on SLACK_LISTEN_ADDR {listen}: {e}")))?;
     tracing::info!(%listen, "serving Slack's requests");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    crate::serve::serve(listener, router, crate::serve::Limits::standard(), shutdown).await;
     Ok(())
 }
 
 impl Endpoint {
     /// The body, if the request is Slack's, fresh and not seen before.
-    fn verified<'b>(&self, headers: &HeaderMap, body: &'b Bytes) -> Option<&'b str> {
+    async fn verified<'b>(&self, headers: &HeaderMap, body: &'b Bytes) -> Option<&'b str> {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         let signature = header(SlackEventSignatureVerifier::SLACK_SIGNED_HASH_HEADER)?;
         let ts = header(SlackEventSignatureVerifier::SLACK_SIGNED_TIMESTAMP)?;
@@ -77,13 +69,17 @@ impl Endpoint {
         }
         let at: i64 = ts.parse().ok()?;
         let now = chrono::Utc::now().timestamp();
-        let mut seen = self.seen.lock().ok()?;
-        seen.retain(|_, t| now - *t <= REPLAY_WINDOW_SECS);
-        if seen.len() >= MAX_REMEMBERED || seen.insert(signature.to_string(), at).is_some() {
-            tracing::warn!("refused a replayed Slack request");
-            return None;
+        match requests::first_sight(&self.app.store, signature, at, now).await {
+            Ok(true) => Some(body),
+            Ok(false) => {
+                tracing::warn!("refused a replayed Slack request");
+                None
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "could not check a Slack request for replay");
+                None
+            }
         }
-        Some(body)
     }
 }
 
@@ -92,7 +88,7 @@ fn unauthorized() -> Response {
 }
 
 async fn command(State(e): State<Arc<Endpoint>>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(body) = e.verified(&headers, &body) else {
+    let Some(body) = e.verified(&headers, &body).await else {
         return unauthorized();
     };
     match serde_urlencoded::from_str::<SlackCommandEvent>(body) {
@@ -109,7 +105,7 @@ async fn command(State(e): State<Arc<Endpoint>>, headers: HeaderMap, body: Bytes
 }
 
 async fn interaction(State(e): State<Arc<Endpoint>>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(body) = e.verified(&headers, &body) else {
+    let Some(body) = e.verified(&headers, &body).await else {
         return unauthorized();
     };
     let payload = serde_urlencoded::from_str::<HashMap<String, String>>(body)

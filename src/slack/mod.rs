@@ -72,16 +72,17 @@ impl SlackApp {
         Ok(Viewer::in_tenant(Self::tenant(team_id)?))
     }
 
-    /// The user as a moderator of the workspace: a workspace admin or owner (asked of Slack
-    /// every time), or listed in `SLACK_MODERATOR_IDS`. Forbidden otherwise.
+    /// The user as a moderator of the workspace: a member of that workspace (an admin of
+    /// another one moderates nothing here) who is its admin or owner (asked of Slack every
+    /// time), or listed in `SLACK_MODERATOR_IDS`. Forbidden otherwise.
     pub async fn moderator(&self, team_id: &str, user_id: &str) -> Result<Moderator> {
         let tenant = Self::tenant(team_id)?;
         let user = Tenant::new(Platform::Slack, user_id)?;
         let listed = self.moderators.iter().any(|m| m == user.id());
-        if !listed && !self.is_admin(user.id()).await? {
+        if !listed && !self.is_admin_of(tenant.id(), user.id()).await? {
             return Err(Error::Forbidden(
-                "Only workspace admins and owners (and the operator's listed moderators) can do \
-                 that."
+                "Only workspace admins and owners (and the operator's listed moderators) can \
+                 do that here."
                     .into(),
             ));
         }
@@ -92,18 +93,34 @@ impl SlackApp {
         ))
     }
 
-    async fn is_admin(&self, user_id: &str) -> Result<bool> {
+    /// Whether `user_id` is an admin or owner and a member of workspace `team_id`.
+    async fn is_admin_of(&self, team_id: &str, user_id: &str) -> Result<bool> {
         let info = self
             .api
             .call_form("users.info", &[("user", user_id)])
             .await
             .map_err(|e| platform(&e))?;
         let user = &info["user"];
-        Ok(
-            user["is_admin"] == true
-                || user["is_owner"] == true
-                || user["is_primary_owner"] == true,
-        )
+        let admin = user["is_admin"] == true
+            || user["is_owner"] == true
+            || user["is_primary_owner"] == true;
+        Ok(admin && member_of(user, team_id))
+    }
+
+    /// Whether channel `channel` belongs to workspace `team_id`, as Slack reports it
+    /// (`conversations.info`): its own team, or one of the teams it is shared with inside the
+    /// same organisation. A channel Slack does not show us is not the workspace's.
+    pub async fn channel_of_team(&self, team_id: &str, channel: &str) -> Result<bool> {
+        let info = match self
+            .api
+            .call_form("conversations.info", &[("channel", channel)])
+            .await
+        {
+            Ok(info) => info,
+            Err(ApiError::Slack(code)) if code == "channel_not_found" => return Ok(false),
+            Err(e) => return Err(platform(&e)),
+        };
+        Ok(channel_in_team(&info["channel"], team_id))
     }
 
     /// Sends a message to a `response_url` Slack gave (replacing the original when asked);
@@ -120,6 +137,28 @@ impl SlackApp {
             .await
             .map_err(|e| platform(&e))
     }
+}
+
+/// Whether a `users.info` user belongs to workspace `team_id`: their own team, or (Enterprise
+/// Grid) one of the organisation's workspaces they are in.
+fn member_of(user: &Value, team_id: &str) -> bool {
+    user["team_id"] == team_id
+        || user["enterprise_user"]["teams"]
+            .as_array()
+            .is_some_and(|teams| teams.iter().any(|t| t == team_id))
+}
+
+/// Whether a `conversations.info` channel belongs to workspace `team_id`.
+fn channel_in_team(channel: &Value, team_id: &str) -> bool {
+    let listed = |field: &str| {
+        channel[field]
+            .as_array()
+            .is_some_and(|teams| teams.iter().any(|t| t == team_id))
+    };
+    channel["context_team_id"] == team_id
+        || channel["conversation_host_id"] == team_id
+        || listed("shared_team_ids")
+        || listed("internal_team_ids")
 }
 
 /// A failed Web API call, for the log (users see a generic sentence).

@@ -227,7 +227,7 @@ pub async fn submitted(app: &SlackApp, payload: &Value) -> Result<Value> {
         }
         Err(Error::Invalid(e)) => Ok(field_errors(&e)),
         Err(e @ (Error::UnknownCompany { .. } | Error::NotFound(_) | Error::Forbidden(_))) => {
-            let message = super::mrkdwn::plain(&super::text::user_text(&e));
+            let message = super::mrkdwn::plain_text(&super::text::user_text(&e));
             Ok(json!({ "response_action": "errors", "errors": { "company": message } }))
         }
         Err(e) => Err(e),
@@ -285,5 +285,6 @@ fn field_errors(e: &DomainError) -> Value {
         f if FIELDS.iter().any(|(id, ..)| *id == f) => f,
         _ => "company",
     };
-    json!({ "response_action": "errors", "errors": { block: e.message } })
+    let message = super::mrkdwn::escape(&e.message);
+    json!({ "response_action": "errors", "errors": { block: message } })
 }

@@ -1,7 +1,10 @@
 //! From our views' text (Discord markdown, every stored or typed part already escaped by
-//! `render::escape_markdown`) to Slack: mrkdwn for sections, plain text for headers and
-//! buttons. What users typed stays literal: `<`, `>` and `&` are escaped (so nothing pings or
-//! links), and texts are sent with `verbatim: true` (bare URLs are not linked).
+//! `render::escape_markdown`) to Slack: rich text for sections (typed text in text elements,
+//! which Slack shows as typed: `*`, `_`, `~` and backticks format nothing), plain text for
+//! headers, context and buttons. `<`, `>` and `&` are escaped in every text (so nothing pings
+//! or links), and mrkdwn, where still used, is sent `verbatim` (bare URLs are not linked).
+
+use serde_json::{Value, json};
 
 /// Discord markdown as Slack mrkdwn: `**bold**` as `*bold*`, `[name](<url>)` as `<url|name>`,
 /// backslash escapes as the literal character.
@@ -82,6 +85,144 @@ fn find_unescaped(text: &str, pattern: &str) -> Option<usize> {
     None
 }
 
+/// `&`, `<` and `>` as Slack's entities: what every text sent to Slack goes through.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_literal(&mut out, c);
+    }
+    out
+}
+
+/// Our markdown as Slack plain text, escaped: links by their names, no marks (headers,
+/// sections, context, buttons).
+pub fn plain_text(markdown: &str) -> String {
+    spans(markdown)
+        .into_iter()
+        .map(|span| match span {
+            Span::Text { text, .. } => escape(&text),
+            Span::Link { name, .. } => escape(&name),
+            Span::Channel(id) => escape(&format!("#{id}")),
+        })
+        .collect()
+}
+
+/// A piece of our markdown: literal text (typed text included, unescaped here), with our
+/// own bold and `code` marks, or one of our links or channel references.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Span {
+    Text {
+        text: String,
+        bold: bool,
+        code: bool,
+    },
+    Link {
+        url: String,
+        name: String,
+    },
+    Channel(String),
+}
+
+/// Our markdown as spans. Every typed character arrives backslash-escaped by
+/// `render::escape_markdown`, so only our own marks, links and references are read as such.
+pub fn spans(markdown: &str) -> Vec<Span> {
+    let (mut out, mut run, mut bold, mut code) = (Vec::new(), String::new(), false, false);
+    let flush = |out: &mut Vec<Span>, run: &mut String, bold: bool, code: bool| {
+        if !run.is_empty() {
+            let text = std::mem::take(run);
+            out.push(Span::Text { text, bold, code });
+        }
+    };
+    let mut chars = markdown.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => run.extend(chars.next()),
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                flush(&mut out, &mut run, bold, code);
+                bold = !bold;
+            }
+            '`' => {
+                flush(&mut out, &mut run, bold, code);
+                code = !code;
+            }
+            '[' => match link(&mut chars) {
+                Some((name, url)) => {
+                    flush(&mut out, &mut run, bold, code);
+                    out.push(Span::Link {
+                        url,
+                        name: plain(&name),
+                    });
+                }
+                None => run.push('['),
+            },
+            '<' if chars.peek() == Some(&'#') => match channel_ref(&mut chars) {
+                Some(id) => {
+                    flush(&mut out, &mut run, bold, code);
+                    out.push(Span::Channel(id));
+                }
+                None => run.push('<'),
+            },
+            c => run.push(c),
+        }
+    }
+    flush(&mut out, &mut run, bold, code);
+    out
+}
+
+/// Our markdown as a `rich_text` block: typed text shown exactly as typed (escaped), our bold
+/// and `code` as styles, our links and `<#C…>` channel references as elements. None for
+/// empty text.
+pub fn rich_text(markdown: &str) -> Option<Value> {
+    let elements: Vec<Value> = spans(markdown)
+        .into_iter()
+        .map(|span| match span {
+            Span::Text { text, bold, code } => {
+                let mut e = json!({ "type": "text", "text": escape(&text) });
+                if bold || code {
+                    e["style"] = json!({ "bold": bold, "code": code });
+                }
+                e
+            }
+            Span::Link { url, name } => {
+                json!({ "type": "link", "url": url, "text": escape(&name) })
+            }
+            Span::Channel(id) => json!({ "type": "channel", "channel_id": id }),
+        })
+        .collect();
+    (!elements.is_empty()).then(|| {
+        json!({ "type": "rich_text",
+                "elements": [{ "type": "rich_text_section", "elements": elements }] })
+    })
+}
+
+/// Our markdown as a message's top-level text (what notifications show): escaped text, links
+/// by their names, and our channel references kept as Slack's `<#C…>` (never a typed one).
+pub fn fallback(markdown: &str) -> String {
+    spans(markdown)
+        .into_iter()
+        .map(|span| match span {
+            Span::Text { text, .. } => escape(&text),
+            Span::Link { name, .. } => escape(&name),
+            Span::Channel(id) => format!("<#{id}>"),
+        })
+        .collect()
+}
+
+/// After `<`: our own `#C0123>` channel reference, consumed; None (nothing consumed) else.
+fn channel_ref(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<String> {
+    let rest: String = chars.clone().take(40).collect();
+    let id = rest.strip_prefix('#')?.split('>').next()?;
+    let valid = !id.is_empty() && id.len() < 32 && id.bytes().all(|b| b.is_ascii_alphanumeric());
+    if !valid || !rest[1 + id.len()..].starts_with('>') {
+        return None;
+    }
+    for _ in 0..id.len() + 2 {
+        chars.next();
+    }
+    Some(id.to_string())
+}
+
 /// Discord markdown as plain text (headers, buttons, notifications): escapes and bold marks
 /// dropped.
 pub fn plain(text: &str) -> String {
@@ -115,6 +256,41 @@ mod tests {
         );
         assert!(shown.contains("&amp;"), "{shown}");
         assert_eq!(plain(&escape_markdown("# Big **bold**")), "# Big **bold**");
+    }
+
+    #[test]
+    fn typed_text_in_rich_text_is_shown_as_typed_and_never_formats_or_pings() {
+        let typed = "*Bold* _it_ ~gone~ `code` <!channel> & <@U1>";
+        let block = rich_text(&format!("**Company**\n{}", escape_markdown(typed))).unwrap();
+        let elements = &block["elements"][0]["elements"];
+        assert_eq!(elements[0]["text"], "Company");
+        assert_eq!(elements[0]["style"]["bold"], true);
+        assert_eq!(
+            fallback(&escape_markdown(typed)),
+            "*Bold* _it_ ~gone~ `code` &lt;!channel&gt; &amp; &lt;@U1&gt;"
+        );
+        assert_eq!(
+            elements[1]["text"],
+            "\n*Bold* _it_ ~gone~ `code` &lt;!channel&gt; &amp; &lt;@U1&gt;"
+        );
+        assert!(elements[1].get("style").is_none());
+        assert_eq!(elements.as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn our_links_channels_and_code_become_elements() {
+        let block = rich_text("See <#C0123> and [wsj.com](<https://wsj.com/a>), `/x`").unwrap();
+        let e = &block["elements"][0]["elements"];
+        assert_eq!(e[1], json!({"type": "channel", "channel_id": "C0123"}));
+        assert_eq!(e[3]["url"], "https://wsj.com/a");
+        assert_eq!(e[5]["style"]["code"], true);
+        // A typed reference is escaped, so it stays text.
+        let typed = rich_text(&escape_markdown("<#C0123>")).unwrap();
+        assert_eq!(
+            typed["elements"][0]["elements"][0]["text"],
+            "&lt;#C0123&gt;"
+        );
+        assert!(rich_text("").is_none());
     }
 
     #[test]

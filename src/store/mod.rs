@@ -16,6 +16,7 @@ pub mod merge;
 pub mod names;
 pub mod outbox;
 pub mod pending;
+pub mod signatures;
 pub mod stats;
 pub mod subscriptions;
 pub mod tenants;

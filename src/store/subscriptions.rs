@@ -33,7 +33,8 @@ pub struct DisabledSubscription {
 }
 
 /// Subscribes a channel of `tenant_id` with `settings` (or updates and re-enables its
-/// subscription). False, and nothing written, if another tenant has the channel subscribed.
+/// subscription). False, and nothing written, if another tenant has the channel subscribed; a
+/// channel another tenant unsubscribed is free (its pending posts died with the removal).
 pub async fn upsert(
     conn: &mut Conn,
     tenant_id: i64,
@@ -64,8 +65,11 @@ pub async fn upsert(
              mode = excluded.mode, mention_role = excluded.mention_role,
              crosspost = excluded.crosspost, filings = excluded.filings,
              active = 1, disabled_reason = NULL, removed_at = NULL,
-             updated_at = excluded.updated_at
-         WHERE subscriptions.tenant_id = excluded.tenant_id",
+             updated_at = excluded.updated_at, tenant_id = excluded.tenant_id,
+             created_by = CASE WHEN subscriptions.tenant_id = excluded.tenant_id
+                               THEN subscriptions.created_by ELSE excluded.created_by END
+         WHERE subscriptions.tenant_id = excluded.tenant_id
+            OR subscriptions.removed_at IS NOT NULL",
         tenant_id,
         channel,
         f.company_id,

@@ -26,6 +26,10 @@ pub const HOME_TEAM: &str = "TH0000009";
 pub const ADMIN: &str = "UADMIN001";
 pub const MEMBER: &str = "UMEMBER01";
 pub const LISTED: &str = "ULISTED01";
+/// An admin of workspace A only (ADMIN is an org admin, in every workspace of the org).
+pub const ADMIN_A: &str = "UADMINA01";
+/// A channel of workspace B alone (other channels are shared across the org).
+pub const B_ONLY: &str = "C0000BONLY";
 pub const CHANNEL: &str = "C0000GEN";
 pub const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 pub const APP_TOKEN: &str = "xapp-1-test";
@@ -81,6 +85,7 @@ impl FakeSlack {
         let inner = Arc::new(Inner::default());
         inner.ts.store(1_764_000_000_000_000, Ordering::SeqCst);
         inner.admins.lock().unwrap().insert(ADMIN.to_string());
+        inner.admins.lock().unwrap().insert(ADMIN_A.to_string());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         *inner.addr.lock().unwrap() = Some(addr);
@@ -260,7 +265,24 @@ fn answer(fake: &FakeSlack, method: &str, args: &Value) -> Response {
         "users.info" => {
             let user = args["user"].as_str().unwrap_or_default();
             let admin = inner.admins.lock().unwrap().contains(user);
-            ok(json!({"user": {"id": user, "is_admin": admin, "is_owner": false}}))
+            let mut u =
+                json!({"id": user, "team_id": TEAM_A, "is_admin": admin, "is_owner": false});
+            if user != ADMIN_A {
+                u["enterprise_user"] =
+                    json!({"enterprise_id": "E0001", "teams": [TEAM_A, TEAM_B, HOME_TEAM]});
+            }
+            ok(json!({ "user": u }))
+        }
+        "conversations.info" => {
+            let channel = args["channel"].as_str().unwrap_or_default();
+            let teams = if channel == B_ONLY {
+                json!([TEAM_B])
+            } else {
+                json!([TEAM_A, TEAM_B, HOME_TEAM])
+            };
+            let context = if channel == B_ONLY { TEAM_B } else { TEAM_A };
+            ok(json!({"channel": {"id": channel, "is_channel": true,
+                                  "context_team_id": context, "shared_team_ids": teams}}))
         }
         "chat.postMessage" => post_message(fake, args),
         "chat.update" => {
