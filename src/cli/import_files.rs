@@ -46,6 +46,28 @@ pub async fn run(store: &Store, files: &[PathBuf], options: import::FileOptions)
     }
 }
 
+/// What a WARN file's report adds: filings matched, superseded, and what `--announce` did.
+fn warn_summary(r: &import::ImportReport) -> String {
+    let mut out = format!(
+        "; filings, not events: {} of the imported belong to companies in the record, {} \
+         superseded notices skipped",
+        r.filings_matched,
+        r.superseded.len()
+    );
+    if r.announced > 0 {
+        let _ = write!(out, "; {} posts queued about new filings", r.announced);
+    }
+    if let Some(new) = r.announce_withheld {
+        let _ = write!(
+            out,
+            "; nothing announced: {new} new filings is more than --announce-max allows \
+             (default {}), so none was posted (raise it with --announce-max N)",
+            crate::service::filings::ANNOUNCE_MAX
+        );
+    }
+    out
+}
+
 fn print_report(name: &str, r: &import::ImportReport) {
     let verb = if r.dry_run {
         "would be imported"
@@ -61,24 +83,7 @@ fn print_report(name: &str, r: &import::ImportReport) {
         r.rejected.len()
     );
     if matches!(r.layout, import::parse::Layout::Warn(_)) {
-        let _ = write!(
-            out,
-            "; filings, not events: {} of the imported belong to companies in the record, \
-             {} superseded notices skipped",
-            r.filings_matched,
-            r.superseded.len()
-        );
-        if r.announced > 0 {
-            let _ = write!(out, "; {} posts queued about new filings", r.announced);
-        }
-        if let Some(new) = r.announce_withheld {
-            let _ = write!(
-                out,
-                "; nothing announced: {new} new filings is more than --announce-max allows \
-                 (default {}), so none was posted (raise it with --announce-max N)",
-                crate::service::filings::ANNOUNCE_MAX
-            );
-        }
+        out.push_str(&warn_summary(r));
     }
     if !r.merged.is_empty() || !r.probable.is_empty() {
         let _ = write!(

@@ -81,49 +81,25 @@ pub fn listing_text(listing: &Listing) -> String {
     let (page, since) = match listing {
         Listing::Company { page, since, .. } | Listing::Latest { page, since } => (page, since),
     };
-    let mut out = format!(
-        "{heading}{}: {}\n",
-        range_phrase(*since),
+    let filings = match listing {
+        Listing::Company { filings, .. } if filings.count > 0 => Some(filings),
+        _ => None,
+    };
+    let filings_only = filings.is_some() && page.totals.events == 0;
+    let summary = if filings_only {
+        "no reported layoffs; known from WARN notices (government filings) only".to_string()
+    } else {
         totals_phrase(&page.totals)
-    );
-    let filings_only = matches!(listing, Listing::Company { filings, .. }
-        if filings.count > 0 && page.totals.events == 0);
-    if filings_only {
-        out = format!(
-            "{heading}{}: no reported layoffs; known from WARN notices (government filings) \
-             only.\n",
-            range_phrase(*since)
-        );
-    } else if page.events.is_empty() {
+    };
+    let mut out = format!("{heading}{}: {summary}\n", range_phrase(*since));
+    if page.events.is_empty() && !filings_only {
         out.push_str(&empty_page_text(page));
         return out;
     }
     for e in &page.events {
-        let _ = writeln!(out, "\n#{} {}", e.id, event_summary(e, with_company));
-        let source = e.source.as_ref().map(|s| {
-            format!(
-                "{}{}",
-                s.as_str(),
-                more_sources_phrase(e.more_sources.len())
-            )
-        });
-        let notice =
-            filed(page, e.id).map(|f| format!("{} (a government filing)", filing_phrase(f)));
-        let details = [
-            ("Teams", e.teams.as_deref()),
-            ("Source", source.as_deref()),
-            ("Notes", e.notes.as_deref()),
-            ("WARN notice", notice.as_deref()),
-        ];
-        for (label, value) in details {
-            if let Some(v) = value {
-                let _ = writeln!(out, "   {label}: {v}");
-            }
-        }
+        event_text(&mut out, page, e, with_company);
     }
-    if let Listing::Company { filings, .. } = listing
-        && filings.count > 0
-    {
+    if let Some(filings) = filings {
         let (heading, counts) = filings_heading(filings);
         let _ = writeln!(out, "\n{heading}: {counts}");
         for f in &filings.latest {
@@ -139,6 +115,30 @@ pub fn listing_text(listing: &Listing) -> String {
         );
     }
     out
+}
+
+/// One event of a listing: its summary line, then its details one a line.
+fn event_text(out: &mut String, page: &EventPage, e: &LayoffEvent, with_company: bool) {
+    let _ = writeln!(out, "\n#{} {}", e.id, event_summary(e, with_company));
+    let source = e.source.as_ref().map(|s| {
+        format!(
+            "{}{}",
+            s.as_str(),
+            more_sources_phrase(e.more_sources.len())
+        )
+    });
+    let notice = filed(page, e.id).map(|f| format!("{} (a government filing)", filing_phrase(f)));
+    let details = [
+        ("Teams", e.teams.as_deref()),
+        ("Source", source.as_deref()),
+        ("Notes", e.notes.as_deref()),
+        ("WARN notice", notice.as_deref()),
+    ];
+    for (label, value) in details {
+        if let Some(v) = value {
+            let _ = writeln!(out, "   {label}: {v}");
+        }
+    }
 }
 
 fn empty_page_text(page: &EventPage) -> String {
