@@ -88,7 +88,8 @@ pub async fn import_file_with_progress(
     now: DateTime<Utc>,
     progress: Arc<dyn Progress>,
 ) -> Result<ImportReport> {
-    let (warn, stream) = blocking(path, super::input::open).await?;
+    let opening = path.to_path_buf();
+    let (warn, stream) = off_runtime(move || super::input::open(&opening)).await?;
     if let Some(layout) = warn {
         return import_warn(store, path, stream, layout, options, now).await;
     }
@@ -163,13 +164,11 @@ async fn finish(
     })
 }
 
-/// Runs `f` on `path` on a blocking thread (opening a pipe waits for its writer).
-async fn blocking<T: Send + 'static>(
-    path: &Path,
-    f: impl FnOnce(&Path) -> Result<T> + Send + 'static,
+/// Runs file I/O on a blocking thread (opening a pipe waits for its writer; reading may too).
+async fn off_runtime<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> Result<T> {
-    let path = path.to_path_buf();
-    tokio::task::spawn_blocking(move || f(&path))
+    tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| Error::Internal(format!("reading the file stopped: {e}")))?
 }
@@ -183,9 +182,7 @@ async fn import_warn(
     options: FileOptions,
     now: DateTime<Utc>,
 ) -> Result<ImportReport> {
-    let rows = tokio::task::spawn_blocking(move || super::warn::read(stream, layout))
-        .await
-        .map_err(|e| Error::Internal(format!("reading the file stopped: {e}")))??;
+    let rows = off_runtime(move || super::warn::read(stream, layout)).await?;
     let file = path.display().to_string();
     let agency = super::warn::WarnLayout::agency;
     let how = crate::service::filings::FilingImport {
@@ -218,7 +215,7 @@ async fn import_warn(
         announce_withheld: done.withheld,
         rejected,
         dry_run: options.dry_run,
-        write_lock: Duration::ZERO,
+        write_lock: done.write_lock,
     })
 }
 

@@ -29,6 +29,8 @@ pub struct FilingOutcome {
     pub posts: u64,
     /// With `--announce`: new filings over the cap, so none was announced.
     pub withheld: Option<usize>,
+    /// How long the store's write lock was held.
+    pub write_lock: std::time::Duration,
 }
 
 /// At most this many new filings are announced by one file unless the operator says more.
@@ -70,19 +72,22 @@ pub async fn import_filings(
 ) -> Result<FilingOutcome> {
     let mut conn = store.dedicated_connection().await?;
     bulk::begin(&mut conn).await?;
-    let written = write(&mut conn, filings, file, &agency_of, now, how).await;
-    match written {
-        Ok(out) if !how.dry_run => {
-            bulk::commit(&mut conn).await?;
-            Ok(out)
-        }
-        Ok(out) => {
-            bulk::rollback(&mut conn).await?;
-            Ok(out)
-        }
-        // The dedicated connection is closed when dropped, which rolls back too.
-        Err(e) => Err(e),
+    let locked = std::time::Instant::now();
+    // On an error the dedicated connection is dropped, closed, and so rolled back.
+    let mut out = write(&mut conn, filings, file, &agency_of, now, how).await?;
+    if how.dry_run {
+        bulk::rollback(&mut conn).await?;
+    } else {
+        bulk::commit(&mut conn).await?;
     }
+    out.write_lock = locked.elapsed();
+    tracing::info!(
+        file,
+        imported = out.imported,
+        write_lock_ms = out.write_lock.as_millis(),
+        "WARN import finished"
+    );
+    Ok(out)
 }
 
 /// A filing's company: known, or the `n`-th this file creates.
@@ -124,6 +129,33 @@ impl Owners {
     }
 }
 
+/// A filing to store: its line, the filing, its company and its dedupe key.
+type Planned<'a> = (u64, &'a Filing, Owner, String);
+
+/// Each filing's company and dedupe key, in file order; rejected and repeated lines noted.
+fn plan<'a>(
+    filings: &'a [(u64, Filing)],
+    owners: &mut Owners,
+    out: &mut FilingOutcome,
+) -> Vec<Planned<'a>> {
+    let mut seen = HashSet::new();
+    let mut planned = Vec::with_capacity(filings.len());
+    for (line, filing) in filings {
+        match owners.of(&filing.filed_name) {
+            Err(reason) => out.rejected.push((*line, reason)),
+            Ok(owner) => {
+                let key = filing.dedupe_key();
+                if seen.insert(key.clone()) {
+                    planned.push((*line, filing, owner, key));
+                } else {
+                    out.duplicates.push(*line);
+                }
+            }
+        }
+    }
+    planned
+}
+
 async fn write(
     conn: &mut Conn,
     filings: &[(u64, Filing)],
@@ -140,15 +172,7 @@ async fn write(
         new_keys: HashMap::new(),
     };
     let mut out = FilingOutcome::default();
-    let mut seen = HashSet::new();
-    let mut planned = Vec::with_capacity(filings.len());
-    for (line, filing) in filings {
-        match owners.of(&filing.filed_name) {
-            Err(reason) => out.rejected.push((*line, reason)),
-            Ok(_) if !seen.insert(filing.dedupe_key()) => out.duplicates.push(*line),
-            Ok(owner) => planned.push((*line, filing, owner, filing.dedupe_key())),
-        }
-    }
+    let planned = plan(filings, &mut owners, &mut out);
     let created = create_companies(conn, &owners.new, now).await?;
     let mut agencies: HashMap<&str, String> = HashMap::new();
     for (_, filing, ..) in &planned {
@@ -177,26 +201,39 @@ async fn write(
                 }
             })
             .collect();
-        let ids: HashMap<String, i64> = filings::insert_many(conn, &rows, file, now)
-            .await?
-            .into_iter()
-            .collect();
-        for row in &rows {
-            match ids.get(row.dedupe) {
-                Some(&id) => {
-                    out.imported += 1;
-                    out.matched += usize::from(row.matched);
-                    stored.push((id, row.company_id, row.filing.jobs));
-                }
-                None => out.duplicates.push(row.line),
-            }
-        }
+        store_chunk(conn, &rows, file, now, &mut out, &mut stored).await?;
     }
     out.duplicates.sort_unstable();
     if how.announce {
         announce(conn, &stored, how.announce_max, now, &mut out).await?;
     }
     Ok(out)
+}
+
+/// Stores one chunk: each row counted as imported (and kept for announcing) or a duplicate.
+async fn store_chunk(
+    conn: &mut Conn,
+    rows: &[BulkFiling<'_>],
+    file: &str,
+    now: DateTime<Utc>,
+    out: &mut FilingOutcome,
+    stored: &mut Vec<(i64, i64, Option<u32>)>,
+) -> Result<()> {
+    let ids: HashMap<String, i64> = filings::insert_many(conn, rows, file, now)
+        .await?
+        .into_iter()
+        .collect();
+    for row in rows {
+        match ids.get(row.dedupe) {
+            Some(&id) => {
+                out.imported += 1;
+                out.matched += usize::from(row.matched);
+                stored.push((id, row.company_id, row.filing.jobs));
+            }
+            None => out.duplicates.push(row.line),
+        }
+    }
+    Ok(())
 }
 
 /// Creates the companies filings named that the record did not know; their ids in order.
