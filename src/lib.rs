@@ -10,9 +10,13 @@
 //! - [`store`]: `SQLite`; every SQL statement lives here. Writes take a transaction.
 //! - [`service`]: the use cases; each write is one transaction owned here.
 //! - [`csv_io`]: layoffs.fyi CSV import and export.
-//! - [`notify`]: the delivery worker that posts to subscribed channels (Discord and Slack).
+//! - [`notify`]: the delivery worker that posts to subscribed channels through the
+//!   `ChannelPoster` seam; each platform's poster lives in its folder ([`slack`]'s) or, for
+//!   Discord, still in `notify::poster` (issue 20 moves it); [`app`] routes between them.
 //! - [`discord`]: the serenity + poise front end: commands, buttons, view adapter.
-//! - [`slack`]: the Slack front end: signed endpoints or Socket Mode, commands, modals, Block Kit.
+//! - [`slack`]: the Slack front end: signed endpoints or Socket Mode, commands, modals, Block
+//!   Kit, and the Slack poster.
+//! - [`serve`]: the bounded HTTP accept loop every listener uses (connection cap, deadlines).
 //! - [`cli`]: the `layoffs-bot` command line; [`app`]: start-up wiring and shutdown.
 //! - [`config`], [`error`]: the bot's settings, and the one error type.
 

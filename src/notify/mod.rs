@@ -9,8 +9,6 @@ pub mod discord_json;
 mod followups;
 pub mod pacer;
 pub mod poster;
-pub mod posters;
-pub mod slack_poster;
 mod views;
 
 use std::collections::HashMap;
@@ -23,8 +21,6 @@ use tokio::sync::{Notify, watch};
 pub use backoff::Backoff;
 pub use pacer::Pacer;
 pub use poster::{ChannelPoster, HttpPoster, PostOutcome};
-pub use posters::Posters;
-pub use slack_poster::SlackPoster;
 
 use crate::domain::Tenant;
 use crate::error::Result;

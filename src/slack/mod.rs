@@ -1,7 +1,7 @@
 //! The Slack front end: slash commands, buttons and modals over the same core as Discord's.
 //! Requests arrive signed on our HTTP endpoints (`http`) or over Socket Mode (`socket`); each
-//! is answered from the service layer and rendered as Block Kit (`blocks`). Only this module
-//! and the Slack poster name Slack.
+//! is answered from the service layer and rendered as Block Kit (`blocks`); its posts go out
+//! through `poster`. Only this module names Slack.
 
 mod alerts;
 pub mod api;
@@ -9,8 +9,9 @@ pub mod blocks;
 mod commands;
 mod http;
 mod interactions;
+pub mod markup;
 mod modals;
-pub mod mrkdwn;
+mod poster;
 mod socket;
 mod text;
 
@@ -26,6 +27,7 @@ use crate::notify::Wake;
 use crate::service::Moderator;
 use crate::store::Store;
 use api::{ApiError, SlackApi};
+pub use poster::SlackPoster;
 
 /// What every handler needs.
 #[derive(Debug, Clone)]

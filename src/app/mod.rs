@@ -1,15 +1,18 @@
 //! Wiring: configuration → store → delivery worker → front ends → shutdown. The one place
 //! that knows every part; `main` and the CLI call it, and nothing below calls back.
 
+mod posters;
+
 use std::future::Future;
 
 use crate::config::RunConfig;
 use crate::discord;
 use crate::domain::Tenant;
 use crate::error::{Error, Result};
-use crate::notify::{Backoff, HttpPoster, Posters, SlackPoster, Worker};
-use crate::slack::{self, SlackApp, api::SlackApi};
+use crate::notify::{Backoff, HttpPoster, Worker};
+use crate::slack::{self, SlackApp, SlackPoster, api::SlackApi};
 use crate::store::Store;
+pub use posters::Posters;
 
 /// Runs the bot until Ctrl-C or SIGTERM: the delivery worker (started once, here, not on
 /// Ready, which fires again on every reconnect) and each configured front end.

@@ -4,11 +4,11 @@
 
 use serde_json::{Value, json};
 
-use super::{ChannelPoster, PostOutcome};
+use super::api::{ApiError, SlackApi};
+use super::blocks;
 use crate::domain::slack;
+use crate::notify::{ChannelPoster, PostOutcome};
 use crate::render::View;
-use crate::slack::api::{ApiError, SlackApi};
-use crate::slack::blocks;
 
 /// The metadata event type of our posts.
 const EVENT_TYPE: &str = "layoffs_bot_post";

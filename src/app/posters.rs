@@ -1,9 +1,11 @@
 //! One poster for every platform: a delivery goes to Discord's or Slack's by its channel
-//! number (Slack's have the top bit set, see `domain::slack`).
+//! number (Slack's have the top bit set, see `domain::slack`). It lives with the wiring, the
+//! one place that lists platforms; `notify` knows only the `ChannelPoster` seam.
 
-use super::{ChannelPoster, HttpPoster, PostOutcome, SlackPoster};
 use crate::domain::slack::is_slack_channel;
+use crate::notify::{ChannelPoster, HttpPoster, PostOutcome};
 use crate::render::View;
+use crate::slack::SlackPoster;
 
 /// The posters of the platforms this process runs.
 #[derive(Debug, Clone, Default)]
