@@ -1,12 +1,12 @@
 //! A [`View`] as Slack's Block Kit: a header, a section for the description and one per field,
 //! the footer as context, buttons as an actions block; cut to Slack's limits. Also the text
 //! Slack shows in notifications, and ephemeral or channel replies to commands. Every text is
-//! plain text, escaped (`mrkdwn::escape`): what was typed shows as typed, `*`, `_`, `~` and
+//! plain text, escaped (`markup::escape`): what was typed shows as typed, `*`, `_`, `~` and
 //! backticks format nothing and nothing pings; a source link becomes the section's button.
 
 use serde_json::{Value, json};
 
-use super::mrkdwn::{Span, fallback as fallback_text, plain_text, rich_text, spans};
+use super::markup::{Span, fallback as fallback_text, plain_text, rich_text, spans};
 use crate::render::{ButtonStyle, View, truncate};
 
 /// Block Kit limits (api.slack.com/reference/block-kit/blocks).

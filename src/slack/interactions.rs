@@ -35,7 +35,7 @@ pub async fn handle(app: &SlackApp, payload: &Value) -> Option<Value> {
         Some("view_submission") => Some(match modals::submitted(app, payload).await {
             Ok(answer) => answer,
             Err(e) => json!({ "response_action": "errors",
-                              "errors": { "company": super::mrkdwn::plain_text(&user_text(&e)) } }),
+                              "errors": { "company": super::markup::plain_text(&user_text(&e)) } }),
         }),
         _ => None,
     }

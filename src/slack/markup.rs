@@ -1,44 +1,12 @@
-//! From our views' text (Discord markdown, every stored or typed part already escaped by
-//! `render::escape_markdown`) to Slack: rich text for sections (typed text in text elements,
-//! which Slack shows as typed: `*`, `_`, `~` and backticks format nothing), plain text for
-//! headers, context and buttons. `<`, `>` and `&` are escaped in every text (so nothing pings
-//! or links), and mrkdwn, where still used, is sent `verbatim` (bare URLs are not linked).
+//! Our views' text (Discord markdown, every stored or typed part already escaped by
+//! `render::escape_markdown`) as Slack text. Nothing goes out as mrkdwn: sections, headers,
+//! context, buttons and notifications are plain text, confirmations rich text, so typed `*`,
+//! `_`, `~` and backticks show as typed; `&`, `<` and `>` are escaped in every text, so nothing
+//! pings or links. Only our own `<#C…>` channel references stay references.
 
 use serde_json::{Value, json};
 
-/// Discord markdown as Slack mrkdwn: `**bold**` as `*bold*`, `[name](<url>)` as `<url|name>`,
-/// backslash escapes as the literal character.
-pub fn mrkdwn(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                if let Some(next) = chars.next() {
-                    push_literal(&mut out, next);
-                }
-            }
-            '*' if chars.peek() == Some(&'*') => {
-                chars.next();
-                out.push('*');
-            }
-            '[' => match link(&mut chars) {
-                Some((name, url)) => {
-                    out.push('<');
-                    out.push_str(&url.replace('|', "%7C"));
-                    out.push('|');
-                    out.push_str(&mrkdwn(&name));
-                    out.push('>');
-                }
-                None => out.push('['),
-            },
-            _ => push_literal(&mut out, c),
-        }
-    }
-    out
-}
-
-/// A literal character in mrkdwn.
+/// A literal character in Slack text.
 fn push_literal(out: &mut String, c: char) {
     match c {
         '&' => out.push_str("&amp;"),
@@ -94,19 +62,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Our markdown as Slack plain text, escaped: links by their names, no marks (headers,
-/// sections, context, buttons).
-pub fn plain_text(markdown: &str) -> String {
-    spans(markdown)
-        .into_iter()
-        .map(|span| match span {
-            Span::Text { text, .. } => escape(&text),
-            Span::Link { name, .. } => escape(&name),
-            Span::Channel(id) => escape(&format!("#{id}")),
-        })
-        .collect()
-}
-
 /// A piece of our markdown: literal text (typed text included, unescaped here), with our
 /// own bold and `code` marks, or one of our links or channel references.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,7 +106,7 @@ pub fn spans(markdown: &str) -> Vec<Span> {
                     flush(&mut out, &mut run, bold, code);
                     out.push(Span::Link {
                         url,
-                        name: plain(&name),
+                        name: literal(&name),
                     });
                 }
                 None => run.push('['),
@@ -196,17 +151,41 @@ pub fn rich_text(markdown: &str) -> Option<Value> {
     })
 }
 
-/// Our markdown as a message's top-level text (what notifications show): escaped text, links
-/// by their names, and our channel references kept as Slack's `<#C…>` (never a typed one).
-pub fn fallback(markdown: &str) -> String {
+/// A link's name (our markdown) as the literal text it shows.
+fn literal(markdown: &str) -> String {
+    spans(markdown)
+        .into_iter()
+        .map(|span| match span {
+            Span::Text { text, .. } => text,
+            Span::Link { name, .. } => name,
+            Span::Channel(id) => format!("#{id}"),
+        })
+        .collect()
+}
+
+/// Our markdown as one escaped string: text as typed, links by their names, each channel
+/// reference as `channel` writes it.
+fn flatten(markdown: &str, channel: impl Fn(&str) -> String) -> String {
     spans(markdown)
         .into_iter()
         .map(|span| match span {
             Span::Text { text, .. } => escape(&text),
             Span::Link { name, .. } => escape(&name),
-            Span::Channel(id) => format!("<#{id}>"),
+            Span::Channel(id) => channel(&id),
         })
         .collect()
+}
+
+/// Our markdown as Slack plain text (headers, sections, context, buttons): a channel
+/// reference as its plain `#C…`.
+pub fn plain_text(markdown: &str) -> String {
+    flatten(markdown, |id| format!("#{id}"))
+}
+
+/// Our markdown as a message's top-level text (what notifications show): our channel
+/// references kept as Slack's `<#C…>` (a typed one never gets here unescaped).
+pub fn fallback(markdown: &str) -> String {
+    flatten(markdown, |id| format!("<#{id}>"))
 }
 
 /// After `<`: our own `#C0123>` channel reference, consumed; None (nothing consumed) else.
@@ -223,40 +202,10 @@ fn channel_ref(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<S
     Some(id.to_string())
 }
 
-/// Discord markdown as plain text (headers, buttons, notifications): escapes and bold marks
-/// dropped.
-pub fn plain(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.extend(chars.next()),
-            '*' if chars.peek() == Some(&'*') => {
-                chars.next();
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::render::{escape_markdown, source_markdown};
-
-    #[test]
-    fn typed_text_stays_literal_and_never_pings_or_links() {
-        let hostile = "<!channel> <@U123> *x* [a](https://evil.example) & <https://x|y>";
-        let shown = mrkdwn(&escape_markdown(hostile));
-        assert!(!shown.contains('<') && !shown.contains('>'), "{shown}");
-        assert!(
-            shown.starts_with("&lt;!channel&gt; &lt;@U123&gt;"),
-            "{shown}"
-        );
-        assert!(shown.contains("&amp;"), "{shown}");
-        assert_eq!(plain(&escape_markdown("# Big **bold**")), "# Big **bold**");
-    }
 
     #[test]
     fn typed_text_in_rich_text_is_shown_as_typed_and_never_formats_or_pings() {
@@ -294,15 +243,23 @@ mod tests {
     }
 
     #[test]
-    fn our_own_markdown_becomes_slacks() {
-        assert_eq!(mrkdwn("**3** layoffs"), "*3* layoffs");
+    fn our_sources_and_marks_read_as_plain_text() {
         let src = crate::domain::Source::parse("https://www.wsj.com/a_(b)")
             .unwrap()
             .unwrap();
+        let spans = spans(&source_markdown(&src));
         assert_eq!(
-            mrkdwn(&source_markdown(&src)),
-            "<https://www.wsj.com/a_%28b%29|wsj.com>"
+            spans,
+            [Span::Link {
+                url: "https://www.wsj.com/a_%28b%29".into(),
+                name: "wsj.com".into()
+            }]
         );
-        assert_eq!(plain("**Amazon** \\- 3"), "Amazon - 3");
+        assert_eq!(plain_text("**Amazon** \\- 3 <#C1>"), "Amazon - 3 #C1");
+        let hostile = "<!channel> <@U123> *x* [a](https://evil.example) & <https://x|y>";
+        assert_eq!(
+            plain_text(&escape_markdown(hostile)),
+            "&lt;!channel&gt; &lt;@U123&gt; *x* [a](https://evil.example) &amp; &lt;https://x|y&gt;"
+        );
     }
 }
