@@ -294,7 +294,7 @@ async fn totals_text(
 /// `deliveries [--retry-dead]`.
 async fn deliveries(store: &Store, retry_dead: bool) -> Result<ExitCode> {
     if retry_dead {
-        let n = store.retry_dead(Utc::now()).await?;
+        let n = service::deliveries::retry_dead(store, Utc::now()).await?;
         eprintln!("{n} dead deliveries will be tried again");
     }
     emit(&deliveries_text(store).await?)?;
@@ -310,8 +310,12 @@ fn channel_label(channel: u64) -> String {
 const DEAD_SHOWN: u32 = 50;
 
 async fn deliveries_text(store: &Store) -> Result<String> {
-    let rows = store.open_deliveries().await?;
-    let disabled = store.disabled_subscriptions().await?;
+    let service::deliveries::OutboxReport {
+        open: rows,
+        disabled,
+        dead,
+        dead_total,
+    } = service::deliveries::outbox_report(store, DEAD_SHOWN).await?;
     let mut out = String::new();
     let pending: Vec<_> = rows
         .iter()
@@ -321,7 +325,6 @@ async fn deliveries_text(store: &Store) -> Result<String> {
         .iter()
         .filter(|r| r.status == "pending" && r.last_error.is_some())
         .collect();
-    let (dead, dead_total) = store.dead_deliveries(DEAD_SHOWN).await?;
     let dead: Vec<_> = dead.iter().collect();
     for (title, list, total) in [
         ("Pending", &pending, pending.len() as u64),

@@ -5,6 +5,7 @@
 pub mod alerts;
 mod batch;
 pub mod curation;
+pub mod deliveries;
 pub mod digests;
 pub mod filings;
 pub mod import;

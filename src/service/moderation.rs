@@ -196,9 +196,18 @@ pub async fn cancel_addition(
 }
 
 /// The event, if this moderator may change it; otherwise "no such event" (events of other
-/// tenants are not revealed).
+/// tenants are not revealed). What the edit and removal forms show before anything changes.
+pub async fn manageable_event(store: &Store, id: i64, by: &Moderator) -> Result<LayoffEvent> {
+    may_manage(store.event(id).await?, id, by)
+}
+
+/// [`manageable_event`] inside a write transaction.
 async fn managed_event(conn: &mut Conn, id: i64, by: &Moderator) -> Result<LayoffEvent> {
-    match events::get(conn, id).await? {
+    may_manage(events::get(conn, id).await?, id, by)
+}
+
+fn may_manage(event: Option<LayoffEvent>, id: i64, by: &Moderator) -> Result<LayoffEvent> {
+    match event {
         Some(e) if by.may_manage(&e.scope) => Ok(e),
         Some(e) if e.scope == EventScope::Global => Err(Error::Forbidden(format!(
             "Event #{id} is global; only moderators of the home {} can change it.",

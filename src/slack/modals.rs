@@ -74,27 +74,16 @@ pub async fn layoff(app: &SlackApp, c: &Command) -> Result<Value> {
     match words.first().map(|w| w.to_lowercase()).as_deref() {
         Some("add") => open(app, c, ADD, None).await,
         Some("edit") => {
-            let event = manageable(app, &by, id()?).await?;
+            let event = service::moderation::manageable_event(&app.store, id()?, &by).await?;
             open(app, c, EDIT, Some(&event)).await
         }
         Some("remove") => {
-            let event = manageable(app, &by, id()?).await?;
+            let event = service::moderation::manageable_event(&app.store, id()?, &by).await?;
             Ok(reply(&confirm_removal(&event), false))
         }
         _ => Ok(ephemeral_text(
             "Use `/layoff add`, `/layoff edit ID` or `/layoff remove ID`.",
         )),
-    }
-}
-
-/// The event if this moderator may change it (their workspace's, or global from home).
-async fn manageable(app: &SlackApp, by: &service::Moderator, id: i64) -> Result<LayoffEvent> {
-    let event = app.store.event(id).await?;
-    match event {
-        Some(e) if by.may_manage(&e.scope) => Ok(e),
-        _ => Err(Error::NotFound(format!(
-            "There is no event #{id} that this workspace can change."
-        ))),
     }
 }
 
@@ -227,7 +216,7 @@ pub async fn submitted(app: &SlackApp, payload: &Value) -> Result<Value> {
         }
         Err(Error::Invalid(e)) => Ok(field_errors(&e)),
         Err(e @ (Error::UnknownCompany { .. } | Error::NotFound(_) | Error::Forbidden(_))) => {
-            let message = super::mrkdwn::plain_text(&super::text::user_text(&e));
+            let message = super::markup::plain_text(&super::text::user_text(&e));
             Ok(json!({ "response_action": "errors", "errors": { "company": message } }))
         }
         Err(e) => Err(e),
@@ -285,6 +274,6 @@ fn field_errors(e: &DomainError) -> Value {
         f if FIELDS.iter().any(|(id, ..)| *id == f) => f,
         _ => "company",
     };
-    let message = super::mrkdwn::escape(&e.message);
+    let message = super::markup::escape(&e.message);
     json!({ "response_action": "errors", "errors": { block: message } })
 }
