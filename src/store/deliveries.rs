@@ -25,14 +25,18 @@ pub struct Delivery {
     pub created_at: DateTime<Utc>,
 }
 
-/// Asks for the event's sent posts to be edited; part of the edit's transaction.
+/// Asks for the event's sent posts to be edited; part of the edit's transaction. Only in
+/// channels whose subscription may see the event: a channel another workspace took over after
+/// an unsubscribe never gets the old owner's private events edited in.
 pub async fn mark_edits_due(conn: &mut Conn, event_id: i64) -> Result<()> {
     sqlx::query!(
         "UPDATE deliveries SET edit_due = 1, edit_attempts = 0, edit_next_at = NULL,
                 edit_error = NULL
          WHERE event_id = ?1 AND status = 'sent' AND kind = 'event'
-           AND subscription_id IN (SELECT id FROM subscriptions
-                                   WHERE active = 1 AND removed_at IS NULL)",
+           AND subscription_id IN (
+               SELECT s.id FROM subscriptions s, events e
+               WHERE e.id = ?1 AND s.active = 1 AND s.removed_at IS NULL
+                 AND (e.tenant_id IS NULL OR e.tenant_id = s.tenant_id))",
         event_id
     )
     .execute(&mut *conn)

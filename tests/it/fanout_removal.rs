@@ -1,15 +1,18 @@
-//! A removal confirmed during a fan-out: no post of the event starts after it, and a post
-//! already in flight is edited to the removal notice.
+//! Posts whose channel or event changed under them: a removal confirmed during a fan-out
+//! (no post of the event starts after it, one already in flight is edited to the notice), and
+//! a channel another server took over after an unsubscribe (the old owner's private event is
+//! never edited there).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use layoffs_bot::Store;
+use layoffs_bot::domain::{Actor, AlertSettings, Tenant};
 use layoffs_bot::notify::{Backoff, ChannelPoster, PostOutcome, Worker};
 use layoffs_bot::render::View;
 use layoffs_bot::service;
 
-use crate::outbox::{Scripted, add, later, moderator, setup};
+use crate::outbox::{Scripted, add, correct, later, moderator, setup};
 use crate::support::now;
 
 /// Posts through the script; the first post confirms the event's removal before it answers.
@@ -83,4 +86,23 @@ async fn no_post_starts_after_a_removal_and_one_in_flight_is_edited() {
         assert_eq!(edits.len(), 1, "channel {c}");
         assert_eq!(edits[0]["embeds"][0]["title"], "Layoff removed");
     }
+}
+
+#[tokio::test]
+async fn a_channel_taken_over_never_gets_the_old_owners_private_event_edited_in() {
+    let (t, worker, script) = setup(&[1]).await;
+    let id = add(&t.store, "Acme").await;
+    worker.try_dispatch_once(now()).await.unwrap();
+    assert_eq!(script.calls().len(), 1, "posted while subscribed");
+    let (old, new) = (Tenant::discord(42), Tenant::discord(43));
+    service::unsubscribe(&t.store, &old, 1, now())
+        .await
+        .unwrap();
+    let by = Actor::cli("test");
+    service::subscribe(&t.store, &new, 1, &AlertSettings::default(), &by, now())
+        .await
+        .unwrap();
+    correct(&t.store, id, 12).await;
+    worker.try_dispatch_once(later(1)).await.unwrap();
+    assert!(script.edits(1).is_empty(), "{:?}", script.calls());
 }

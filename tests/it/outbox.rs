@@ -188,6 +188,17 @@ pub(crate) async fn add(store: &Store, company: &str) -> i64 {
         .id
 }
 
+/// A moderator's correction of event `id`'s count.
+pub(crate) async fn correct(store: &Store, id: i64, count: u32) {
+    let correction = RawEvent {
+        count: Some(count.into()),
+        ..RawEvent::default()
+    };
+    service::edit_event(store, id, &correction, &moderator(), now())
+        .await
+        .unwrap();
+}
+
 pub(crate) fn later(hours: i64) -> DateTime<Utc> {
     now() + chrono::Duration::hours(hours)
 }
@@ -337,13 +348,7 @@ async fn a_correction_edits_the_posts_already_sent_once() {
     let (t, outbox, poster) = setup(&[1, 2]).await;
     let id = add(&t.store, "Acme").await;
     outbox.try_dispatch_once(now()).await.unwrap();
-    let corrected = RawEvent {
-        count: Some(25),
-        ..RawEvent::default()
-    };
-    service::edit_event(&t.store, id, &corrected, &moderator(), now())
-        .await
-        .unwrap();
+    correct(&t.store, id, 25).await;
     assert_eq!(outbox.try_dispatch_once(now()).await.unwrap(), 2);
     let edits: Vec<(u64, Value)> = poster
         .calls()
@@ -377,13 +382,7 @@ async fn nothing_is_sent_or_edited_in_a_channel_after_it_unsubscribed() {
                 .unwrap()
         );
     }
-    let correction = RawEvent {
-        count: Some(11),
-        ..RawEvent::default()
-    };
-    service::edit_event(&t.store, id, &correction, &moderator(), now())
-        .await
-        .unwrap();
+    correct(&t.store, id, 11).await;
     let calls_before = poster.calls().len();
     assert_eq!(outbox.try_dispatch_once(later(1)).await.unwrap(), 0);
     assert_eq!(poster.calls().len(), calls_before, "no retry, no edit");
@@ -467,13 +466,7 @@ async fn edits_back_off_give_up_wait_out_429s_and_never_block_the_others() {
             global: false,
         },
     );
-    let correction = RawEvent {
-        count: Some(12),
-        ..RawEvent::default()
-    };
-    service::edit_event(&t.store, id, &correction, &moderator(), now())
-        .await
-        .unwrap();
+    correct(&t.store, id, 12).await;
     outbox.try_dispatch_once(now()).await.unwrap();
     // Both wait now: 1 backs off about 2 s, 2 holds 30 s; neither blocks the other.
     outbox.try_dispatch_once(now()).await.unwrap();
