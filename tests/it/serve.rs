@@ -8,6 +8,15 @@ use axum::routing::get;
 use layoffs_bot::serve::{Limits, serve};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// Limits with a cap of 4 connections and these deadlines.
+fn four(headers: Duration, connection: Duration) -> Limits {
+    Limits {
+        connections: 4,
+        headers,
+        connection,
+    }
+}
+
 async fn start(limits: Limits) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap().to_string();
@@ -24,12 +33,7 @@ async fn half_sent(addr: &str) -> tokio::net::TcpStream {
 
 #[tokio::test]
 async fn slow_clients_at_the_cap_give_way_to_a_real_request() {
-    let addr = start(Limits {
-        connections: 4,
-        headers: Duration::from_mins(1),
-        connection: Duration::from_mins(1),
-    })
-    .await;
+    let addr = start(four(Duration::from_mins(1), Duration::from_mins(1))).await;
     let mut slow = Vec::new();
     for _ in 0..10 {
         slow.push(half_sent(&addr).await);
@@ -43,12 +47,7 @@ async fn slow_clients_at_the_cap_give_way_to_a_real_request() {
 
 #[tokio::test(start_paused = true)]
 async fn headers_not_sent_in_time_close_the_connection() {
-    let addr = start(Limits {
-        connections: 4,
-        headers: Duration::from_secs(10),
-        connection: Duration::from_secs(30),
-    })
-    .await;
+    let addr = start(four(Duration::from_secs(10), Duration::from_secs(30))).await;
     let mut slow = half_sent(&addr).await;
     let mut buf = [0u8; 64];
     // Paused time runs ahead while everything waits: the deadline passes at once.

@@ -13,73 +13,39 @@ use crate::support::slack_bot::SlackBot;
 
 const SAMPLE: &str = "tests/data/layoffs_fyi_sample.csv";
 
+/// `/layoff-alerts WHAT` in workspace `team`, by the org admin; the answer's texts.
+async fn alerts(bot: &SlackBot, team: &str, what: &str) -> String {
+    texts(&run(bot, team, ADMIN, "/layoff-alerts", what).await)
+}
+
 #[tokio::test]
 async fn another_workspaces_channel_is_refused_and_a_freed_channel_is_free() {
     let bot = SlackBot::start(&[SAMPLE]).await;
-    let sub = format!("subscribe <#{B_ONLY}|b-only>");
-    let refused = run(&bot, TEAM_A, ADMIN, "/layoff-alerts", &sub).await;
-    assert!(
-        texts(&refused).contains("not a channel of this workspace"),
-        "{refused:#}"
-    );
-    let test = run(
-        &bot,
-        TEAM_A,
-        ADMIN,
-        "/layoff-alerts",
-        &format!("test <#{B_ONLY}>"),
-    )
-    .await;
-    assert!(
-        texts(&test).contains("not a channel of this workspace"),
-        "{test:#}"
-    );
+    for what in [
+        format!("subscribe <#{B_ONLY}|b-only>"),
+        format!("test <#{B_ONLY}>"),
+    ] {
+        let refused = alerts(&bot, TEAM_A, &what).await;
+        assert!(
+            refused.contains("not a channel of this workspace"),
+            "{refused}"
+        );
+    }
     assert!(
         bot.fake.messages(B_ONLY).is_empty(),
         "no test post landed there"
     );
     // A channel shared by A and B: A subscribes, then lets it go; B may take it then.
-    let shared = "C0000SHARE";
-    run(
-        &bot,
-        TEAM_A,
-        ADMIN,
-        "/layoff-alerts",
-        &format!("subscribe <#{shared}>"),
-    )
-    .await;
-    let taken = run(
-        &bot,
-        TEAM_B,
-        ADMIN,
-        "/layoff-alerts",
-        &format!("subscribe <#{shared}>"),
-    )
-    .await;
+    let subscribe = "subscribe <#C0000SHARE>";
+    alerts(&bot, TEAM_A, subscribe).await;
+    let taken = alerts(&bot, TEAM_B, subscribe).await;
     assert!(
-        texts(&taken).contains("subscribed from another workspace"),
-        "{taken:#}"
+        taken.contains("subscribed from another workspace"),
+        "{taken}"
     );
-    run(
-        &bot,
-        TEAM_A,
-        ADMIN,
-        "/layoff-alerts",
-        &format!("unsubscribe <#{shared}>"),
-    )
-    .await;
-    let free = run(
-        &bot,
-        TEAM_B,
-        ADMIN,
-        "/layoff-alerts",
-        &format!("subscribe <#{shared}>"),
-    )
-    .await;
-    assert!(
-        texts(&free).contains(&format!("Subscribed <#{shared}>")),
-        "{free:#}"
-    );
+    alerts(&bot, TEAM_A, "unsubscribe <#C0000SHARE>").await;
+    let free = alerts(&bot, TEAM_B, subscribe).await;
+    assert!(free.contains("Subscribed <#C0000SHARE>"), "{free}");
 }
 
 #[tokio::test]
@@ -182,7 +148,9 @@ async fn a_captured_request_stays_refused_after_a_restart() {
 
 #[tokio::test]
 async fn slow_clients_do_not_keep_a_command_or_a_post_out() {
-    let bot = SlackBot::start(&[SAMPLE]).await;
+    // 400 descriptors: without a connection cap, 500 slow clients would take them all and
+    // the bot's own calls (the store, Slack's API) would fail.
+    let bot = SlackBot::start_with_open_files(&[SAMPLE], 400).await;
     run_in(
         &bot,
         TEAM_A,
@@ -202,7 +170,11 @@ async fn slow_clients_do_not_keep_a_command_or_a_post_out() {
             .unwrap();
         slow.push(s);
     }
-    let answer = run(&bot, TEAM_A, ADMIN, "/layoffs", "amazon").await;
+    // Without the cap the bot runs out of descriptors and never answers: fail, not hang.
+    let answer = run(&bot, TEAM_A, ADMIN, "/layoffs", "amazon");
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(30), answer)
+        .await
+        .expect("answered despite 500 slow clients");
     assert!(texts(&answer).contains("Amazon"), "{answer:#}");
     add_event(&bot, TEAM_A, "Initrode", "40").await;
     bot.fake

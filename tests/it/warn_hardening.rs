@@ -27,6 +27,15 @@ async fn import_with(t: &TestStore, text: &str, options: FileOptions) -> import:
         .unwrap()
 }
 
+/// How many filings a company of the record has.
+async fn filings_of(t: &TestStore, name: &str) -> u64 {
+    let company = t.store.find_company(name, &Viewer::EVERYONE).await.unwrap();
+    let id = company
+        .unwrap_or_else(|| panic!("{name} is in the record"))
+        .id;
+    t.store.filing_summary(id, 5).await.unwrap().count
+}
+
 #[tokio::test]
 async fn absurd_filings_are_refused_and_site_suffixes_come_off() {
     let t = TestStore::new().await;
@@ -50,23 +59,8 @@ async fn absurd_filings_are_refused_and_site_suffixes_come_off() {
         "{:?}",
         r.rejected
     );
-    let amazon = t
-        .store
-        .find_company("amazon", &Viewer::EVERYONE)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(t.store.filing_summary(amazon.id, 5).await.unwrap().count, 2);
-    let expedia = t
-        .store
-        .find_company("expedia", &Viewer::EVERYONE)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        t.store.filing_summary(expedia.id, 5).await.unwrap().count,
-        0
-    );
+    assert_eq!(filings_of(&t, "amazon").await, 2);
+    assert_eq!(filings_of(&t, "expedia").await, 0);
 }
 
 #[tokio::test]

@@ -27,7 +27,16 @@ impl SlackBot {
         Self::start_in(files, true).await
     }
 
+    /// [`SlackBot::start`] with the process's open-files limit set to `limit` (`prlimit`).
+    pub async fn start_with_open_files(files: &[&str], limit: u32) -> Self {
+        Self::start_with(files, false, Some(limit)).await
+    }
+
     async fn start_in(files: &[&str], socket: bool) -> Self {
+        Self::start_with(files, socket, None).await
+    }
+
+    async fn start_with(files: &[&str], socket: bool, open_files: Option<u32>) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("bot.db").display());
         let store = Store::open(&url).await.unwrap();
@@ -38,7 +47,7 @@ impl SlackBot {
         }
         let fake = FakeSlack::start().await;
         let port = free_port();
-        let child = spawn(&url, &fake, port, socket).await;
+        let child = spawn(&url, &fake, port, socket, open_files).await;
         Self {
             fake,
             store,
@@ -70,7 +79,7 @@ impl SlackBot {
     pub async fn crash_and_restart(&mut self) {
         self.child.start_kill().unwrap();
         self.child.wait().await.unwrap();
-        self.child = spawn(&self.url, &self.fake, self.port, false).await;
+        self.child = spawn(&self.url, &self.fake, self.port, false, None).await;
     }
 }
 
@@ -83,8 +92,22 @@ fn free_port() -> u16 {
 }
 
 /// Starts the binary and waits for the line that says it serves.
-async fn spawn(url: &str, fake: &FakeSlack, port: u16, socket: bool) -> tokio::process::Child {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_layoffs-bot"));
+async fn spawn(
+    url: &str,
+    fake: &FakeSlack,
+    port: u16,
+    socket: bool,
+    open_files: Option<u32>,
+) -> tokio::process::Child {
+    let bin = env!("CARGO_BIN_EXE_layoffs-bot");
+    let mut command = match open_files {
+        Some(n) => {
+            let mut c = tokio::process::Command::new("prlimit");
+            c.arg(format!("--nofile={n}")).arg(bin);
+            c
+        }
+        None => tokio::process::Command::new(bin),
+    };
     if socket {
         command.env("SLACK_APP_TOKEN", APP_TOKEN);
     }
