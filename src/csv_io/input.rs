@@ -46,7 +46,7 @@ impl<R: Read> Read for LineCap<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let mut start = 0;
-        for (at, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
+        for at in memchr::memchr_iter(b'\n', &buf[..n]) {
             if self.run + (at - start) as u64 > MAX_LINE_BYTES {
                 return Err(self.too_long());
             }
