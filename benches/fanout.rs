@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use layoffs_bot::Store;
+use layoffs_bot::discord::DiscordPoster;
 use layoffs_bot::domain::{Actor, CompanyName, EventScope, Headcount, NewEvent, Tenant};
-use layoffs_bot::notify::{Backoff, HttpPoster, Worker};
+use layoffs_bot::notify::{Backoff, Worker};
 use layoffs_bot::service;
 use tokio::runtime::Runtime;
 
@@ -62,7 +63,7 @@ async fn one_fan_out() -> Duration {
         service::subscribe(
             &store,
             &tenant,
-            channel,
+            &layoffs_bot::domain::ChannelRef::discord(channel),
             &layoffs_bot::domain::AlertSettings::default(),
             &actor,
             Utc::now(),
@@ -70,7 +71,7 @@ async fn one_fan_out() -> Duration {
         .await
         .unwrap();
     }
-    let poster = HttpPoster::new(&fake.url, "a.b.c".parse().unwrap()).unwrap();
+    let poster = DiscordPoster::new(&fake.url, "a.b.c".parse().unwrap()).unwrap();
     let outbox = Worker::new(store.clone(), poster, Backoff::default());
     let event = NewEvent {
         company: CompanyName::parse("Acme").unwrap(),

@@ -7,9 +7,10 @@ use std::future::Future;
 
 use crate::config::RunConfig;
 use crate::discord;
+use crate::discord::DiscordPoster;
 use crate::domain::Tenant;
 use crate::error::{Error, Result};
-use crate::notify::{Backoff, HttpPoster, Worker};
+use crate::notify::{Backoff, Worker};
 use crate::slack::{self, SlackApp, SlackPoster, api::SlackApi};
 use crate::store::Store;
 pub use posters::Posters;
@@ -26,7 +27,7 @@ fn posters(config: &RunConfig) -> Result<(Posters, Option<SlackApi>)> {
     let discord = match &config.discord {
         Some(d) => {
             let base = d.api_url.as_deref().unwrap_or("https://discord.com");
-            Some(HttpPoster::new(base, d.token.clone()).map_err(http)?)
+            Some(DiscordPoster::new(base, d.token.clone()).map_err(http)?)
         }
         None => None,
     };
@@ -50,12 +51,11 @@ pub async fn serve(
         ..Backoff::default()
     };
     let worker = Worker::new(store.clone(), posters, backoff).with_digest_hour(config.digest_hour);
-    let wake = worker.wake();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(worker.run(stopped.clone()));
     let slack = match (&config.slack, slack_api) {
         (Some(c), Some(api)) => {
-            let app = SlackApp::new(c, store.clone(), api, wake.clone());
+            let app = SlackApp::new(c, store.clone(), api);
             let config = c.clone();
             let mut stopped = stopped;
             Some(tokio::spawn(async move {
@@ -71,7 +71,6 @@ pub async fn serve(
         let data = discord::Data {
             store,
             home: d.home_guild.map(Tenant::discord),
-            wake,
         };
         discord::run(d, data, shutdown).await
     } else {

@@ -1,61 +1,88 @@
-//! One poster for every platform: a delivery goes to Discord's or Slack's by its channel
-//! number (Slack's have the top bit set, see `domain::slack`). It lives with the wiring, the
-//! one place that lists platforms; `notify` knows only the `ChannelPoster` seam.
+//! One poster for every platform: a delivery goes to the poster of its channel's platform.
+//! It lives with the wiring, the one place that lists platforms; `notify` knows only the
+//! `ChannelPoster` seam.
 
-use crate::domain::slack::is_slack_channel;
-use crate::notify::{ChannelPoster, HttpPoster, PostOutcome};
+use crate::discord::DiscordPoster;
+use crate::domain::{ChannelRef, Platform};
+use crate::notify::{ChannelPoster, PostOutcome};
 use crate::render::View;
 use crate::slack::SlackPoster;
 
 /// The posters of the platforms this process runs.
 #[derive(Debug, Clone, Default)]
 pub struct Posters {
-    pub discord: Option<HttpPoster>,
+    pub discord: Option<DiscordPoster>,
     pub slack: Option<SlackPoster>,
 }
 
-fn off(platform: &str) -> PostOutcome {
-    PostOutcome::Failed(format!("{platform} is not configured in this process"))
+/// The poster of a channel's platform, if this process runs it.
+enum Route<'a> {
+    Discord(&'a DiscordPoster),
+    Slack(&'a SlackPoster),
+    Off(Platform),
+}
+
+impl Posters {
+    fn route(&self, channel: &ChannelRef) -> Route<'_> {
+        match (channel.platform, &self.discord, &self.slack) {
+            (Platform::Discord, Some(d), _) => Route::Discord(d),
+            (Platform::Slack, _, Some(s)) => Route::Slack(s),
+            (platform, _, _) => Route::Off(platform),
+        }
+    }
+}
+
+fn off(platform: Platform) -> PostOutcome {
+    let name = match platform {
+        Platform::Discord => "Discord",
+        Platform::Slack => "Slack",
+    };
+    PostOutcome::Failed(format!("{name} is not configured in this process"))
 }
 
 impl ChannelPoster for Posters {
-    async fn post(&self, channel_id: u64, view: &View, nonce: &str) -> PostOutcome {
-        match (&self.discord, &self.slack, is_slack_channel(channel_id)) {
-            (_, Some(s), true) => s.post(channel_id, view, nonce).await,
-            (Some(d), _, false) => d.post(channel_id, view, nonce).await,
-            (_, _, slack) => off(if slack { "Slack" } else { "Discord" }),
+    async fn post(&self, channel: &ChannelRef, view: &View, nonce: &str) -> PostOutcome {
+        match self.route(channel) {
+            Route::Discord(d) => d.post(channel, view, nonce).await,
+            Route::Slack(s) => s.post(channel, view, nonce).await,
+            Route::Off(p) => off(p),
         }
     }
 
-    async fn edit(&self, channel_id: u64, message_id: u64, view: &View) -> PostOutcome {
-        match (&self.discord, &self.slack, is_slack_channel(channel_id)) {
-            (_, Some(s), true) => s.edit(channel_id, message_id, view).await,
-            (Some(d), _, false) => d.edit(channel_id, message_id, view).await,
-            (_, _, slack) => off(if slack { "Slack" } else { "Discord" }),
+    async fn edit(&self, channel: &ChannelRef, message: &str, view: &View) -> PostOutcome {
+        match self.route(channel) {
+            Route::Discord(d) => d.edit(channel, message, view).await,
+            Route::Slack(s) => s.edit(channel, message, view).await,
+            Route::Off(p) => off(p),
         }
     }
 
-    async fn crosspost(&self, channel_id: u64, message_id: u64) -> PostOutcome {
-        match (&self.discord, is_slack_channel(channel_id)) {
-            (Some(d), false) => d.crosspost(channel_id, message_id).await,
-            _ => PostOutcome::Rejected("crossposts are Discord's".into()),
+    async fn crosspost(&self, channel: &ChannelRef, message: &str) -> PostOutcome {
+        match self.route(channel) {
+            Route::Discord(d) => d.crosspost(channel, message).await,
+            Route::Slack(s) => s.crosspost(channel, message).await,
+            Route::Off(p) => off(p),
         }
     }
 
     async fn find_post(
         &self,
-        channel_id: u64,
+        channel: &ChannelRef,
         marker: &str,
         nonce: &str,
-    ) -> Result<Option<u64>, PostOutcome> {
-        match (&self.discord, &self.slack, is_slack_channel(channel_id)) {
-            (_, Some(s), true) => s.find_post(channel_id, marker, nonce).await,
-            (Some(d), _, false) => d.find_post(channel_id, marker, nonce).await,
-            (_, _, slack) => Err(off(if slack { "Slack" } else { "Discord" })),
+    ) -> Result<Option<String>, PostOutcome> {
+        match self.route(channel) {
+            Route::Discord(d) => d.find_post(channel, marker, nonce).await,
+            Route::Slack(s) => s.find_post(channel, marker, nonce).await,
+            Route::Off(p) => Err(off(p)),
         }
     }
 
-    fn dedupes_nonces(&self, channel_id: u64) -> bool {
-        !is_slack_channel(channel_id)
+    fn dedupes_nonces(&self, channel: &ChannelRef) -> bool {
+        match self.route(channel) {
+            Route::Discord(d) => d.dedupes_nonces(channel),
+            Route::Slack(s) => s.dedupes_nonces(channel),
+            Route::Off(_) => true,
+        }
     }
 }

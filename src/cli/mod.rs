@@ -19,7 +19,7 @@ use crate::domain::{Days, Tenant, Viewer, thousands};
 use crate::error::{Error, Result};
 use crate::render;
 use crate::service;
-use crate::store::{DEFAULT_DATABASE_URL, Store};
+use crate::store::{DEFAULT_DATABASE_URL, DeliveryStatus, Store};
 
 /// `--days` as clap checks it: 1 to [`Days::MAX`].
 const DAYS_RANGE: std::ops::RangeInclusive<i64> = 1..=Days::MAX as i64;
@@ -301,11 +301,6 @@ async fn deliveries(store: &Store, retry_dead: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A channel as the operator finds it: Discord's by number, Slack's by its id.
-fn channel_label(channel: u64) -> String {
-    crate::domain::slack::channel_id(channel).unwrap_or_else(|| channel.to_string())
-}
-
 /// Dead deliveries listed by `deliveries` (the count covers them all).
 const DEAD_SHOWN: u32 = 50;
 
@@ -319,11 +314,11 @@ async fn deliveries_text(store: &Store) -> Result<String> {
     let mut out = String::new();
     let pending: Vec<_> = rows
         .iter()
-        .filter(|r| r.status == "pending" && r.last_error.is_none())
+        .filter(|r| r.status == DeliveryStatus::Pending && r.last_error.is_none())
         .collect();
     let failing: Vec<_> = rows
         .iter()
-        .filter(|r| r.status == "pending" && r.last_error.is_some())
+        .filter(|r| r.status == DeliveryStatus::Pending && r.last_error.is_some())
         .collect();
     let dead: Vec<_> = dead.iter().collect();
     for (title, list, total) in [
@@ -341,7 +336,9 @@ async fn deliveries_text(store: &Store) -> Result<String> {
                 "  delivery {} of {} to channel {}: {} attempts, next {}",
                 r.id,
                 r.what,
-                channel_label(r.channel_id),
+                r.channel
+                    .as_ref()
+                    .map_or_else(String::new, ToString::to_string),
                 r.attempts,
                 r.next_attempt_at
             );
@@ -353,13 +350,7 @@ async fn deliveries_text(store: &Store) -> Result<String> {
     }
     let _ = writeln!(out, "Disabled subscriptions: {}", disabled.len());
     for d in &disabled {
-        let _ = writeln!(
-            out,
-            "  channel {} of {}: {}",
-            channel_label(d.channel_id),
-            d.tenant,
-            d.reason
-        );
+        let _ = writeln!(out, "  channel {} of {}: {}", d.channel, d.tenant, d.reason);
     }
     Ok(out)
 }

@@ -43,7 +43,7 @@ impl fmt::Display for Secret {
 }
 
 #[derive(Debug, Clone)]
-pub struct BotConfig {
+pub struct DiscordConfig {
     pub token: Secret,
     /// Base URL that receives every REST call instead of https://discord.com.
     pub api_url: Option<String>,
@@ -57,7 +57,7 @@ pub struct BotConfig {
 /// `SLACK_BOT_TOKEN` is (at least one of them), and how delivery behaves for both.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
-    pub discord: Option<BotConfig>,
+    pub discord: Option<DiscordConfig>,
     pub slack: Option<SlackConfig>,
     /// The wait after a post's first failure (doubling after each further one).
     pub retry_base: std::time::Duration,
@@ -75,7 +75,7 @@ impl RunConfig {
         let set = |name: &str| get(name).is_some_and(|v| !v.trim().is_empty());
         let slack = SlackConfig::from_lookup(&get)?;
         let discord = if set("DISCORD_TOKEN") || slack.is_none() {
-            Some(BotConfig::from_lookup(&get)?)
+            Some(DiscordConfig::from_lookup(&get)?)
         } else {
             None
         };
@@ -117,7 +117,7 @@ pub fn digest_hour(get: &impl Fn(&str) -> Option<String>) -> Result<u32> {
     }
 }
 
-impl BotConfig {
+impl DiscordConfig {
     /// Reads `DISCORD_TOKEN`, `DISCORD_API_URL`, `DEV_GUILD_ID` and `HOME_GUILD_ID` from any
     /// source of variables (tests pass a map).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self> {
@@ -184,12 +184,12 @@ mod tests {
 
     use super::*;
 
-    fn config(vars: &[(&str, &str)]) -> Result<BotConfig> {
+    fn config(vars: &[(&str, &str)]) -> Result<DiscordConfig> {
         let map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
             .collect();
-        BotConfig::from_lookup(|k| map.get(k).cloned())
+        DiscordConfig::from_lookup(|k| map.get(k).cloned())
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Button presses: listing pages (state in the id, so they work after a restart) and the
-//! "Add anyway" / "Cancel" answer to a held addition.
+//! Button presses: the id parsed, the presser checked as a moderator where the button needs
+//! one, and `service::buttons`' answer encoded as Discord's message update.
 
 use chrono::Utc;
 use poise::serenity_prelude as serenity;
@@ -8,10 +8,10 @@ use serenity::{ComponentInteraction, CreateInteractionResponse};
 use super::checks::component_moderator;
 use super::reply::{ephemeral_response, update, update_text};
 use super::{Data, tenant};
-use crate::domain::{Days, Viewer};
+use crate::domain::Viewer;
 use crate::error::{Error, Result};
-use crate::render::{self, ButtonId};
-use crate::service;
+use crate::render::ButtonId;
+use crate::service::buttons::{self, Pressed};
 
 /// Answers a button press; errors are logged and shown to the presser only.
 pub async fn handle(ctx: &serenity::Context, component: &ComponentInteraction, data: &Data) {
@@ -37,36 +37,17 @@ async fn respond(
 ) -> Result<CreateInteractionResponse> {
     let id = ButtonId::parse(&component.data.custom_id)
         .ok_or_else(|| Error::NotFound("This button is no longer valid.".into()))?;
-    match id {
-        ButtonId::Page {
-            company,
-            days,
-            page,
-        } => {
-            let days = days.map(|d| Days::parse(i64::from(d))).transpose()?;
-            let viewer = Viewer {
-                tenant: component.guild_id.map(tenant),
-            };
-            let today = Utc::now().date_naive();
-            let listing =
-                service::listing_for(&data.store, company, &viewer, days, page, today).await?;
-            Ok(update(&render::listing_view(&listing, days)))
-        }
-        ButtonId::Cancel(pending) => {
-            let by = component_moderator(component, data)?;
-            service::cancel_addition(&data.store, pending, &by, Utc::now()).await?;
-            Ok(update_text("Cancelled: nothing was stored."))
-        }
-        // Slack's confirmation of a removal: never on a Discord message.
-        ButtonId::Remove(_) | ButtonId::Keep(_) => {
-            Err(Error::NotFound("This button is no longer valid.".into()))
-        }
-        ButtonId::AddAnyway(pending) => {
-            let by = component_moderator(component, data)?;
-            let event = service::confirm_addition(&data.store, pending, &by, Utc::now()).await?;
-            data.wake.notify();
-            let view = render::event_view(&format!("Added event #{}", event.id), &event);
-            Ok(update(&view))
-        }
-    }
+    let by = if buttons::needs_moderator(&id) {
+        Some(component_moderator(component, data)?)
+    } else {
+        None
+    };
+    let viewer = Viewer {
+        tenant: component.guild_id.map(tenant),
+    };
+    let pressed = buttons::press(&data.store, id, &viewer, by.as_ref(), Utc::now()).await?;
+    Ok(match pressed {
+        Pressed::View(view) => update(&view),
+        Pressed::Text(text) => update_text(&text),
+    })
 }

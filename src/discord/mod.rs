@@ -9,6 +9,7 @@ pub mod commands;
 pub mod components;
 pub mod errors;
 pub mod permissions;
+pub mod poster;
 pub mod reply;
 
 use std::future::Future;
@@ -16,11 +17,11 @@ use std::future::Future;
 use poise::serenity_prelude as serenity;
 use serenity::CreateAllowedMentions;
 
-use crate::config::BotConfig;
+use crate::config::DiscordConfig;
 use crate::domain::Tenant;
 use crate::error::{Error, Result};
-use crate::notify::Wake;
 use crate::store::Store;
+pub use poster::DiscordPoster;
 
 pub type Context<'a> = poise::Context<'a, Data, Error>;
 
@@ -30,8 +31,6 @@ pub struct Data {
     pub store: Store,
     /// Events added by this tenant's moderators are global (`HOME_GUILD_ID`).
     pub home: Option<Tenant>,
-    /// Wakes the delivery worker after an event is added or corrected.
-    pub wake: Wake,
 }
 
 impl From<serenity::Error> for Error {
@@ -84,7 +83,11 @@ pub fn options() -> poise::FrameworkOptions<Data, Error> {
 
 /// Connects to Discord (or `DISCORD_API_URL`) with the recommended number of shards and
 /// serves until `shutdown` completes.
-pub async fn run(config: &BotConfig, data: Data, shutdown: impl Future<Output = ()>) -> Result<()> {
+pub async fn run(
+    config: &DiscordConfig,
+    data: Data,
+    shutdown: impl Future<Output = ()>,
+) -> Result<()> {
     let mut http = serenity::HttpBuilder::new(config.token.expose());
     if let Some(url) = &config.api_url {
         // serenity's own rate limiter ignores the proxy, so it must be off behind one.

@@ -1,5 +1,6 @@
 //! The view adapter: a platform-neutral [`View`] as serenity builders (embed, buttons, image
-//! attachment), and the replies we send, never pinging anyone.
+//! attachment), and the replies we send, never pinging anyone. The poster serializes the same
+//! builders, so a post and a reply are one encoding.
 
 use poise::serenity_prelude as serenity;
 use serenity::{
@@ -115,32 +116,4 @@ pub fn ephemeral_response(text: &str) -> CreateInteractionResponse {
             .ephemeral(true)
             .allowed_mentions(CreateAllowedMentions::new()),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::render::ButtonId;
-
-    #[test]
-    fn serenitys_embed_and_buttons_match_the_posters_json() {
-        let view = View {
-            title: "Acme layoffs".into(),
-            description: "2 layoffs".into(),
-            fields: vec![("2024-04-03 · 10 people".into(), "`#1`".into())],
-            footer: "Page 1 of 2".into(),
-            buttons: vec![Button {
-                id: ButtonId::Cancel(3),
-                label: "Cancel".into(),
-                style: ButtonStyle::Secondary,
-                disabled: false,
-            }],
-            ..View::default()
-        };
-        let ours = serde_json::to_value(embed(&view)).unwrap();
-        assert_eq!(ours, crate::notify::discord_json::embed(&view));
-        let rows = serde_json::to_value(components(&view)).unwrap();
-        let json = crate::notify::discord_json::message(&view, None);
-        assert_eq!(rows, json["components"]);
-    }
 }

@@ -2,6 +2,7 @@
 //! pages and totals, name matching. No I/O here.
 
 pub mod alerts;
+pub mod channel;
 pub mod company;
 pub mod days;
 pub mod event;
@@ -10,12 +11,12 @@ pub mod filing;
 pub mod merge;
 pub mod records;
 pub mod search;
-pub mod slack;
 pub mod source;
 pub mod stats;
 pub mod tenant;
 
 pub use alerts::{AlertFilter, AlertSettings, DigestPeriod, Mode, Subject};
+pub use channel::ChannelRef;
 pub use company::{BUILTIN_ALIASES, CompanyName, normalize_key};
 pub use days::Days;
 pub use event::{EventPatch, LayoffEvent, NewEvent, RawEvent};

@@ -34,7 +34,7 @@ impl<P: ChannelPoster> Worker<P> {
             None => crate::render::removed_view(e.event_id),
         };
         self.pacer.acquire().await;
-        let outcome = self.poster.edit(e.channel_id, e.message_id, &view).await;
+        let outcome = self.poster.edit(&e.channel, &e.message, &view).await;
         self.settle(FollowUp::Edit, e.id, e.attempts, outcome, now)
             .await
     }
@@ -43,7 +43,7 @@ impl<P: ChannelPoster> Worker<P> {
     /// post itself stands).
     async fn crosspost(&self, c: DueCrosspost, now: DateTime<Utc>) -> Result<()> {
         self.pacer.acquire().await;
-        let outcome = self.poster.crosspost(c.channel_id, c.message_id).await;
+        let outcome = self.poster.crosspost(&c.channel, &c.message).await;
         self.settle(FollowUp::Crosspost, c.id, c.attempts, outcome, now)
             .await
     }

@@ -5,27 +5,25 @@
 //! sent are edited to match.
 
 pub mod backoff;
-pub mod discord_json;
 mod followups;
 pub mod pacer;
 pub mod poster;
 mod views;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 
 pub use backoff::Backoff;
 pub use pacer::Pacer;
-pub use poster::{ChannelPoster, HttpPoster, PostOutcome};
+pub use poster::{ChannelPoster, PostOutcome};
 
 use crate::domain::Tenant;
 use crate::error::Result;
 use crate::render::{Mentions, View};
-use crate::store::{Delivery, Item, Store};
+use crate::store::{Delivery, Item, OutboxSignal, Store};
 
 /// Discord allows 50 requests a second in all. 47 leaves room for the bot's other calls and
 /// for network jitter: starts 1/47 s apart stay within 50 a second with up to 60 ms of it.
@@ -58,16 +56,6 @@ fn unauthorized() {
     );
 }
 
-/// Wakes the worker after an event is added or corrected, so its posts go out at once.
-#[derive(Debug, Clone, Default)]
-pub struct Wake(Arc<Notify>);
-
-impl Wake {
-    pub fn notify(&self) {
-        self.0.notify_one();
-    }
-}
-
 /// Why a delivery is dropped when what it posts is gone.
 fn gone(item: Item) -> &'static str {
     match item {
@@ -88,7 +76,8 @@ pub struct Worker<P> {
     poster: P,
     backoff: Backoff,
     pacer: Pacer,
-    wake: Wake,
+    /// Rung by the use cases that queue posts, so they go out at once.
+    wake: OutboxSignal,
     /// When digests go out (UTC hour).
     digest_hour: u32,
 }
@@ -96,11 +85,11 @@ pub struct Worker<P> {
 impl<P: ChannelPoster> Worker<P> {
     pub fn new(store: Store, poster: P, backoff: Backoff) -> Self {
         Self {
+            wake: store.outbox_signal(),
             store,
             poster,
             backoff,
             pacer: Pacer::per_second(POSTS_PER_SECOND),
-            wake: Wake::default(),
             digest_hour: crate::domain::alerts::DEFAULT_DIGEST_HOUR,
         }
     }
@@ -118,8 +107,8 @@ impl<P: ChannelPoster> Worker<P> {
         crate::service::digests::schedule_due(&self.store, now, self.digest_hour).await
     }
 
-    /// The handle that wakes this worker.
-    pub fn wake(&self) -> Wake {
+    /// The signal that wakes this worker (the store's: rung after outbox writes).
+    pub fn wake(&self) -> OutboxSignal {
         self.wake.clone()
     }
 
@@ -167,17 +156,17 @@ impl<P: ChannelPoster> Worker<P> {
         }
         let nonce = format!("lb-{}", d.id);
         let forgotten =
-            !self.poster.dedupes_nonces(d.channel_id) || now - d.created_at >= NONCE_WINDOW;
+            !self.poster.dedupes_nonces(&d.channel) || now - d.created_at >= NONCE_WINDOW;
         if d.attempts > 1 && forgotten {
             // No nonce protects this retry: an earlier attempt may have landed.
             match self
                 .poster
-                .find_post(d.channel_id, &views::marker_of(&d), &nonce)
+                .find_post(&d.channel, &views::marker_of(&d), &nonce)
                 .await
             {
-                Ok(Some(message_id)) => {
-                    tracing::info!(delivery = d.id, message_id, "an earlier attempt was posted");
-                    return self.store.mark_sent(d.id, message_id, now).await;
+                Ok(Some(message)) => {
+                    tracing::info!(delivery = d.id, %message, "an earlier attempt was posted");
+                    return self.store.mark_sent(d.id, &message, now).await;
                 }
                 Ok(None) => {}
                 Err(outcome) => return self.record(&d, outcome, now).await,
@@ -192,12 +181,12 @@ impl<P: ChannelPoster> Worker<P> {
             );
             return Ok(());
         }
-        let mut outcome = self.poster.post(d.channel_id, &view, &nonce).await;
+        let mut outcome = self.poster.post(&d.channel, &view, &nonce).await;
         if view.image.is_some() && matches!(outcome, PostOutcome::Unreachable { status: 403, .. }) {
             // Perhaps only files are not allowed there: the digest goes without its chart.
             view.image = None;
             self.pacer.acquire().await;
-            outcome = self.poster.post(d.channel_id, &view, &nonce).await;
+            outcome = self.poster.post(&d.channel, &view, &nonce).await;
         }
         self.record(&d, outcome, now).await
     }
@@ -205,7 +194,7 @@ impl<P: ChannelPoster> Worker<P> {
     /// Stores what one post attempt came to.
     async fn record(&self, d: &Delivery, outcome: PostOutcome, now: DateTime<Utc>) -> Result<()> {
         match outcome {
-            PostOutcome::Sent { message_id } => self.store.mark_sent(d.id, message_id, now).await,
+            PostOutcome::Sent { message } => self.store.mark_sent(d.id, &message, now).await,
             PostOutcome::RateLimited {
                 retry_after,
                 global,
@@ -215,14 +204,14 @@ impl<P: ChannelPoster> Worker<P> {
                 if global {
                     self.pacer.pause(retry_after);
                 } else {
-                    self.store.hold_channel(d.channel_id, at).await?;
+                    self.store.hold_channel(&d.channel, at).await?;
                 }
                 self.store
                     .mark_retry(d.id, at, "rate limited (429)", false)
                     .await
             }
             PostOutcome::Unreachable { reason, .. } => {
-                tracing::warn!(delivery = d.id, channel = d.channel_id, %reason, "disabling the subscription");
+                tracing::warn!(delivery = d.id, channel = %d.channel, %reason, "disabling the subscription");
                 self.store
                     .disable_subscription(d.subscription_id, &reason, now)
                     .await
@@ -287,7 +276,7 @@ impl<P: ChannelPoster> Worker<P> {
                 }
             };
             tokio::select! {
-                () = self.wake.0.notified() => {}
+                () = self.wake.rung() => {}
                 () = tokio::time::sleep(idle) => {}
                 _ = shutdown.changed() => {}
             }

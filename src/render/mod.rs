@@ -7,6 +7,7 @@ pub mod chart;
 pub mod ids;
 pub mod limits;
 pub mod markdown;
+pub mod replies;
 pub mod stats;
 pub mod text;
 pub mod views;

@@ -5,9 +5,12 @@ use chrono::{DateTime, Utc};
 
 use super::listing::resolve_company;
 use super::stats::{FacetKind, resolve_filter};
-use crate::domain::{Actor, AlertFilter, AlertSettings, DomainError, Mode, Tenant, Viewer};
+use crate::domain::{
+    Actor, AlertFilter, AlertSettings, ChannelRef, DomainError, Mode, Tenant, Viewer,
+};
 use crate::error::{Error, Result};
-use crate::store::{Store, Subscription, deliveries, subscriptions, tenants};
+use crate::render::replies::ListedSubscription;
+use crate::store::{DeliveryOutcome, Store, Subscription, outbox, subscriptions, tenants};
 
 /// What a moderator asked for, as typed (names are resolved against the record).
 #[derive(Debug, Clone, Default)]
@@ -83,26 +86,26 @@ pub async fn settings_of(
     })
 }
 
-/// Subscribes `channel_id` of `tenant` with `settings`, or updates its subscription.
+/// Subscribes `channel` of `tenant` with `settings`, or updates its subscription.
 pub async fn subscribe(
     store: &Store,
     tenant: &Tenant,
-    channel_id: u64,
+    channel: &ChannelRef,
     settings: &AlertSettings,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Subscribed> {
-    let before = subscription_of(store, tenant, channel_id).await?;
+    let before = subscription_of(store, tenant, channel).await?;
     let mut tx = store.begin_write().await?;
     let tenant_id = tenants::ensure(&mut tx, tenant).await?;
-    if !subscriptions::upsert(&mut tx, tenant_id, channel_id, settings, actor, now).await? {
+    if !subscriptions::upsert(&mut tx, tenant_id, channel, settings, actor, now).await? {
         return Err(Error::Forbidden(format!(
             "That channel is subscribed from another {}; nothing was changed.",
             tenant.platform().community()
         )));
     }
     tx.commit().await?;
-    let subscription = subscription_of(store, tenant, channel_id)
+    let subscription = subscription_of(store, tenant, channel)
         .await?
         .ok_or_else(|| Error::NotFound("The subscription could not be read back.".into()))?;
     let reenabled = before.as_ref().is_some_and(|b| !b.active);
@@ -118,13 +121,13 @@ pub async fn subscribe(
 pub async fn subscription_of(
     store: &Store,
     tenant: &Tenant,
-    channel_id: u64,
+    channel: &ChannelRef,
 ) -> Result<Option<Subscription>> {
     Ok(store
         .subscriptions(tenant)
         .await?
         .into_iter()
-        .find(|s| s.channel_id == channel_id))
+        .find(|s| s.channel == *channel))
 }
 
 /// Stops posts to a channel, those already waiting (or retrying) and edits of sent ones
@@ -132,16 +135,27 @@ pub async fn subscription_of(
 pub async fn unsubscribe(
     store: &Store,
     tenant: &Tenant,
-    channel_id: u64,
+    channel: &ChannelRef,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let mut tx = store.begin_write().await?;
-    let Some(id) = subscriptions::remove(&mut tx, tenant, channel_id, now).await? else {
+    let Some(id) = subscriptions::remove(&mut tx, tenant, channel, now).await? else {
         return Ok(false);
     };
-    deliveries::cancel_for_subscription(&mut tx, id, "the channel was unsubscribed").await?;
+    outbox::cancel_for_subscription(&mut tx, id, "the channel was unsubscribed").await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// A subscription as `/layoff-alerts list` shows it.
+pub fn listed(s: &Subscription) -> ListedSubscription<'_> {
+    ListedSubscription {
+        channel: &s.channel,
+        company: s.company.as_deref(),
+        settings: &s.settings,
+        disabled: (!s.active).then_some(s.disabled_reason.as_deref()),
+        last_post_at: s.last_post_at,
+    }
 }
 
 /// A tenant's subscriptions, active or disabled.
@@ -154,10 +168,10 @@ pub async fn subscriptions(store: &Store, tenant: &Tenant) -> Result<Vec<Subscri
 pub async fn queue_test(
     store: &Store,
     tenant: &Tenant,
-    channel_id: u64,
+    channel: &ChannelRef,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let Some(sub) = subscription_of(store, tenant, channel_id).await? else {
+    let Some(sub) = subscription_of(store, tenant, channel).await? else {
         return Err(Error::NotFound(
             "That channel is not subscribed. Subscribe it first with /layoff-alerts subscribe."
                 .into(),
@@ -170,22 +184,20 @@ pub async fn queue_test(
         )));
     }
     let event = store.newest_matching(tenant, &sub.settings.filter).await?;
-    store
-        .queue_test(sub.id, channel_id, event, now)
-        .await?
-        .ok_or_else(|| {
-            Error::Forbidden("A test post was just queued; try again in a moment.".into())
-        })
+    let id = store.queue_test(sub.id, event, now).await?.ok_or_else(|| {
+        Error::Forbidden("A test post was just queued; try again in a moment.".into())
+    })?;
+    store.outbox_written();
+    Ok(id)
 }
 
 /// How long a test post is waited for: chat platforms want an answer within 3 seconds, and a
 /// post normally takes a fraction of one.
 const TEST_WAIT: std::time::Duration = std::time::Duration::from_millis(2_300);
 
-/// How test delivery `id` ended, once the worker is done with it: (sent, why not); None if
-/// it is still under way after [`TEST_WAIT`]. Reads the row, so the worker may be another
-/// process.
-pub async fn test_outcome(store: &Store, id: i64) -> Result<Option<(bool, Option<String>)>> {
+/// How test delivery `id` ended, once the worker is done with it; None if it is still under
+/// way after [`TEST_WAIT`]. Reads the row, so the worker may be another process.
+pub async fn test_outcome(store: &Store, id: i64) -> Result<Option<DeliveryOutcome>> {
     let give_up = tokio::time::Instant::now() + TEST_WAIT;
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
     while tokio::time::Instant::now() < give_up {

@@ -81,10 +81,7 @@ pub async fn schedule_due(store: &Store, now: DateTime<Utc>, hour: u32) -> Resul
         let w = window(&sub, period);
         let any = anything(store, &sub, w).await?;
         // The row keeps the whole period's key; its start is where this channel's window starts.
-        if store
-            .schedule_digest(sub.id, sub.channel_id, w, any, now)
-            .await?
-        {
+        if store.schedule_digest(sub.id, w, any, now).await? {
             queued += 1;
         }
     }
@@ -134,10 +131,7 @@ pub async fn send_now(
             out.empty += 1;
             continue;
         }
-        match store
-            .queue_digest(sub.id, sub.channel_id, w, &key, now)
-            .await?
-        {
+        match store.queue_digest(sub.id, w, &key, now).await? {
             Some(_) => out.queued += 1,
             None => out.already += 1,
         }

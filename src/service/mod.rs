@@ -4,6 +4,7 @@
 
 pub mod alerts;
 mod batch;
+pub mod buttons;
 pub mod curation;
 pub mod deliveries;
 pub mod digests;

@@ -10,7 +10,7 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 use crate::store::companies::{self, CompanyFacts};
-use crate::store::{Conn, Store, audit, deliveries, events, outbox, pending, tenants};
+use crate::store::{Conn, Store, audit, events, outbox, pending, tenants};
 
 /// How close (in days) another event of the same company must be to ask "add anyway?".
 pub const NEARBY_DAYS: u64 = 14;
@@ -112,6 +112,7 @@ pub async fn record_event(
     let id = insert_and_enqueue(&mut tx, event, actor, now).await?;
     let stored = events::get(&mut tx, id).await?;
     tx.commit().await?;
+    store.outbox_written();
     stored.ok_or_else(|| no_event(id))
 }
 
@@ -179,6 +180,7 @@ pub async fn confirm_addition(
     let id = insert_and_enqueue(&mut tx, &event, &by.actor, now).await?;
     let stored = events::get(&mut tx, id).await?;
     tx.commit().await?;
+    store.outbox_written();
     stored.ok_or_else(|| no_event(id))
 }
 
@@ -250,9 +252,11 @@ pub async fn edit_event(
         events::set_more_sources(&mut tx, id, &more).await?;
     }
     audit::record(&mut tx, id, &by.actor, now, Some(&before), Some(&event)).await?;
-    deliveries::mark_edits_due(&mut tx, id).await?;
+    outbox::mark_edits_due(&mut tx, id).await?;
     let stored = events::get(&mut tx, id).await?;
     tx.commit().await?;
+    // Its posts already sent are edited to match.
+    store.outbox_written();
     stored.ok_or_else(|| no_event(id))
 }
 
@@ -288,8 +292,9 @@ pub async fn remove_event(
     }
     audit::record(&mut tx, id, &by.actor, now, Some(&before), None).await?;
     // Posts not sent yet never go out; sent ones are edited to say it was removed.
-    deliveries::cancel_for_event(&mut tx, id, "the event was removed before it was posted").await?;
-    deliveries::mark_edits_due(&mut tx, id).await?;
+    outbox::cancel_for_event(&mut tx, id, "the event was removed before it was posted").await?;
+    outbox::mark_edits_due(&mut tx, id).await?;
     tx.commit().await?;
+    store.outbox_written();
     Ok(before)
 }

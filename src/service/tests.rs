@@ -4,7 +4,9 @@
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
-use crate::domain::{Actor, AlertSettings, EventScope, Headcount, RawEvent, Tenant, Viewer};
+use crate::domain::{
+    Actor, AlertSettings, ChannelRef, EventScope, Headcount, RawEvent, Tenant, Viewer,
+};
 use crate::error::Error;
 use crate::store::Store;
 
@@ -166,7 +168,7 @@ async fn a_new_event_queues_one_post_per_matching_subscription_of_whoever_may_se
         subscribe(
             &store,
             &Tenant::discord(guild),
-            channel,
+            &ChannelRef::discord(channel),
             &AlertSettings::default(),
             &actor,
             now(),
@@ -175,14 +177,18 @@ async fn a_new_event_queues_one_post_per_matching_subscription_of_whoever_may_se
         .unwrap();
     }
     added(&store, &raw("Acme", "2026-01-10", 5), &moderator(2)).await;
-    let queued: Vec<u64> = store
+    let queued: Vec<_> = store
         .open_deliveries()
         .await
         .unwrap()
-        .iter()
-        .map(|d| d.channel_id)
+        .into_iter()
+        .filter_map(|d| d.channel)
         .collect();
-    assert_eq!(queued, [20], "a private event reaches its own server only");
+    assert_eq!(
+        queued,
+        [ChannelRef::discord(20)],
+        "a private event reaches its own server only"
+    );
     added(&store, &raw("Globex", "2026-01-10", 5), &moderator(HOME)).await;
     assert_eq!(
         store.open_deliveries().await.unwrap().len(),
@@ -190,12 +196,12 @@ async fn a_new_event_queues_one_post_per_matching_subscription_of_whoever_may_se
         "global: both"
     );
     assert!(
-        unsubscribe(&store, &Tenant::discord(3), 30, now())
+        unsubscribe(&store, &Tenant::discord(3), &ChannelRef::discord(30), now())
             .await
             .unwrap()
     );
     assert!(
-        !unsubscribe(&store, &Tenant::discord(2), 30, now())
+        !unsubscribe(&store, &Tenant::discord(2), &ChannelRef::discord(30), now())
             .await
             .unwrap()
     );
@@ -206,17 +212,39 @@ async fn a_channel_subscribed_by_one_server_cannot_be_taken_over_by_another() {
     let store = Store::open_in_memory().await.unwrap();
     let actor = Actor::cli("test");
     let (a, b) = (Tenant::discord(2), Tenant::discord(3));
-    subscribe(&store, &b, 30, &AlertSettings::default(), &actor, now())
-        .await
-        .unwrap();
-    let taken = subscribe(&store, &a, 30, &AlertSettings::default(), &actor, now()).await;
+    subscribe(
+        &store,
+        &b,
+        &ChannelRef::discord(30),
+        &AlertSettings::default(),
+        &actor,
+        now(),
+    )
+    .await
+    .unwrap();
+    let taken = subscribe(
+        &store,
+        &a,
+        &ChannelRef::discord(30),
+        &AlertSettings::default(),
+        &actor,
+        now(),
+    )
+    .await;
     assert!(matches!(taken, Err(Error::Forbidden(_))), "{taken:?}");
     assert_eq!(subscriptions(&store, &b).await.unwrap().len(), 1);
     assert!(subscriptions(&store, &a).await.unwrap().is_empty());
     // Its own server may change it.
-    subscribe(&store, &b, 30, &AlertSettings::default(), &actor, now())
-        .await
-        .unwrap();
+    subscribe(
+        &store,
+        &b,
+        &ChannelRef::discord(30),
+        &AlertSettings::default(),
+        &actor,
+        now(),
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test]

@@ -9,10 +9,9 @@ use super::SlackApp;
 use super::blocks::{ephemeral_text, message};
 use super::modals;
 use super::text::user_text;
-use crate::domain::Days;
 use crate::error::{Error, Result};
-use crate::render::{self, ButtonId, View};
-use crate::service;
+use crate::render::{ButtonId, View};
+use crate::service::buttons::{self, Pressed};
 
 /// The inline answer to an interaction, if it has one.
 pub async fn handle(app: &SlackApp, payload: &Value) -> Option<Value> {
@@ -57,46 +56,17 @@ async fn pressed(app: &SlackApp, payload: &Value) -> Result<View> {
         .ok_or_else(|| Error::NotFound("This button is no longer valid.".into()))?;
     let team = payload["team"]["id"].as_str().unwrap_or_default();
     let user = payload["user"]["id"].as_str().unwrap_or_default();
-    let now = Utc::now();
-    match id {
-        ButtonId::Page {
-            company,
-            days,
-            page,
-        } => {
-            let days = days.map(|d| Days::parse(i64::from(d))).transpose()?;
-            let viewer = SlackApp::viewer(team)?;
-            let listing =
-                service::listing_for(&app.store, company, &viewer, days, page, now.date_naive())
-                    .await?;
-            Ok(render::listing_view(&listing, days))
-        }
-        ButtonId::AddAnyway(pending) => {
-            let by = app.moderator(team, user).await?;
-            let event = service::confirm_addition(&app.store, pending, &by, now).await?;
-            app.wake.notify();
-            Ok(render::event_view(
-                &format!("Added event #{}", event.id),
-                &event,
-            ))
-        }
-        ButtonId::Cancel(pending) => {
-            let by = app.moderator(team, user).await?;
-            service::cancel_addition(&app.store, pending, &by, now).await?;
-            Ok(note("Cancelled: nothing was stored."))
-        }
-        ButtonId::Remove(id) => {
-            let by = app.moderator(team, user).await?;
-            let event = service::remove_event(&app.store, id, &by, now).await?;
-            app.wake.notify();
-            let summary = render::escape_markdown(&render::event_summary(&event, true));
-            Ok(note(&format!("Removed event #{}: {summary}.", event.id)))
-        }
-        ButtonId::Keep(id) => {
-            app.moderator(team, user).await?;
-            Ok(note(&format!("Kept event #{id}.")))
-        }
-    }
+    let by = if buttons::needs_moderator(&id) {
+        Some(app.moderator(team, user).await?)
+    } else {
+        None
+    };
+    let viewer = SlackApp::viewer(team)?;
+    let pressed = buttons::press(&app.store, id, &viewer, by.as_ref(), Utc::now()).await?;
+    Ok(match pressed {
+        Pressed::View(view) => view,
+        Pressed::Text(text) => note(&text),
+    })
 }
 
 fn note(text: &str) -> View {

@@ -21,9 +21,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::config::{SlackConfig, SlackMode};
-use crate::domain::{Actor, Platform, Tenant, Viewer};
+use crate::domain::{Actor, ChannelRef, Platform, Tenant, Viewer};
 use crate::error::{Error, Result};
-use crate::notify::Wake;
 use crate::service::Moderator;
 use crate::store::Store;
 use api::{ApiError, SlackApi};
@@ -34,7 +33,6 @@ pub use poster::SlackPoster;
 pub struct SlackApp {
     pub store: Store,
     pub api: SlackApi,
-    pub wake: Wake,
     /// Users who moderate in every workspace, besides its admins and owners.
     moderators: Arc<Vec<String>>,
     home: Option<Tenant>,
@@ -43,7 +41,7 @@ pub struct SlackApp {
 }
 
 impl SlackApp {
-    pub fn new(config: &SlackConfig, store: Store, api: SlackApi, wake: Wake) -> Self {
+    pub fn new(config: &SlackConfig, store: Store, api: SlackApi) -> Self {
         let home = config
             .home_team
             .as_deref()
@@ -57,7 +55,6 @@ impl SlackApp {
         Self {
             store,
             api,
-            wake,
             moderators: Arc::new(config.moderators.clone()),
             home,
             api_origin: origin,
@@ -143,6 +140,20 @@ impl SlackApp {
 
 /// Whether a `users.info` user belongs to workspace `team_id`: their own team, or (Enterprise
 /// Grid) one of the organisation's workspaces they are in.
+/// Slack's channel ids are upper-case letters and digits ("C024BE91L"); anything else (a
+/// typed name, markup) is refused before it reaches the store or Slack.
+const MAX_CHANNEL_ID: usize = 24;
+
+/// A Slack channel id as a channel reference; None for anything that is not one.
+pub fn channel_ref(id: &str) -> Option<ChannelRef> {
+    let valid = !id.is_empty()
+        && id.len() <= MAX_CHANNEL_ID
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    valid.then(|| ChannelRef::slack(id))
+}
+
 fn member_of(user: &Value, team_id: &str) -> bool {
     user["team_id"] == team_id
         || user["enterprise_user"]["teams"]

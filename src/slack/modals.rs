@@ -200,17 +200,16 @@ pub async fn submitted(app: &SlackApp, payload: &Value) -> Result<Value> {
     let done = match (view["callback_id"].as_str(), metadata["event"].as_i64()) {
         (Some(EDIT), Some(id)) => service::edit_event(&app.store, id, &raw, &by, now)
             .await
-            .map(|e| render::event_view(&format!("Updated event #{}", e.id), &e)),
+            .map(|e| render::replies::updated_view(&e)),
         _ => service::add_event(&app.store, &raw, &by, now)
             .await
             .map(|o| match o {
-                AddOutcome::Added(e) => render::event_view(&format!("Added event #{}", e.id), &e),
+                AddOutcome::Added(e) => render::replies::added_view(&e),
                 AddOutcome::Held { pending_id, nearby } => render::nearby_view(&nearby, pending_id),
             }),
     };
     match done {
         Ok(view) => {
-            app.wake.notify();
             tell(app, &channel, user, &view);
             Ok(json!({ "response_action": "clear" }))
         }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::api::{ApiError, SlackApi};
 use super::blocks;
-use crate::domain::slack;
+use crate::domain::{ChannelRef, Platform};
 use crate::notify::{ChannelPoster, PostOutcome};
 use crate::render::View;
 
@@ -52,13 +52,19 @@ pub fn outcome(error: ApiError) -> PostOutcome {
     }
 }
 
-fn channel(channel_id: u64) -> Result<String, PostOutcome> {
-    slack::channel_id(channel_id).ok_or_else(|| PostOutcome::Rejected("not a Slack channel".into()))
+/// The channel's Slack id; a reference of another platform never reaches this poster.
+fn channel(channel: &ChannelRef) -> Result<&str, PostOutcome> {
+    match channel.platform {
+        Platform::Slack => Ok(&channel.id),
+        Platform::Discord => Err(PostOutcome::Rejected(format!(
+            "{channel} is not a Slack channel"
+        ))),
+    }
 }
 
 impl ChannelPoster for SlackPoster {
-    async fn post(&self, channel_id: u64, view: &View, nonce: &str) -> PostOutcome {
-        let ch = match channel(channel_id) {
+    async fn post(&self, to: &ChannelRef, view: &View, nonce: &str) -> PostOutcome {
+        let ch = match channel(to) {
             Ok(ch) => ch,
             Err(outcome) => return outcome,
         };
@@ -72,56 +78,55 @@ impl ChannelPoster for SlackPoster {
             Ok(sent) => sent,
             Err(e) => return outcome(e),
         };
-        let Some(message_id) = sent["ts"].as_str().and_then(slack::ts_number) else {
+        let Some(ts) = sent["ts"].as_str().filter(|ts| !ts.is_empty()) else {
             return PostOutcome::Failed("Slack accepted the post but sent no ts".into());
         };
         if let Some(image) = &view.image {
             // The chart follows in the post's thread; the post stands without it.
-            let ts = slack::ts(message_id);
             let title = blocks::fallback(view);
             let png = image.png.clone();
             if let Err(e) = self
                 .api
-                .upload(&ch, Some(&ts), &image.filename, &title, png)
+                .upload(ch, Some(ts), &image.filename, &title, png)
                 .await
             {
                 tracing::warn!(error = %e, "could not upload the chart to Slack");
             }
         }
-        PostOutcome::Sent { message_id }
+        PostOutcome::sent(ts)
     }
 
-    async fn edit(&self, channel_id: u64, message_id: u64, view: &View) -> PostOutcome {
-        let ch = match channel(channel_id) {
+    async fn edit(&self, to: &ChannelRef, ts: &str, view: &View) -> PostOutcome {
+        let ch = match channel(to) {
             Ok(ch) => ch,
             Err(outcome) => return outcome,
         };
         let mut body = blocks::message(view);
         body["channel"] = json!(ch);
-        body["ts"] = json!(slack::ts(message_id));
+        body["ts"] = json!(ts);
         match self.api.call("chat.update", &body).await {
-            Ok(_) => PostOutcome::Sent { message_id },
+            Ok(_) => PostOutcome::sent(ts),
             Err(e) => outcome(e),
         }
     }
 
-    async fn crosspost(&self, _channel_id: u64, _message_id: u64) -> PostOutcome {
+    async fn crosspost(&self, _channel: &ChannelRef, _ts: &str) -> PostOutcome {
         PostOutcome::Rejected("Slack has no crossposts".into())
     }
 
     async fn find_post(
         &self,
-        channel_id: u64,
+        to: &ChannelRef,
         _marker: &str,
         nonce: &str,
-    ) -> Result<Option<u64>, PostOutcome> {
-        let ch = channel(channel_id)?;
+    ) -> Result<Option<String>, PostOutcome> {
+        let ch = channel(to)?;
         let history = self
             .api
             .call_form(
                 "conversations.history",
                 &[
-                    ("channel", &ch),
+                    ("channel", ch),
                     ("limit", "50"),
                     ("include_all_metadata", "true"),
                 ],
@@ -138,10 +143,10 @@ impl ChannelPoster for SlackPoster {
             .flatten()
             .find(ours)
             .and_then(|m| m["ts"].as_str())
-            .and_then(slack::ts_number))
+            .map(str::to_string))
     }
 
-    fn dedupes_nonces(&self, _channel_id: u64) -> bool {
+    fn dedupes_nonces(&self, _channel: &ChannelRef) -> bool {
         false
     }
 }

@@ -5,10 +5,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod companies;
-pub mod crossposts;
 pub mod curation;
-pub mod deliveries;
-pub mod delivery_list;
 pub mod events;
 pub mod filing_stats;
 pub mod filings;
@@ -29,10 +26,10 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{SqlitePool, migrate::Migrator};
 
-pub use crossposts::{DueCrosspost, FollowUp};
-pub use deliveries::{Delivery, DueEdit};
-pub use delivery_list::DeliveryRow;
-pub use outbox::{Added, Item};
+pub use outbox::{
+    Added, Delivery, DeliveryOutcome, DeliveryRow, DeliveryStatus, DueCrosspost, DueEdit, FollowUp,
+    Item,
+};
 pub use stats::{FacetCounts, StatsFilter, Summary};
 pub use subscriptions::{DisabledSubscription, Subscription};
 
@@ -59,6 +56,23 @@ type CachedIndex = (i64, Arc<NameIndex>);
 pub struct Store {
     pool: SqlitePool,
     names: Arc<RwLock<Option<CachedIndex>>>,
+    outbox_written: OutboxSignal,
+}
+
+/// Rings after a use case commits outbox rows, so the delivery worker of this process posts
+/// them at once; a worker in another process finds them on its next poll.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxSignal(Arc<tokio::sync::Notify>);
+
+impl OutboxSignal {
+    pub fn ring(&self) {
+        self.0.notify_one();
+    }
+
+    /// Completes at the next ring (or at once if one came while nobody waited).
+    pub async fn rung(&self) {
+        self.0.notified().await;
+    }
 }
 
 impl Store {
@@ -109,6 +123,7 @@ impl Store {
         let store = Self {
             pool,
             names: Arc::default(),
+            outbox_written: OutboxSignal::default(),
         };
         store.ensure_builtin_aliases().await?;
         Ok(store)
@@ -146,6 +161,18 @@ async fn connect(options: SqliteConnectOptions, size: u32) -> sqlx::Result<Sqlit
         .max_connections(size)
         .connect_with(options)
         .await
+}
+
+impl Store {
+    /// What a use case calls after committing outbox rows (new posts, edits, removals).
+    pub fn outbox_written(&self) {
+        self.outbox_written.ring();
+    }
+
+    /// The signal the delivery worker waits on.
+    pub fn outbox_signal(&self) -> OutboxSignal {
+        self.outbox_written.clone()
+    }
 }
 
 /// Discord ids are u64; SQLite integers are i64. The one place that converts between them.

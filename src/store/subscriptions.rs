@@ -4,13 +4,13 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, Store, snowflake_from_db, snowflake_to_db, tenants};
-use crate::domain::{Actor, AlertFilter, AlertSettings, Mode, Tenant};
+use crate::domain::{Actor, AlertFilter, AlertSettings, ChannelRef, Mode, Platform, Tenant};
 use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
     pub id: i64,
-    pub channel_id: u64,
+    pub channel: ChannelRef,
     /// The company filter's name, for lists.
     pub company: Option<String>,
     pub settings: AlertSettings,
@@ -28,7 +28,7 @@ pub struct Subscription {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DisabledSubscription {
     pub tenant: String,
-    pub channel_id: u64,
+    pub channel: ChannelRef,
     pub reason: String,
 }
 
@@ -38,12 +38,12 @@ pub struct DisabledSubscription {
 pub async fn upsert(
     conn: &mut Conn,
     tenant_id: i64,
-    channel_id: u64,
+    channel: &ChannelRef,
     settings: &AlertSettings,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let channel = snowflake_to_db(channel_id);
+    let (platform, thread) = (channel.platform.as_str(), channel.stored_thread());
     let actor = actor.as_str();
     let f = &settings.filter;
     let min_people = f.min_people.map(i64::from);
@@ -52,11 +52,12 @@ pub async fn upsert(
     let (crosspost, filings) = (i64::from(settings.crosspost), i64::from(settings.filings));
     // A changed mode starts afresh: its digests cover only what comes after.
     let done = sqlx::query!(
-        "INSERT INTO subscriptions (tenant_id, channel_id, company_id, industry, country,
+        "INSERT INTO subscriptions (tenant_id, channel, company_id, industry, country,
                                     min_people, mode, mode_since, mention_role, crosspost,
-                                    filings, active, created_by, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?8, ?8)
-         ON CONFLICT (channel_id) DO UPDATE SET
+                                    filings, active, created_by, created_at, updated_at,
+                                    platform, thread)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?8, ?8, ?13, ?14)
+         ON CONFLICT (platform, channel, thread) DO UPDATE SET
              company_id = excluded.company_id, industry = excluded.industry,
              country = excluded.country, min_people = excluded.min_people,
              mode_since = CASE WHEN subscriptions.mode = excluded.mode
@@ -71,7 +72,7 @@ pub async fn upsert(
          WHERE subscriptions.tenant_id = excluded.tenant_id
             OR subscriptions.removed_at IS NOT NULL",
         tenant_id,
-        channel,
+        channel.id,
         f.company_id,
         f.industry,
         f.country,
@@ -81,7 +82,9 @@ pub async fn upsert(
         role,
         crosspost,
         filings,
-        actor
+        actor,
+        platform,
+        thread
     )
     .execute(&mut *conn)
     .await?;
@@ -92,20 +95,22 @@ pub async fn upsert(
 pub async fn remove(
     conn: &mut Conn,
     tenant: &Tenant,
-    channel_id: u64,
+    channel: &ChannelRef,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
     let (platform, external) = tenants::bind(Some(tenant));
-    let channel = snowflake_to_db(channel_id);
+    let (channel_platform, thread) = (channel.platform.as_str(), channel.stored_thread());
     let id = sqlx::query_scalar!(
         "UPDATE subscriptions SET removed_at = ?4, active = 0, updated_at = ?4
          WHERE tenant_id = (SELECT id FROM tenants WHERE platform = ?1 AND external_id = ?2)
-           AND channel_id = ?3 AND removed_at IS NULL
+           AND platform = ?5 AND channel = ?3 AND thread = ?6 AND removed_at IS NULL
          RETURNING id",
         platform,
         external,
-        channel,
-        now
+        channel.id,
+        now,
+        channel_platform,
+        thread
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -137,7 +142,7 @@ impl Store {
         let (platform, external) = tenants::bind(tenant);
         let rows = sqlx::query_as!(
             StoredSubscription,
-            r#"SELECT s.id, s.channel_id, s.company_id, c.name AS "company?", s.industry,
+            r#"SELECT s.id, s.platform AS channel_platform, s.channel, s.thread, s.company_id, c.name AS "company?", s.industry,
                       s.country, s.min_people, s.mode, s.mention_role, s.crosspost, s.filings,
                       s.active, s.disabled_reason,
                       s.last_post_at AS "last_post_at?: DateTime<Utc>",
@@ -180,7 +185,7 @@ impl Store {
         )
         .execute(&mut *tx)
         .await?;
-        super::deliveries::cancel_for_subscription(&mut tx, subscription_id, reason).await?;
+        super::outbox::cancel_for_subscription(&mut tx, subscription_id, reason).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -188,7 +193,8 @@ impl Store {
     /// Subscriptions the worker disabled, in every tenant.
     pub async fn disabled_subscriptions(&self) -> Result<Vec<DisabledSubscription>> {
         let rows = sqlx::query!(
-            r#"SELECT t.platform || ':' || t.external_id AS "tenant!: String", s.channel_id,
+            r#"SELECT t.platform || ':' || t.external_id AS "tenant!: String",
+                      s.platform, s.channel, s.thread,
                       s.disabled_reason AS "reason!"
                FROM subscriptions s JOIN tenants t ON t.id = s.tenant_id
                WHERE s.active = 0 AND s.removed_at IS NULL AND s.disabled_reason IS NOT NULL
@@ -198,10 +204,12 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|r| DisabledSubscription {
-                tenant: r.tenant,
-                channel_id: snowflake_from_db(r.channel_id),
-                reason: r.reason,
+            .filter_map(|r| {
+                Some(DisabledSubscription {
+                    tenant: r.tenant,
+                    channel: channel_of(&r.platform, r.channel, r.thread)?,
+                    reason: r.reason,
+                })
             })
             .collect())
     }
@@ -220,7 +228,9 @@ enum Which<'a> {
 /// A subscription row as stored, for [`Subscription`].
 struct StoredSubscription {
     id: i64,
-    channel_id: i64,
+    channel_platform: String,
+    channel: String,
+    thread: String,
     company_id: Option<i64>,
     company: Option<String>,
     industry: Option<String>,
@@ -259,7 +269,7 @@ impl StoredSubscription {
         };
         Some(Subscription {
             id: self.id,
-            channel_id: snowflake_from_db(self.channel_id),
+            channel: channel_of(&self.channel_platform, self.channel, self.thread)?,
             company: self.company,
             settings,
             active: self.active != 0,
@@ -270,4 +280,13 @@ impl StoredSubscription {
             tenant,
         })
     }
+}
+
+/// A channel reference as stored; the table's CHECK admits only known platforms.
+pub(super) fn channel_of(platform: &str, id: String, thread: String) -> Option<ChannelRef> {
+    Some(ChannelRef::from_stored(
+        Platform::parse(platform)?,
+        id,
+        thread,
+    ))
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use layoffs_bot::Store;
 use layoffs_bot::csv_io::{self as import, FileOptions};
 use layoffs_bot::domain::{
-    Actor, AlertFilter, AlertSettings, EventScope, Headcount, Mode, NewEvent, Tenant,
+    Actor, AlertFilter, AlertSettings, ChannelRef, EventScope, Headcount, Mode, NewEvent, Tenant,
 };
 use layoffs_bot::notify::{Backoff, PostOutcome, Worker};
 use layoffs_bot::service;
@@ -47,7 +47,7 @@ async fn subscribe(store: &Store, channel: u64, settings: AlertSettings, at: Dat
     service::subscribe(
         store,
         &Tenant::discord(GUILD),
-        channel,
+        &ChannelRef::discord(channel),
         &settings,
         &Actor::cli("test"),
         at,
@@ -189,7 +189,7 @@ async fn a_role_is_pinged_only_when_a_moderator_opted_in_and_never_by_a_test() {
     assert_eq!(pinged["content"], "<@&777>");
 
     let tenant = Tenant::discord(GUILD);
-    service::alerts::queue_test(s, &tenant, 2, at(2, 1, 0))
+    service::alerts::queue_test(s, &tenant, &ChannelRef::discord(2), at(2, 1, 0))
         .await
         .unwrap();
     w.try_dispatch_once(at(2, 1, 0)).await.unwrap();
@@ -218,7 +218,8 @@ async fn a_test_post_shows_the_newest_match_or_a_sample_and_needs_a_subscription
     let t = store_with_companies().await;
     let s = &t.store;
     let tenant = Tenant::discord(GUILD);
-    let missing = service::alerts::queue_test(s, &tenant, 9, at(2, 0, 0)).await;
+    let missing =
+        service::alerts::queue_test(s, &tenant, &ChannelRef::discord(9), at(2, 0, 0)).await;
     assert!(missing.unwrap_err().to_string().contains("not subscribed"));
     subscribe(s, 1, filtered(Some("Hardware"), None, None), at(1, 0, 0)).await;
     subscribe(
@@ -230,10 +231,10 @@ async fn a_test_post_shows_the_newest_match_or_a_sample_and_needs_a_subscription
     .await;
     let poster = Scripted::default();
     let w = worker(s, &poster);
-    service::alerts::queue_test(s, &tenant, 1, at(2, 0, 0))
+    service::alerts::queue_test(s, &tenant, &ChannelRef::discord(1), at(2, 0, 0))
         .await
         .unwrap();
-    service::alerts::queue_test(s, &tenant, 2, at(2, 0, 0))
+    service::alerts::queue_test(s, &tenant, &ChannelRef::discord(2), at(2, 0, 0))
         .await
         .unwrap();
     w.try_dispatch_once(at(2, 0, 0)).await.unwrap();
@@ -490,7 +491,7 @@ async fn announced_filings_reach_only_channels_that_asked_with_filters_applied()
     service::subscribe(
         s,
         &Tenant::discord(GUILD + 1),
-        5,
+        &ChannelRef::discord(5),
         &filings(AlertFilter::default()),
         &Actor::cli("test"),
         at(1, 0, 0),
@@ -625,7 +626,7 @@ async fn digests_and_tests_keep_to_their_guild_and_list_new_filings_when_asked()
 
     let tenant = Tenant::discord(GUILD);
     subscribe(s, 3, AlertSettings::default(), at(23, 15, 0)).await;
-    service::alerts::queue_test(s, &tenant, 3, at(23, 15, 0))
+    service::alerts::queue_test(s, &tenant, &ChannelRef::discord(3), at(23, 15, 0))
         .await
         .unwrap();
     w.try_dispatch_once(at(23, 15, 0)).await.unwrap();

@@ -1,7 +1,7 @@
 //! Posts of new events to subscribed channels, end to end: the real bot, the fake Discord with
 //! faults injected, a gateway disconnect, and `kill -9` in the middle of a fan-out.
 
-use layoffs_bot::domain::{Actor, AlertFilter, AlertSettings, Tenant};
+use layoffs_bot::domain::{Actor, AlertFilter, AlertSettings, ChannelRef, Tenant};
 use layoffs_bot::service;
 use serde_json::{Value, json};
 
@@ -39,9 +39,16 @@ async fn subscribe(bot: &Bot, guild: &str, channel: &str, company: Option<&str>)
         },
         ..AlertSettings::default()
     };
-    service::subscribe(&bot.store, &tenant, id(channel), &settings, &actor, now())
-        .await
-        .unwrap();
+    service::subscribe(
+        &bot.store,
+        &tenant,
+        &ChannelRef::discord(id(channel)),
+        &settings,
+        &actor,
+        now(),
+    )
+    .await
+    .unwrap();
 }
 
 async fn add(bot: &Bot, who: Who<'static>, options: Value) -> i64 {
@@ -287,13 +294,13 @@ async fn faults_are_retried_waited_out_or_disable_the_subscription() {
     assert!(
         disabled
             .iter()
-            .any(|d| d.channel_id == id(forbidden) && d.reason.contains("403")),
+            .any(|d| d.channel == ChannelRef::discord(id(forbidden)) && d.reason.contains("403")),
         "{disabled:?}"
     );
     assert!(
         disabled
             .iter()
-            .any(|d| d.channel_id == id(gone) && d.reason.contains("404")),
+            .any(|d| d.channel == ChannelRef::discord(id(gone)) && d.reason.contains("404")),
         "{disabled:?}"
     );
     let posts = bot.fake.posts();
@@ -450,28 +457,29 @@ async fn a_fan_out_stays_under_the_global_limit() {
 
 #[tokio::test]
 async fn the_http_poster_finds_its_own_post_in_a_channels_history() {
-    use layoffs_bot::notify::{ChannelPoster, HttpPoster};
+    use layoffs_bot::discord::DiscordPoster;
+    use layoffs_bot::notify::ChannelPoster;
     use layoffs_bot::render::{View, footer_marker};
     let fake = crate::support::fake_discord::FakeDiscord::start().await;
     // The fake answers as the bot whose id this token carries.
     let token = "OTAwMDAwMDAwMDAwMDAwMDAx.fake.token".parse().unwrap();
-    let poster = HttpPoster::new(&fake.url, token).unwrap();
-    let channel = id(&channel(77));
+    let poster = DiscordPoster::new(&fake.url, token).unwrap();
+    let channel = ChannelRef::discord(id(&channel(77)));
     let view = View {
         title: "New layoff: Acme".into(),
         footer: format!("{} added 2026-11-26 12:00 UTC", footer_marker(41)),
         ..View::default()
     };
-    let sent = poster.post(channel, &view, "lb-1").await;
-    let layoffs_bot::notify::PostOutcome::Sent { message_id } = sent else {
+    let sent = poster.post(&channel, &view, "lb-1").await;
+    let layoffs_bot::notify::PostOutcome::Sent { message } = sent else {
         panic!("{sent:?}")
     };
     assert_eq!(
-        poster.find_post(channel, &footer_marker(41), "lb-1").await,
-        Ok(Some(message_id))
+        poster.find_post(&channel, &footer_marker(41), "lb-1").await,
+        Ok(Some(message))
     );
     assert_eq!(
-        poster.find_post(channel, &footer_marker(4), "lb-1").await,
+        poster.find_post(&channel, &footer_marker(4), "lb-1").await,
         Ok(None)
     );
 }

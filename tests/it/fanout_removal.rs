@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use layoffs_bot::Store;
-use layoffs_bot::domain::{Actor, AlertSettings, Tenant};
+use layoffs_bot::domain::{Actor, AlertSettings, ChannelRef, Tenant};
 use layoffs_bot::notify::{Backoff, ChannelPoster, PostOutcome, Worker};
 use layoffs_bot::render::View;
 use layoffs_bot::service;
@@ -24,8 +24,8 @@ struct RemovesOnFirstPost {
 }
 
 impl ChannelPoster for RemovesOnFirstPost {
-    async fn post(&self, channel_id: u64, view: &View, nonce: &str) -> PostOutcome {
-        let outcome = self.inner.post(channel_id, view, nonce).await;
+    async fn post(&self, channel: &ChannelRef, view: &View, nonce: &str) -> PostOutcome {
+        let outcome = self.inner.post(channel, view, nonce).await;
         if !self.removed.swap(true, Ordering::SeqCst) {
             service::remove_event(&self.store, self.event, &moderator(), now())
                 .await
@@ -34,21 +34,21 @@ impl ChannelPoster for RemovesOnFirstPost {
         outcome
     }
 
-    async fn edit(&self, channel_id: u64, message_id: u64, view: &View) -> PostOutcome {
-        self.inner.edit(channel_id, message_id, view).await
+    async fn edit(&self, channel: &ChannelRef, message: &str, view: &View) -> PostOutcome {
+        self.inner.edit(channel, message, view).await
     }
 
-    async fn crosspost(&self, channel_id: u64, message_id: u64) -> PostOutcome {
-        self.inner.crosspost(channel_id, message_id).await
+    async fn crosspost(&self, channel: &ChannelRef, message: &str) -> PostOutcome {
+        self.inner.crosspost(channel, message).await
     }
 
     async fn find_post(
         &self,
-        channel_id: u64,
+        channel: &ChannelRef,
         marker: &str,
         nonce: &str,
-    ) -> Result<Option<u64>, PostOutcome> {
-        self.inner.find_post(channel_id, marker, nonce).await
+    ) -> Result<Option<String>, PostOutcome> {
+        self.inner.find_post(channel, marker, nonce).await
     }
 }
 
@@ -95,13 +95,20 @@ async fn a_channel_taken_over_never_gets_the_old_owners_private_event_edited_in(
     worker.try_dispatch_once(now()).await.unwrap();
     assert_eq!(script.calls().len(), 1, "posted while subscribed");
     let (old, new) = (Tenant::discord(42), Tenant::discord(43));
-    service::unsubscribe(&t.store, &old, 1, now())
+    service::unsubscribe(&t.store, &old, &ChannelRef::discord(1), now())
         .await
         .unwrap();
     let by = Actor::cli("test");
-    service::subscribe(&t.store, &new, 1, &AlertSettings::default(), &by, now())
-        .await
-        .unwrap();
+    service::subscribe(
+        &t.store,
+        &new,
+        &ChannelRef::discord(1),
+        &AlertSettings::default(),
+        &by,
+        now(),
+    )
+    .await
+    .unwrap();
     correct(&t.store, id, 12).await;
     worker.try_dispatch_once(later(1)).await.unwrap();
     assert!(script.edits(1).is_empty(), "{:?}", script.calls());

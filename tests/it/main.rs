@@ -19,6 +19,7 @@ mod fanout_removal;
 mod import;
 mod merge;
 mod migrate;
+mod migrate_channels;
 mod outbox;
 mod serve;
 mod slack;

@@ -11,15 +11,18 @@ use crate::support::now;
 
 const GUILD: u64 = 800_000_000_000_000_001;
 
-/// A store at migration 0004 with one global event, one private event, a subscription and a
-/// held addition, written as that version wrote them.
-async fn old_store(dir: &std::path::Path, url: &str) {
+/// A store migrated up to (not including) migration `before`, as an older binary left it.
+pub(crate) async fn migrated_to(
+    dir: &std::path::Path,
+    url: &str,
+    before: &str,
+) -> sqlx::SqlitePool {
     let migrations = dir.join("old-migrations");
     std::fs::create_dir(&migrations).unwrap();
     for entry in std::fs::read_dir(crate::support::data("migrations")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
-        if name.as_str() < "0005" {
+        if name.as_str() < before {
             std::fs::copy(&path, migrations.join(&name)).unwrap();
         }
     }
@@ -33,6 +36,13 @@ async fn old_store(dir: &std::path::Path, url: &str) {
         .run(&pool)
         .await
         .unwrap();
+    pool
+}
+
+/// A store at migration 0004 with one global event, one private event, a subscription and a
+/// held addition, written as that version wrote them.
+async fn old_store(dir: &std::path::Path, url: &str) {
+    let pool = migrated_to(dir, url, "0005").await;
     let guild = i64::try_from(GUILD).unwrap();
     let at = Utc::now().to_rfc3339();
     for sql in [
@@ -112,7 +122,10 @@ async fn guild_ids_become_tenants_and_nothing_changes_hands() {
     assert_ne!(Some(mine.id), theirs.map(|c| c.id));
 
     let subs = store.subscriptions(&tenant).await.unwrap();
-    assert_eq!(subs.iter().map(|s| s.channel_id).collect::<Vec<_>>(), [42]);
+    assert_eq!(
+        subs.iter().map(|s| s.channel.clone()).collect::<Vec<_>>(),
+        [layoffs_bot::domain::ChannelRef::discord(42)]
+    );
     assert_eq!(
         subs[0].settings,
         layoffs_bot::domain::AlertSettings::default()

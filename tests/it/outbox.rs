@@ -8,10 +8,14 @@ use std::time::Duration;
 use chrono::DateTime;
 use chrono::Utc;
 use layoffs_bot::Store;
-use layoffs_bot::domain::{Actor, AlertSettings, EventScope, Headcount, RawEvent, Tenant};
-use layoffs_bot::notify::{Backoff, ChannelPoster, PostOutcome, Worker, discord_json};
+use layoffs_bot::discord::poster::{edit_body, post_body};
+use layoffs_bot::domain::{
+    Actor, AlertSettings, ChannelRef, EventScope, Headcount, RawEvent, Tenant,
+};
+use layoffs_bot::notify::{Backoff, ChannelPoster, PostOutcome, Worker};
 use layoffs_bot::render::View;
 use layoffs_bot::service::{self, Moderator};
+use layoffs_bot::store::DeliveryStatus;
 use serde_json::Value;
 
 use crate::support::{TestStore, event, now};
@@ -76,8 +80,16 @@ impl Scripted {
     }
 }
 
+/// The scripts are keyed by Discord channel number.
+fn number(channel: &ChannelRef) -> u64 {
+    channel
+        .discord_id()
+        .expect("the scripted poster posts in Discord channels")
+}
+
 impl ChannelPoster for Scripted {
-    async fn crosspost(&self, channel_id: u64, message_id: u64) -> PostOutcome {
+    async fn crosspost(&self, channel: &ChannelRef, message_id: &str) -> PostOutcome {
+        let channel_id = number(channel);
         let body = serde_json::json!({ "crossposted": message_id });
         self.0.calls.lock().unwrap().push((channel_id, body));
         let scripted = self
@@ -87,11 +99,12 @@ impl ChannelPoster for Scripted {
             .unwrap()
             .get_mut(&channel_id)
             .and_then(VecDeque::pop_front);
-        scripted.unwrap_or(PostOutcome::Sent { message_id })
+        scripted.unwrap_or(PostOutcome::sent(message_id))
     }
 
-    async fn edit(&self, channel_id: u64, message_id: u64, view: &View) -> PostOutcome {
-        let mut edited = discord_json::message(view, None);
+    async fn edit(&self, channel: &ChannelRef, message_id: &str, view: &View) -> PostOutcome {
+        let channel_id = number(channel);
+        let mut edited = edit_body(view);
         edited["edited_message"] = serde_json::json!(message_id);
         self.0.calls.lock().unwrap().push((channel_id, edited));
         let scripted = self
@@ -101,26 +114,28 @@ impl ChannelPoster for Scripted {
             .unwrap()
             .get_mut(&channel_id)
             .and_then(VecDeque::pop_front);
-        scripted.unwrap_or(PostOutcome::Sent { message_id })
+        scripted.unwrap_or(PostOutcome::sent(message_id))
     }
 
     async fn find_post(
         &self,
-        channel_id: u64,
+        channel: &ChannelRef,
         marker: &str,
         _nonce: &str,
-    ) -> Result<Option<u64>, PostOutcome> {
+    ) -> Result<Option<String>, PostOutcome> {
+        let channel_id = number(channel);
         let kept = self.0.kept.lock().unwrap();
         Ok(kept
             .iter()
             .find(|(c, footer, _)| *c == channel_id && footer.starts_with(marker))
-            .map(|(_, _, id)| *id))
+            .map(|(_, _, id)| id.to_string()))
     }
 
-    async fn post(&self, channel_id: u64, view: &View, nonce: &str) -> PostOutcome {
+    async fn post(&self, channel: &ChannelRef, view: &View, nonce: &str) -> PostOutcome {
+        let channel_id = number(channel);
         let n = {
             let mut calls = self.0.calls.lock().unwrap();
-            calls.push((channel_id, discord_json::message(view, Some(nonce))));
+            calls.push((channel_id, post_body(view, nonce)));
             calls.len() as u64
         };
         let scripted = self
@@ -130,9 +145,7 @@ impl ChannelPoster for Scripted {
             .unwrap()
             .get_mut(&channel_id)
             .and_then(VecDeque::pop_front);
-        let outcome = scripted.unwrap_or(PostOutcome::Sent {
-            message_id: 9000 + n,
-        });
+        let outcome = scripted.unwrap_or(PostOutcome::sent((9000 + n).to_string()));
         let lost_answer = matches!(&outcome, PostOutcome::Failed(r) if r.contains("timed out"));
         if lost_answer || matches!(outcome, PostOutcome::Sent { .. }) {
             let footer = view.footer.clone();
@@ -159,7 +172,7 @@ pub(crate) async fn setup(channels: &[u64]) -> (TestStore, Worker<Scripted>, Scr
         service::subscribe(
             &t.store,
             &tenant,
-            c,
+            &ChannelRef::discord(c),
             &AlertSettings::default(),
             &Actor::cli("test"),
             now(),
@@ -252,19 +265,25 @@ async fn failures_back_off_then_die_and_rate_limits_do_not_count() {
         "within the backoff"
     );
     let open = t.store.open_deliveries().await.unwrap();
-    let one = open.iter().find(|r| r.channel_id == 1).unwrap();
+    let one = open
+        .iter()
+        .find(|r| r.channel == Some(ChannelRef::discord(1)))
+        .unwrap();
     assert_eq!(
         (one.attempts, one.last_error.as_deref()),
         (1, Some("Discord 500"))
     );
-    let two = open.iter().find(|r| r.channel_id == 2).unwrap();
+    let two = open
+        .iter()
+        .find(|r| r.channel == Some(ChannelRef::discord(2)))
+        .unwrap();
     assert_eq!(two.attempts, 0, "a 429 is not a failed attempt");
 
     assert_eq!(outbox.try_dispatch_once(later(1)).await.unwrap(), 2);
     assert_eq!(outbox.try_dispatch_once(later(2)).await.unwrap(), 1);
     let open = t.store.open_deliveries().await.unwrap();
     assert_eq!(open.len(), 1);
-    assert_eq!(open[0].status, "dead");
+    assert_eq!(open[0].status, DeliveryStatus::Dead);
     assert_eq!(
         open[0].last_error.as_deref(),
         Some("gave up after 3 attempts: Discord 500")
@@ -287,7 +306,7 @@ async fn a_403_or_404_disables_the_subscription_and_kills_its_pending_posts() {
     outbox.try_dispatch_once(now()).await.unwrap();
     let disabled = t.store.disabled_subscriptions().await.unwrap();
     assert_eq!(disabled.len(), 1);
-    assert_eq!(disabled[0].channel_id, 1);
+    assert_eq!(disabled[0].channel, ChannelRef::discord(1));
     outbox.try_dispatch_once(now()).await.unwrap();
     let dead: Vec<_> = t
         .store
@@ -295,7 +314,7 @@ async fn a_403_or_404_disables_the_subscription_and_kills_its_pending_posts() {
         .await
         .unwrap()
         .into_iter()
-        .filter(|r| r.status == "dead")
+        .filter(|r| r.status == DeliveryStatus::Dead)
         .collect();
     assert_eq!(dead.len(), 2, "{dead:?}");
     assert_eq!(
@@ -377,7 +396,7 @@ async fn nothing_is_sent_or_edited_in_a_channel_after_it_unsubscribed() {
     let tenant = Tenant::discord(GUILD);
     for channel in [1, 2] {
         assert!(
-            service::unsubscribe(&t.store, &tenant, channel, now())
+            service::unsubscribe(&t.store, &tenant, &ChannelRef::discord(channel), now())
                 .await
                 .unwrap()
         );
@@ -405,7 +424,10 @@ async fn a_rejected_token_pauses_posts_without_losing_any_and_dead_ones_can_be_r
     add(&t.store, "Acme").await;
     outbox.try_dispatch_once(now()).await.unwrap();
     let open = t.store.open_deliveries().await.unwrap();
-    let one = open.iter().find(|r| r.channel_id == 1).unwrap();
+    let one = open
+        .iter()
+        .find(|r| r.channel == Some(ChannelRef::discord(1)))
+        .unwrap();
     assert_eq!((one.status.as_str(), one.attempts), ("pending", 0));
     assert!(one.last_error.as_deref().unwrap().contains("401"));
     assert!(t.store.disabled_subscriptions().await.unwrap().is_empty());

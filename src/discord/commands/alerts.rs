@@ -1,8 +1,6 @@
 //! `/layoff-alerts subscribe|unsubscribe|list|test`: which channels get posts, how, and a
 //! test post to see one now.
 
-use std::fmt::Write as _;
-
 use chrono::Utc;
 use poise::serenity_prelude as serenity;
 
@@ -12,10 +10,12 @@ use crate::discord::alert_checks::{ModeOption, channel_kind, crosspost_refusal, 
 use crate::discord::checks::moderator;
 use crate::discord::reply::ephemeral;
 use crate::discord::{Context, permissions};
-use crate::domain::{AlertSettings, Mode};
+use crate::domain::{AlertSettings, ChannelRef, Mode};
 use crate::error::Error;
-use crate::render::alerts::{settings_summary, subscription_line};
+use crate::render::replies;
+use crate::service::alerts::listed;
 use crate::service::{self, AlertRequest, Moderator, Subscribed};
+use crate::store::DeliveryOutcome;
 
 /// Post new layoff events in a channel (moderators)
 #[poise::command(
@@ -98,9 +98,10 @@ async fn subscribe_and_say(
     settings: &AlertSettings,
 ) -> Result<String, Error> {
     let store = &ctx.data().store;
-    let (tenant, id) = (&by.tenant, channel_id.get());
-    let done = service::subscribe(store, tenant, id, settings, &by.actor, Utc::now()).await?;
-    let mut text = subscribed_text(channel_id, &done);
+    let channel = ChannelRef::discord(channel_id.get());
+    let done =
+        service::subscribe(store, &by.tenant, &channel, settings, &by.actor, Utc::now()).await?;
+    let mut text = subscribed_text(&channel, &done);
     if settings.mode != Mode::Each
         && !permissions::missing_for_posting(ctx, channel_id, true)
             .await?
@@ -144,38 +145,16 @@ async fn refusal(
     Ok(None)
 }
 
-fn subscribed_text(channel_id: serenity::ChannelId, done: &Subscribed) -> String {
+fn subscribed_text(channel: &ChannelRef, done: &Subscribed) -> String {
     let sub = &done.subscription;
-    let now = settings_summary(sub.company.as_deref(), &sub.settings);
-    match &done.changed {
-        None => format!(
-            "Subscribed <#{channel_id}>: {now}. {} Past events are not posted; try \
-             /layoff-alerts test to see a post now.",
-            when(sub.settings.mode)
-        ),
-        Some(_) if done.reenabled => {
-            format!("Subscribed <#{channel_id}> again: its alerts are back on ({now}).")
-        }
-        Some(changed) if changed.is_empty() => format!(
-            "<#{channel_id}> was already subscribed with these settings ({now}); nothing changed."
-        ),
-        Some(changed) => format!(
-            "Updated <#{channel_id}>: changed {}. Now: {now}.",
-            changed.join(", ")
-        ),
-    }
-}
-
-fn when(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Each => "I'll post each matching event as it is added.",
-        Mode::Daily => {
-            "A digest goes out daily at the digest hour (14:00 UTC unless the operator changed it), when there is something to report."
-        }
-        Mode::Weekly => {
-            "A digest goes out on Mondays at the digest hour (14:00 UTC unless the operator changed it), when there is something to report."
-        }
-    }
+    let reply = replies::SubscribeReply {
+        channel,
+        company: sub.company.as_deref(),
+        settings: &sub.settings,
+        changed: done.changed.as_deref(),
+        reenabled: done.reenabled,
+    };
+    replies::subscribed(&reply, "try /layoff-alerts test to see a post now.")
 }
 
 /// Stop posting new layoff events in a channel
@@ -187,15 +166,10 @@ async fn unsubscribe(
     channel: Option<serenity::PartialChannel>,
 ) -> Result<(), Error> {
     let by = moderator(ctx)?;
-    let channel_id = channel.map_or(ctx.channel_id(), |c| c.id);
-    let removed =
-        service::unsubscribe(&ctx.data().store, &by.tenant, channel_id.get(), Utc::now()).await?;
-    let text = if removed {
-        format!("Unsubscribed <#{channel_id}>: no more posts there.")
-    } else {
-        format!("<#{channel_id}> was not subscribed.")
-    };
-    ctx.send(ephemeral(&text)).await?;
+    let channel = ChannelRef::discord(channel.map_or(ctx.channel_id(), |c| c.id).get());
+    let removed = service::unsubscribe(&ctx.data().store, &by.tenant, &channel, Utc::now()).await?;
+    ctx.send(ephemeral(&replies::unsubscribed(&channel, removed)))
+        .await?;
     Ok(())
 }
 
@@ -204,20 +178,9 @@ async fn unsubscribe(
 async fn list(ctx: Context<'_>) -> Result<(), Error> {
     let by = moderator(ctx)?;
     let subscriptions = service::subscriptions(&ctx.data().store, &by.tenant).await?;
-    if subscriptions.is_empty() {
-        ctx.send(ephemeral(
-            "No channel here is subscribed. Use /layoff-alerts subscribe to add one.",
-        ))
+    let listed: Vec<_> = subscriptions.iter().map(listed).collect();
+    ctx.send(ephemeral(&replies::subscription_list(&listed)))
         .await?;
-        return Ok(());
-    }
-    let mut text = String::from("Subscribed channels:\n");
-    for s in &subscriptions {
-        let disabled = (!s.active).then_some(s.disabled_reason.as_deref());
-        let line = subscription_line(s.company.as_deref(), &s.settings, disabled, s.last_post_at);
-        let _ = writeln!(text, "• <#{}>: {line}", s.channel_id);
-    }
-    ctx.send(ephemeral(&text)).await?;
     Ok(())
 }
 
@@ -230,21 +193,11 @@ async fn test(
     channel: Option<serenity::PartialChannel>,
 ) -> Result<(), Error> {
     let by = moderator(ctx)?;
-    let channel_id = channel.map_or(ctx.channel_id(), |c| c.id);
+    let channel = ChannelRef::discord(channel.map_or(ctx.channel_id(), |c| c.id).get());
     let store = &ctx.data().store;
-    let id = service::alerts::queue_test(store, &by.tenant, channel_id.get(), Utc::now()).await?;
-    ctx.data().wake.notify();
-    let text = match service::alerts::test_outcome(store, id).await? {
-        Some((true, _)) => format!("Sent a test post to <#{channel_id}>."),
-        Some((false, why)) => format!(
-            "I could not post in <#{channel_id}>: {}",
-            why.as_deref().unwrap_or("the post failed")
-        ),
-        None => format!(
-            "The test post to <#{channel_id}> is queued and will go out shortly (Discord is \
-             slow or rate limiting); /layoff-alerts list shows when it arrived."
-        ),
-    };
+    let id = service::alerts::queue_test(store, &by.tenant, &channel, Utc::now()).await?;
+    let outcome = service::alerts::test_outcome(store, id).await?;
+    let text = replies::test_result(&channel, outcome.as_ref().map(DeliveryOutcome::as_result));
     ctx.send(ephemeral(&text)).await?;
     Ok(())
 }

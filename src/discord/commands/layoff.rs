@@ -58,10 +58,7 @@ async fn add(
         notes,
     };
     let view = match service::add_event(&ctx.data().store, &raw, &by, Utc::now()).await? {
-        AddOutcome::Added(event) => {
-            ctx.data().wake.notify();
-            render::event_view(&format!("Added event #{}", event.id), &event)
-        }
+        AddOutcome::Added(event) => render::replies::added_view(&event),
         AddOutcome::Held { pending_id, nearby } => render::nearby_view(&nearby, pending_id),
     };
     ctx.send(view_reply(&view, true)).await?;
@@ -103,9 +100,7 @@ async fn edit(
         notes,
     };
     let event = service::edit_event(&ctx.data().store, id, &changes, &by, Utc::now()).await?;
-    // Its posts already sent are edited to match.
-    ctx.data().wake.notify();
-    let view = render::event_view(&format!("Updated event #{}", event.id), &event);
+    let view = render::replies::updated_view(&event);
     ctx.send(view_reply(&view, true)).await?;
     Ok(())
 }
@@ -118,13 +113,7 @@ async fn remove(
 ) -> Result<(), Error> {
     let by = moderator(ctx)?;
     let event = service::remove_event(&ctx.data().store, id, &by, Utc::now()).await?;
-    // Its posts already sent are edited to say it was removed.
-    ctx.data().wake.notify();
-    ctx.send(ephemeral(&format!(
-        "Removed event #{}: {}.",
-        event.id,
-        render::escape_markdown(&render::event_summary(&event, true))
-    )))
-    .await?;
+    ctx.send(ephemeral(&render::replies::removed_text(&event)))
+        .await?;
     Ok(())
 }

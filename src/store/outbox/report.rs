@@ -3,9 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::outbox::StoredItem;
-use super::{Store, snowflake_from_db};
+use super::StoredItem;
+use crate::domain::ChannelRef;
 use crate::error::Result;
+use crate::store::Store;
+use crate::store::subscriptions::channel_of;
 
 /// A delivery as the operator sees it (`layoffs-bot deliveries`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,11 +15,41 @@ pub struct DeliveryRow {
     pub id: i64,
     /// What is posted, as the operator reads it ("event #12", "weekly digest to ...").
     pub what: String,
-    pub channel_id: u64,
-    pub status: String,
+    /// None only for a row the store could not read back (never written so).
+    pub channel: Option<ChannelRef>,
+    pub status: DeliveryStatus,
     pub attempts: u32,
     pub next_attempt_at: String,
     pub last_error: Option<String>,
+}
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    /// Waiting for its first try or a retry.
+    Pending,
+    Sent,
+    /// Given up on (or cancelled), with why in `last_error`.
+    Dead,
+}
+
+impl DeliveryStatus {
+    /// The table's CHECK admits only these three; anything else reads as dead.
+    fn parse(s: &str) -> Self {
+        match s {
+            "pending" => Self::Pending,
+            "sent" => Self::Sent,
+            _ => Self::Dead,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::Dead => "dead",
+        }
+    }
 }
 
 impl Store {
@@ -29,7 +61,8 @@ impl Store {
             r#"SELECT id, kind, key, event_id, filing_id,
                       period_start AS "period_start?: DateTime<Utc>",
                       period_end AS "period_end?: DateTime<Utc>",
-                      channel_id, status, attempts, next_attempt_at, last_error
+                      platform, channel, thread, status, attempts, next_attempt_at,
+                      last_error
                FROM deliveries WHERE status = 'dead' ORDER BY id DESC LIMIT ?1"#,
             limit
         )
@@ -41,7 +74,7 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         let rows = rows.into_iter().map(DeliveryRow::from).collect();
-        Ok((rows, super::count(total)))
+        Ok((rows, crate::store::count(total)))
     }
 
     /// Pending, failing and dead deliveries, oldest first (sent ones are left out).
@@ -51,7 +84,8 @@ impl Store {
             r#"SELECT id, kind, key, event_id, filing_id,
                       period_start AS "period_start?: DateTime<Utc>",
                       period_end AS "period_end?: DateTime<Utc>",
-                      channel_id, status, attempts, next_attempt_at, last_error
+                      platform, channel, thread, status, attempts, next_attempt_at,
+                      last_error
                FROM deliveries WHERE status != 'sent' ORDER BY id"#
         )
         .fetch_all(&self.pool)
@@ -59,6 +93,7 @@ impl Store {
         Ok(rows.into_iter().map(DeliveryRow::from).collect())
     }
 }
+
 /// A delivery as stored, for [`DeliveryRow`].
 struct StoredRow {
     id: i64,
@@ -68,7 +103,9 @@ struct StoredRow {
     filing_id: Option<i64>,
     period_start: Option<DateTime<Utc>>,
     period_end: Option<DateTime<Utc>>,
-    channel_id: i64,
+    platform: String,
+    channel: String,
+    thread: String,
     status: String,
     attempts: i64,
     next_attempt_at: String,
@@ -88,8 +125,8 @@ impl From<StoredRow> for DeliveryRow {
         Self {
             id: r.id,
             what: stored.describe(),
-            channel_id: snowflake_from_db(r.channel_id),
-            status: r.status,
+            channel: channel_of(&r.platform, r.channel, r.thread),
+            status: DeliveryStatus::parse(&r.status),
             attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
             next_attempt_at: r.next_attempt_at,
             last_error: r.last_error,

@@ -1,8 +1,18 @@
 //! Writing the outbox: which subscriptions get a post about a new event or filing (their
 //! filters checked in Rust with [`AlertFilter::matches`]), digest rows per period, test posts.
-//! Every row is keyed so that (channel, key) is posted once.
+//! Every row is keyed so that (channel, key) is posted once. The rest of the outbox family
+//! lives beside it: claiming and finishing rows, follow-ups of sent posts, the operator's
+//! report.
+
+mod claims;
+mod follow_ups;
+mod report;
 
 use chrono::{DateTime, Utc};
+
+pub use claims::{Delivery, DueEdit, cancel_for_event, cancel_for_subscription, mark_edits_due};
+pub use follow_ups::{DeliveryOutcome, DueCrosspost, FollowUp};
+pub use report::{DeliveryRow, DeliveryStatus};
 
 use super::{Conn, Store, tenants};
 use crate::domain::{AlertFilter, DigestPeriod, Mode, Subject, Tenant};
@@ -33,7 +43,6 @@ impl Item {
 /// A subscription that may get a post, with its filter.
 struct Candidate {
     id: i64,
-    channel_id: i64,
     filter: AlertFilter,
 }
 
@@ -51,13 +60,13 @@ async fn company_facts(
     Ok(row.map_or((None, None), |r| (r.industry, r.country)))
 }
 
-/// Inserts one row; its id, or None if the channel already has one for that item.
+/// Inserts one row for the subscription's channel; its id, or None if the channel already
+/// has one for that item.
 pub async fn insert(
     conn: &mut Conn,
     item: Item,
     key: &str,
     subscription_id: i64,
-    channel_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
     let kind = item.kind();
@@ -69,9 +78,11 @@ pub async fn insert(
     };
     let id = sqlx::query_scalar!(
         r#"INSERT INTO deliveries (kind, key, event_id, filing_id, period_start, period_end,
-                                 subscription_id, channel_id, next_attempt_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
-         ON CONFLICT (channel_id, key) DO NOTHING
+                                 subscription_id, platform, channel, thread, next_attempt_at,
+                                 created_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, s.id, s.platform, s.channel, s.thread, ?8, ?8
+         FROM subscriptions s WHERE s.id = ?7
+         ON CONFLICT (platform, channel, thread, key) DO NOTHING
          RETURNING id AS "id!""#,
         kind,
         key,
@@ -80,7 +91,6 @@ pub async fn insert(
         start,
         end,
         subscription_id,
-        channel_id,
         now
     )
     .fetch_optional(&mut *conn)
@@ -100,7 +110,7 @@ pub async fn enqueue_event(
     now: DateTime<Utc>,
 ) -> Result<u64> {
     let rows = sqlx::query!(
-        "SELECT id, channel_id, company_id, industry, country, min_people FROM subscriptions
+        "SELECT id, company_id, industry, country, min_people FROM subscriptions
          WHERE active = 1 AND removed_at IS NULL AND mode = 'each'
            AND (?1 IS NULL OR tenant_id = ?1)",
         tenant_id
@@ -109,7 +119,6 @@ pub async fn enqueue_event(
     .await?;
     let candidates = rows.into_iter().map(|r| Candidate {
         id: r.id,
-        channel_id: r.channel_id,
         filter: filter_of(r.company_id, r.industry, r.country, r.min_people),
     });
     let item = Item::Event(event_id);
@@ -126,14 +135,13 @@ pub async fn enqueue_filing(
     now: DateTime<Utc>,
 ) -> Result<u64> {
     let rows = sqlx::query!(
-        "SELECT id, channel_id, company_id, industry, country, min_people FROM subscriptions
+        "SELECT id, company_id, industry, country, min_people FROM subscriptions
          WHERE active = 1 AND removed_at IS NULL AND mode = 'each' AND filings = 1"
     )
     .fetch_all(&mut *conn)
     .await?;
     let candidates = rows.into_iter().map(|r| Candidate {
         id: r.id,
-        channel_id: r.channel_id,
         filter: filter_of(r.company_id, r.industry, r.country, r.min_people),
     });
     let item = Item::Filing(filing_id);
@@ -167,10 +175,7 @@ async fn enqueue_matching(
     };
     let mut added = 0;
     for c in candidates.filter(|c| c.filter.matches(&subject)) {
-        if insert(conn, item, &key, c.id, c.channel_id, now)
-            .await?
-            .is_some()
-        {
+        if insert(conn, item, &key, c.id, now).await?.is_some() {
             added += 1;
         }
     }
@@ -302,7 +307,6 @@ impl Store {
     pub async fn schedule_digest(
         &self,
         subscription_id: i64,
-        channel_id: u64,
         period: DigestPeriod,
         post: bool,
         now: DateTime<Utc>,
@@ -319,10 +323,9 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        let channel = super::snowflake_to_db(channel_id);
         let queued = if post {
             let item = Item::Digest(period);
-            insert(&mut tx, item, &period.key(), subscription_id, channel, now)
+            insert(&mut tx, item, &period.key(), subscription_id, now)
                 .await?
                 .is_some()
         } else {
@@ -337,22 +340,12 @@ impl Store {
     pub async fn queue_digest(
         &self,
         subscription_id: i64,
-        channel_id: u64,
         period: DigestPeriod,
         key: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<i64>> {
         let mut tx = self.begin_write().await?;
-        let channel = super::snowflake_to_db(channel_id);
-        let id = insert(
-            &mut tx,
-            Item::Digest(period),
-            key,
-            subscription_id,
-            channel,
-            now,
-        )
-        .await?;
+        let id = insert(&mut tx, Item::Digest(period), key, subscription_id, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -361,22 +354,12 @@ impl Store {
     pub async fn queue_test(
         &self,
         subscription_id: i64,
-        channel_id: u64,
         event_id: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<Option<i64>> {
         let mut tx = self.begin_write().await?;
-        let channel = super::snowflake_to_db(channel_id);
         let key = format!("test:{}", now.timestamp_micros());
-        let id = insert(
-            &mut tx,
-            Item::Test(event_id),
-            &key,
-            subscription_id,
-            channel,
-            now,
-        )
-        .await?;
+        let id = insert(&mut tx, Item::Test(event_id), &key, subscription_id, now).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -4,8 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, snowflake_from_db};
+use crate::domain::ChannelRef;
 use crate::error::Result;
+use crate::store::Store;
+use crate::store::subscriptions::channel_of;
 
 /// Work on a sent post: bringing it in line with its corrected event, or publishing it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,12 +16,30 @@ pub enum FollowUp {
     Crosspost,
 }
 
+/// How a delivery ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    Sent,
+    /// Given up on, and why.
+    Dead(String),
+}
+
+impl DeliveryOutcome {
+    /// Sent, or why not.
+    pub fn as_result(&self) -> std::result::Result<(), &str> {
+        match self {
+            Self::Sent => Ok(()),
+            Self::Dead(why) => Err(why),
+        }
+    }
+}
+
 /// A sent post to publish.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueCrosspost {
     pub id: i64,
-    pub channel_id: u64,
-    pub message_id: u64,
+    pub channel: ChannelRef,
+    pub message: String,
     /// Failed attempts so far.
     pub attempts: u32,
 }
@@ -33,9 +53,9 @@ impl Store {
     ) -> Result<Vec<DueCrosspost>> {
         let limit = i64::from(limit);
         let rows = sqlx::query!(
-            r#"SELECT id, channel_id, message_id AS "message_id!", crosspost_attempts
+            r#"SELECT id, platform, channel, thread, message AS "message!", crosspost_attempts
                FROM deliveries
-               WHERE crosspost_state = 1 AND message_id IS NOT NULL
+               WHERE crosspost_state = 1 AND message IS NOT NULL
                  AND (crosspost_next_at IS NULL OR crosspost_next_at <= ?2)
                ORDER BY id LIMIT ?1"#,
             limit,
@@ -45,11 +65,13 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|r| DueCrosspost {
-                id: r.id,
-                channel_id: snowflake_from_db(r.channel_id),
-                message_id: snowflake_from_db(r.message_id),
-                attempts: u32::try_from(r.crosspost_attempts).unwrap_or(u32::MAX),
+            .filter_map(|r| {
+                Some(DueCrosspost {
+                    id: r.id,
+                    channel: channel_of(&r.platform, r.channel, r.thread)?,
+                    message: r.message,
+                    attempts: u32::try_from(r.crosspost_attempts).unwrap_or(u32::MAX),
+                })
             })
             .collect())
     }
@@ -119,8 +141,8 @@ impl Store {
         Ok(())
     }
 
-    /// When a delivery ended, if it did: (sent, message id) or (dead, why). None while pending.
-    pub async fn delivery_outcome(&self, id: i64) -> Result<Option<(bool, Option<String>)>> {
+    /// How a delivery ended, if it did; None while it is pending.
+    pub async fn delivery_outcome(&self, id: i64) -> Result<Option<DeliveryOutcome>> {
         let row = sqlx::query!(
             "SELECT status, last_error FROM deliveries WHERE id = ?1",
             id
@@ -128,8 +150,10 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.and_then(|r| match r.status.as_str() {
-            "sent" => Some((true, None)),
-            "dead" => Some((false, r.last_error)),
+            "sent" => Some(DeliveryOutcome::Sent),
+            "dead" => Some(DeliveryOutcome::Dead(
+                r.last_error.unwrap_or_else(|| "unknown reason".into()),
+            )),
             _ => None,
         }))
     }

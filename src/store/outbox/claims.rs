@@ -4,10 +4,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::outbox::{Item, StoredItem};
-use super::{Conn, Store, snowflake_from_db, snowflake_to_db, tenants};
-use crate::domain::Tenant;
+use super::{Item, StoredItem};
+use crate::domain::{ChannelRef, Tenant};
 use crate::error::Result;
+use crate::store::subscriptions::channel_of;
+use crate::store::{Conn, Store, snowflake_from_db, tenants};
 
 /// A claimed delivery: what to post where, and the how-many-th attempt this is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +16,7 @@ pub struct Delivery {
     pub id: i64,
     pub item: Item,
     pub subscription_id: i64,
-    pub channel_id: u64,
+    pub channel: ChannelRef,
     /// The one role its posts may ping, if a moderator opted in.
     pub mention_role: Option<u64>,
     /// Whose channel: a post counts that tenant's events in its context.
@@ -86,8 +87,9 @@ pub async fn cancel_for_subscription(
 pub struct DueEdit {
     pub id: i64,
     pub event_id: i64,
-    pub channel_id: u64,
-    pub message_id: u64,
+    pub channel: ChannelRef,
+    /// The platform's id of the sent message.
+    pub message: String,
     pub tenant: Tenant,
     /// Failed edit attempts so far.
     pub attempts: u32,
@@ -99,11 +101,12 @@ impl Store {
         let limit = i64::from(limit);
         // Rows waiting after a failure are skipped, so they never hold up the others.
         let rows = sqlx::query!(
-            r#"SELECT d.id, d.event_id AS "event_id!", d.channel_id, d.message_id AS "message_id!",
-                      d.edit_attempts, t.platform AS "platform?", t.external_id AS "external?"
+            r#"SELECT d.id, d.event_id AS "event_id!", d.platform AS channel_platform,
+                      d.channel, d.thread, d.message AS "message!", d.edit_attempts,
+                      t.platform AS "platform?", t.external_id AS "external?"
                FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
                     LEFT JOIN tenants t ON t.id = s.tenant_id
-               WHERE d.edit_due = 1 AND d.message_id IS NOT NULL
+               WHERE d.edit_due = 1 AND d.message IS NOT NULL
                  AND (d.edit_next_at IS NULL OR d.edit_next_at <= ?2)
                  AND s.active = 1 AND s.removed_at IS NULL
                ORDER BY d.id LIMIT ?1"#,
@@ -118,8 +121,8 @@ impl Store {
                 Some(DueEdit {
                     id: r.id,
                     event_id: r.event_id,
-                    channel_id: snowflake_from_db(r.channel_id),
-                    message_id: snowflake_from_db(r.message_id),
+                    channel: channel_of(&r.channel_platform, r.channel, r.thread)?,
+                    message: r.message,
                     tenant: tenant_of(r.platform.as_deref(), r.external)?,
                     attempts: u32::try_from(r.edit_attempts).unwrap_or(u32::MAX),
                 })
@@ -144,15 +147,17 @@ impl Store {
                    WHERE d.status = 'pending' AND d.next_attempt_at <= ?1
                      AND (d.leased_until IS NULL OR d.leased_until <= ?1)
                      AND NOT EXISTS (SELECT 1 FROM deliveries o
-                                     WHERE o.channel_id = d.channel_id AND o.status = 'pending'
+                                     WHERE o.platform = d.platform AND o.channel = d.channel
+                                       AND o.thread = d.thread AND o.status = 'pending'
                                        AND o.leased_until > ?1)
-                   GROUP BY d.channel_id
+                   GROUP BY d.platform, d.channel, d.thread
                    ORDER BY min(d.next_attempt_at), min(d.id)
                    LIMIT ?3)
                RETURNING id AS "id!", kind, key, event_id, filing_id,
                          period_start AS "period_start?: DateTime<Utc>",
                          period_end AS "period_end?: DateTime<Utc>",
-                         subscription_id, channel_id, attempts,
+                         subscription_id, platform AS channel_platform, channel, thread,
+                         attempts,
                          created_at AS "created_at!: DateTime<Utc>",
                          (SELECT t.platform FROM subscriptions s JOIN tenants t
                                  ON t.id = s.tenant_id WHERE s.id = subscription_id)
@@ -200,11 +205,10 @@ impl Store {
     /// post, which followers must not get), and the subscription's last post noted. `now` is
     /// when the post was claimed: if its event was removed or corrected since (the post was
     /// in flight), the post is edited to match, as posts sent before are.
-    pub async fn mark_sent(&self, id: i64, message_id: u64, now: DateTime<Utc>) -> Result<()> {
-        let message = snowflake_to_db(message_id);
+    pub async fn mark_sent(&self, id: i64, message: &str, now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query!(
-            "UPDATE deliveries SET status = 'sent', message_id = ?2, sent_at = ?3, leased_until = NULL,
+            "UPDATE deliveries SET status = 'sent', message = ?2, sent_at = ?3, leased_until = NULL,
                     last_error = NULL,
                     edit_due = CASE WHEN kind = 'event' AND EXISTS (
                                         SELECT 1 FROM events e WHERE e.id = deliveries.event_id
@@ -256,13 +260,15 @@ impl Store {
     }
 
     /// Holds every pending delivery of a channel until `at` (a per-route rate limit).
-    pub async fn hold_channel(&self, channel_id: u64, at: DateTime<Utc>) -> Result<()> {
-        let channel = snowflake_to_db(channel_id);
+    pub async fn hold_channel(&self, channel: &ChannelRef, at: DateTime<Utc>) -> Result<()> {
+        let (platform, thread) = (channel.platform.as_str(), channel.stored_thread());
         sqlx::query!(
             "UPDATE deliveries SET next_attempt_at = max(next_attempt_at, ?2)
-             WHERE channel_id = ?1 AND status = 'pending'",
-            channel,
-            at
+             WHERE platform = ?3 AND channel = ?1 AND thread = ?4 AND status = 'pending'",
+            channel.id,
+            at,
+            platform,
+            thread
         )
         .execute(&self.pool)
         .await?;
@@ -345,7 +351,9 @@ struct ClaimedRow {
     period_start: Option<DateTime<Utc>>,
     period_end: Option<DateTime<Utc>>,
     subscription_id: i64,
-    channel_id: i64,
+    channel_platform: String,
+    channel: String,
+    thread: String,
     attempts: i64,
     created_at: DateTime<Utc>,
     platform: Option<String>,
@@ -368,7 +376,7 @@ impl ClaimedRow {
             id: self.id,
             item: stored.item()?,
             subscription_id: self.subscription_id,
-            channel_id: snowflake_from_db(self.channel_id),
+            channel: channel_of(&self.channel_platform, self.channel, self.thread)?,
             mention_role: self.mention_role.map(snowflake_from_db),
             tenant: tenant_of(self.platform.as_deref(), self.external)?,
             attempts: u32::try_from(self.attempts).unwrap_or(u32::MAX),
