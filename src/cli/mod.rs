@@ -145,8 +145,12 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Run => Some(crate::config::RunConfig::from_env()?),
         _ => None,
     };
-    let store = open_store(&cli).await?;
     let today = Utc::now().date_naive();
+    if let Command::Stats(args) = &cli.command {
+        // Flags that cannot go together are refused before the store is looked for.
+        args.period(today)?;
+    }
+    let store = open_store(&cli).await?;
     let code = match cli.command {
         Command::Run => {
             if let Some(config) = bot_config {

@@ -17,7 +17,7 @@ use crate::store::Store;
 pub struct StatsArgs {
     /// The period, ending today: last-30-days (30d), last-90-days (90d), year-to-date (ytd,
     /// the default), last-12-months (12m) or all-time (all).
-    #[arg(long, value_parser = |s: &str| Period::parse_window(s).map_err(|e| e.message), conflicts_with = "year")]
+    #[arg(long, value_parser = |s: &str| Period::parse_window(s).map_err(|e| e.message))]
     period: Option<Period>,
     /// A calendar year instead of a period, e.g. 2023.
     #[arg(long)]
@@ -43,11 +43,15 @@ pub struct StatsArgs {
     guild: Option<u64>,
 }
 
+impl StatsArgs {
+    /// The period asked for, by the rule every front end shares.
+    pub fn period(&self, today: NaiveDate) -> Result<Period> {
+        Ok(Period::choose(self.period, self.year, today)?)
+    }
+}
+
 pub async fn run(store: &Store, args: StatsArgs, today: NaiveDate) -> Result<ExitCode> {
-    let period = match args.year {
-        Some(y) => Period::year(y, today)?,
-        None => args.period.unwrap_or_default(),
-    };
+    let period = args.period(today)?;
     let req = StatsRequest {
         source: args.source.unwrap_or_default(),
         period,

@@ -144,6 +144,24 @@ impl Period {
             })
     }
 
+    /// The period a stats request names: a window, a calendar year, or neither (year to
+    /// date). Both together are refused, in the same words on every front end.
+    pub fn choose(
+        window: Option<Self>,
+        year: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<Self, DomainError> {
+        match (window, year) {
+            (Some(_), Some(_)) => Err(DomainError::invalid(
+                "year",
+                "Give either a period or a year, not both.",
+            )),
+            (_, Some(y)) => Self::year(y, today),
+            (Some(window), None) => Ok(window),
+            (None, None) => Ok(Self::default()),
+        }
+    }
+
     /// A calendar year, which must have started by `today`.
     pub fn year(year: i64, today: NaiveDate) -> Result<Self, DomainError> {
         let now = i64::from(today.year());

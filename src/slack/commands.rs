@@ -86,29 +86,28 @@ async fn stats(app: &SlackApp, c: &Command) -> Result<Value> {
     }
     let today = Utc::now().date_naive();
     let mut words = t.words.clone();
-    let mut period = t.option("period").map(Period::parse_window).transpose()?;
-    if let Some(y) = t.option("year") {
-        let year = y
-            .parse()
-            .map_err(|_| DomainError::invalid("year", format!("{y:?} is not a year")))?;
-        period = Some(Period::year(year, today)?);
-    }
-    if period.is_none()
-        && let Some(first) = words.first()
-    {
+    let mut window = t.option("period").map(Period::parse_window).transpose()?;
+    let mut year = match t.option("year") {
+        Some(y) => Some(
+            y.parse()
+                .map_err(|_| DomainError::invalid("year", format!("{y:?} is not a year")))?,
+        ),
+        None => None,
+    };
+    // Leading words may name the period and the year ("2023", "ytd"), in either order.
+    while let Some(first) = words.first() {
         let as_year = first
             .parse::<i64>()
             .ok()
             .filter(|y| (2000..=2100).contains(y));
-        let found = match as_year {
-            Some(y) => Some(Period::year(y, today)?),
-            None => Period::parse_window(first).ok(),
-        };
-        if found.is_some() {
-            words.remove(0);
-            period = found;
+        match (as_year, Period::parse_window(first)) {
+            (Some(y), _) if year.is_none() => year = Some(y),
+            (None, Ok(w)) if window.is_none() => window = Some(w),
+            _ => break,
         }
+        words.remove(0);
     }
+    let period = Period::choose(window, year, today)?;
     let source = t
         .option("source")
         .map(StatsSource::parse)
@@ -117,7 +116,7 @@ async fn stats(app: &SlackApp, c: &Command) -> Result<Value> {
     let company = Some(words.join(" ")).filter(|w| !w.trim().is_empty());
     let req = StatsRequest {
         source,
-        period: period.unwrap_or_default(),
+        period,
         company,
         industry: t.option("industry").map(str::to_string),
         country: t.option("country").map(str::to_string),

@@ -275,7 +275,7 @@ fn stats_prints_the_facts_and_writes_the_chart() {
         ),
         (
             &["stats", "--period", "ytd", "--year", "2023"][..],
-            "cannot be used with",
+            "Give either a period or a year, not both.",
         ),
     ] {
         let out = run(&db, args);

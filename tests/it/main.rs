@@ -21,6 +21,7 @@ mod merge;
 mod migrate;
 mod migrate_channels;
 mod outbox;
+mod period_rule;
 mod serve;
 mod slack;
 mod slack_hardening;

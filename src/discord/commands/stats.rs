@@ -7,7 +7,7 @@ use poise::serenity_prelude as serenity;
 use super::autocomplete_company;
 use crate::discord::{Context, reply, tenant};
 use crate::domain::stats::StatsSource;
-use crate::domain::{DomainError, Period, Viewer};
+use crate::domain::{Period, Viewer};
 use crate::error::Error;
 use crate::render::limits::{AUTOCOMPLETE_CHOICE_COUNT, CHOICE_NAME_LENGTH};
 use crate::render::{self, escape_markdown, truncate};
@@ -47,16 +47,8 @@ pub async fn layoffs_stats(
         .map(|s| StatsSource::parse(&s.0))
         .transpose()?
         .unwrap_or_default();
-    let period = match (period, year) {
-        (Some(_), Some(_)) => {
-            return Err(
-                DomainError::invalid("year", "Give either a period or a year, not both.").into(),
-            );
-        }
-        (_, Some(y)) => Period::year(y, today)?,
-        (Some(p), None) => Period::parse_window(&p.0)?,
-        (None, None) => Period::default(),
-    };
+    let window = period.map(|p| Period::parse_window(&p.0)).transpose()?;
+    let period = Period::choose(window, year, today)?;
     let req = StatsRequest {
         source,
         period,
