@@ -61,9 +61,8 @@ pub async fn fix(store: &Store, fix: CompanyFix) -> Result<String> {
 pub async fn matching(store: &Store, input: &str) -> Result<String> {
     let mut out = String::new();
     let everyone = &Viewer::EVERYONE;
-    for m in store
-        .autocomplete(input, everyone, AUTOCOMPLETE_CHOICE_COUNT)
-        .await?
+    for m in
+        service::listing::autocomplete(store, input, everyone, AUTOCOMPLETE_CHOICE_COUNT).await?
     {
         if m.label == m.company {
             out.push_str(&m.company);

@@ -279,10 +279,7 @@ async fn totals_text(
     let company_id = company_id(store, company).await?;
     let since = days.map(|d| d.since(today));
     let mut out = String::from("month    layoffs  people (known)  without a number\n");
-    for m in store
-        .monthly_totals(company_id, &Viewer::EVERYONE, since)
-        .await?
-    {
+    for m in service::listing::monthly_totals(store, company_id, &Viewer::EVERYONE, since).await? {
         let _ = writeln!(
             out,
             "{}  {:>7}  {:>14}  {:>16}",
@@ -377,7 +374,10 @@ async fn export(store: &Store, company: Option<&str>, file: Option<PathBuf>) -> 
                 .map_err(|e| Error::BadFile(format!("cannot create {}: {e}", tmp.display())))?;
             let progress = progress::for_terminal(None, "export");
             let out = std::io::BufWriter::new(out);
-            let written = import::export(store, company_id, out, &*progress).await;
+            let written = match service::listing::global_events(store, company_id).await {
+                Ok(rows) => import::export(&rows, out, &*progress),
+                Err(e) => Err(e),
+            };
             drop(progress);
             let count = match written {
                 Ok(count) => count,
@@ -397,7 +397,8 @@ async fn export(store: &Store, company: Option<&str>, file: Option<PathBuf>) -> 
         }
     } else {
         let mut buf = Vec::new();
-        import::export(store, company_id, &mut buf, &import::Silent).await?;
+        let rows = service::listing::global_events(store, company_id).await?;
+        import::export(&rows, &mut buf, &import::Silent)?;
         emit(&String::from_utf8_lossy(&buf))?;
     }
     Ok(ExitCode::SUCCESS)

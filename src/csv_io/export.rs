@@ -6,22 +6,15 @@ use std::io::Write;
 use super::{EXPORT_HEADER, Progress};
 use crate::domain::{LayoffEvent, Percentage, Source};
 use crate::error::{Error, Result};
-use crate::store::Store;
 use crate::store::events::ExportRow;
 
-/// Writes every global event (or one company's) as CSV in the newer layout, newest first.
-pub async fn export(
-    store: &Store,
-    company_id: Option<i64>,
-    out: impl Write,
-    progress: &dyn Progress,
-) -> Result<usize> {
-    let events = store.global_events(company_id).await?;
+/// Writes events (the global record's, newest first) as CSV in the newer layout.
+pub fn export(events: &[ExportRow], out: impl Write, progress: &dyn Progress) -> Result<usize> {
     let total = events.len() as u64;
     let mut writer = csv::Writer::from_writer(out);
     let csv_err = |e: csv::Error| Error::Io(std::io::Error::other(e));
     writer.write_record(EXPORT_HEADER).map_err(csv_err)?;
-    for (i, row) in (1u64..).zip(&events) {
+    for (i, row) in (1u64..).zip(events) {
         writer.write_record(export_row(row)).map_err(csv_err)?;
         if i % 1000 == 0 || i == total {
             progress.exported(i, total);

@@ -9,7 +9,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
-use super::parse::{Layout, ParseSummary, ParsedRow, Rejected, parse_rows};
+use super::Rejected;
+use super::parse::{Layout, ParseSummary, ParsedRow, parse_rows};
 use super::{Progress, Silent};
 use crate::domain::Actor;
 use crate::error::{Error, Result};
@@ -89,8 +90,8 @@ pub async fn import_file_with_progress(
     progress: Arc<dyn Progress>,
 ) -> Result<ImportReport> {
     let opening = path.to_path_buf();
-    let (warn, stream) = off_runtime(move || super::input::open(&opening)).await?;
-    if let Some(layout) = warn {
+    let (first, stream) = off_runtime(move || super::input::open(&opening)).await?;
+    if let Some(layout) = super::warn::detect_line(&first) {
         return import_warn(store, path, stream, layout, options, now).await;
     }
     let dry_run = options.dry_run;

@@ -5,9 +5,11 @@
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
 
-use super::parse::MAX_FILE_BYTES;
-use super::warn::{WarnLayout, detect_line};
 use crate::error::{Error, Result};
+
+/// Larger files are surely not a layoffs export (the real ones are about 1 MB); refusing them
+/// bounds memory, since one CSV field is buffered whole.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// No row of a layoffs.fyi or WARN file comes near this.
 pub const MAX_LINE_BYTES: u64 = 1024 * 1024;
@@ -65,14 +67,14 @@ impl<R: Read> Read for LineCap<R> {
 /// The file's text from its start, bounded.
 pub type Stream = std::io::Chain<Cursor<Vec<u8>>, BufReader<LineCap<std::io::Take<std::fs::File>>>>;
 
-/// Opens `path` once: what its first line says it is (a WARN layout or not), and a reader of
-/// the whole file from its start. Blocks (a pipe waits for its writer): call off the runtime.
-pub fn open(path: &Path) -> Result<(Option<WarnLayout>, Stream)> {
+/// Opens `path` once: its first line (which says what the file is), and a reader of the
+/// whole file from its start. Blocks (a pipe waits for its writer): call off the runtime.
+pub fn open(path: &Path) -> Result<(Vec<u8>, Stream)> {
     let cannot = |e: std::io::Error| Error::BadFile(format!("cannot read {}: {e}", path.display()));
     let file = std::fs::File::open(path).map_err(cannot)?;
     let size = file.metadata().map_err(cannot)?.len();
     if size > MAX_FILE_BYTES {
-        return Err(super::parse::too_large(size));
+        return Err(too_large(size));
     }
     // Devices and pipes report no size: the cap is enforced while reading too.
     let mut reader = BufReader::new(LineCap::new(file.take(MAX_FILE_BYTES + 1)));
@@ -80,14 +82,23 @@ pub fn open(path: &Path) -> Result<(Option<WarnLayout>, Stream)> {
         .fill_buf()
         .map_err(|e| Error::BadFile(format!("cannot read the file: {e}")))?;
     if start.contains(&0) {
-        return Err(super::parse::binary());
+        return Err(binary());
     }
     let mut first = Vec::new();
     reader
         .read_until(b'\n', &mut first)
         .map_err(|e| Error::BadFile(format!("cannot read the file: {e}")))?;
-    let layout = detect_line(&first);
-    Ok((layout, Cursor::new(first).chain(reader)))
+    Ok((first.clone(), Cursor::new(first).chain(reader)))
+}
+
+pub(super) fn too_large(size: u64) -> Error {
+    Error::BadFile(format!(
+        "the file is {size} bytes or more; the limit is {MAX_FILE_BYTES}"
+    ))
+}
+
+pub(super) fn binary() -> Error {
+    Error::BadFile("this is a binary file, not a layoffs.fyi CSV export".into())
 }
 
 /// Reads the rest of `stream` into memory (WARN files, read whole): bounded as it reads.
@@ -97,7 +108,7 @@ pub fn read_all(mut stream: impl BufRead) -> Result<Vec<u8>> {
         .read_to_end(&mut bytes)
         .map_err(|e| Error::BadFile(format!("cannot read the file: {e}")))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(super::parse::too_large(bytes.len() as u64));
+        return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
 }

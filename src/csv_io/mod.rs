@@ -9,7 +9,14 @@ pub mod warn;
 
 pub use export::export;
 pub use import::{FileOptions, ImportReport, Probable, import_file, import_file_with_progress};
-pub use parse::{Layout, ParseSummary, ParsedFile, ParsedRow, Rejected, parse, parse_file};
+pub use parse::{Layout, ParseSummary, ParsedFile, ParsedRow, parse, parse_file};
+
+/// A row that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub line: u64,
+    pub reason: String,
+}
 
 /// Where import and export report how far they got (a progress bar on a terminal, nothing
 /// elsewhere).

@@ -8,15 +8,12 @@ use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{EXPORT_HEADER, Progress, Silent};
+use super::input::{MAX_FILE_BYTES, binary, too_large};
+use super::{EXPORT_HEADER, Progress, Rejected, Silent};
 use crate::domain::fields::{MAX_LABEL, clean_text};
 use crate::domain::{DomainError, EventScope, Headcount, NewEvent, Percentage, RawEvent, Source};
 use crate::error::{Error, Result};
 use crate::service::import::{BatchEvent, CHUNK};
-
-/// Larger files are surely not a layoffs export (the real ones are about 1 MB); refusing them
-/// bounds memory, since one CSV field is buffered whole.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Rows between two progress reports.
 const REPORT_EVERY: u64 = 1000;
@@ -50,13 +47,6 @@ impl Layout {
             Self::Warn(w) => w.name(),
         }
     }
-}
-
-/// A row that was not imported, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejected {
-    pub line: u64,
-    pub reason: String,
 }
 
 /// A parsed file held in memory: the events with their line numbers, and the rows rejected.
@@ -95,12 +85,6 @@ pub fn parse_file(
 ) -> Result<ParseSummary> {
     let (_, stream) = super::input::open(path)?;
     parse_rows(stream, now, progress, emit)
-}
-
-pub(super) fn too_large(size: u64) -> Error {
-    Error::BadFile(format!(
-        "the file is {size} bytes or more; the limit is {MAX_FILE_BYTES}"
-    ))
 }
 
 /// Parses a whole file held in memory (tests, small inputs).
@@ -212,10 +196,6 @@ fn first_line_ends_in_crlf(reader: &mut impl BufRead) -> Result<bool> {
         .iter()
         .position(|&b| b == b'\n')
         .is_some_and(|at| at > 0 && start[at - 1] == b'\r'))
-}
-
-pub(super) fn binary() -> Error {
-    Error::BadFile("this is a binary file, not a layoffs.fyi CSV export".into())
 }
 
 /// A record as text: NUL bytes mean a binary file; invalid UTF-8 is named by its position.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::parse::Rejected;
+use super::Rejected;
 use crate::domain::fields::{MAX_LABEL, clean_text};
 use crate::domain::filing::{Filing, MAX_FILING_JOBS};
 use crate::error::{Error, Result};

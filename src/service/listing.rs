@@ -2,9 +2,10 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::{Company, Days, EventPage, Listing, Page, Viewer};
+use crate::domain::{Company, Days, EventPage, Listing, Match, MonthTotal, Page, Viewer};
 use crate::error::{Error, Result};
 use crate::store::Store;
+use crate::store::events::ExportRow;
 
 /// Events shown per page, in the CLI and in a Discord embed alike.
 pub const PAGE_SIZE: u32 = 10;
@@ -105,4 +106,30 @@ async fn with_filed(store: &Store, mut page: EventPage) -> Result<EventPage> {
         .collect();
     page.filed = store.filings_near(&events).await?;
     Ok(page)
+}
+
+/// Up to `limit` names for what someone has typed, as `viewer` may see them (aliases say
+/// which company they mean).
+pub async fn autocomplete(
+    store: &Store,
+    typed: &str,
+    viewer: &Viewer,
+    limit: usize,
+) -> Result<Vec<Match>> {
+    store.autocomplete(typed, viewer, limit).await
+}
+
+/// People and layoffs per month (of one company, or all), since a day if given.
+pub async fn monthly_totals(
+    store: &Store,
+    company_id: Option<i64>,
+    viewer: &Viewer,
+    since: Option<NaiveDate>,
+) -> Result<Vec<MonthTotal>> {
+    store.monthly_totals(company_id, viewer, since).await
+}
+
+/// Every global event (or one company's), newest first, for the CSV export.
+pub async fn global_events(store: &Store, company_id: Option<i64>) -> Result<Vec<ExportRow>> {
+    store.global_events(company_id).await
 }

@@ -6,7 +6,7 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::SlackApp;
-use super::commands::Command;
+use super::text::Command;
 use crate::domain::{ChannelRef, DomainError, Tenant};
 use crate::error::{Error, Result};
 use crate::render::replies;

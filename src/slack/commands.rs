@@ -8,7 +8,7 @@ use serde_json::Value;
 use slack_morphism::prelude::SlackCommandEvent;
 
 use super::blocks::{ephemeral_text, reply};
-use super::text::{Typed, user_text};
+use super::text::{Command, user_text};
 use super::{SlackApp, modals};
 use crate::domain::stats::StatsSource;
 use crate::domain::{Days, DomainError, Period};
@@ -30,31 +30,6 @@ pub async fn handle(app: &SlackApp, event: SlackCommandEvent) -> Value {
         ))),
     };
     answer.unwrap_or_else(|e| ephemeral_text(&user_text(&e)))
-}
-
-/// What a command handler needs of the request.
-#[derive(Debug, Clone)]
-pub struct Command {
-    pub team: String,
-    pub user: String,
-    pub channel: String,
-    pub trigger: String,
-    /// The text as typed (a company name may hold a colon).
-    pub raw: String,
-    pub typed: Typed,
-}
-
-impl Command {
-    fn of(event: &SlackCommandEvent) -> Self {
-        Self {
-            team: event.team_id.0.clone(),
-            user: event.user_id.0.clone(),
-            channel: event.channel_id.0.clone(),
-            trigger: event.trigger_id.0.clone(),
-            raw: event.text.clone().unwrap_or_default(),
-            typed: Typed::parse(event.text.as_deref().unwrap_or("")),
-        }
-    }
 }
 
 /// `/layoffs [company] [days]`: a trailing number is the days.

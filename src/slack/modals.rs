@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::SlackApp;
 use super::blocks::{ephemeral_text, reply};
-use super::commands::Command;
+use super::text::Command;
 use crate::domain::{DomainError, Headcount, LayoffEvent, RawEvent};
 use crate::error::{Error, Result};
 use crate::render::{self, Button, ButtonId, ButtonStyle, View, escape_markdown};

@@ -1,9 +1,36 @@
-//! What users type after a Slack command: words, `key:value` options (quoted values may hold
+//! A Slack command as handlers read it, and what users type after it: words, `key:value` options (quoted values may hold
 //! spaces), channel references as Slack escapes them (`<#C024BE91L|general>`); and errors as
 //! a user reads them.
 
+use slack_morphism::prelude::SlackCommandEvent;
+
 use crate::error::Error;
 use crate::render::escape_markdown;
+
+/// What a command handler needs of the request.
+#[derive(Debug, Clone)]
+pub struct Command {
+    pub team: String,
+    pub user: String,
+    pub channel: String,
+    pub trigger: String,
+    /// The text as typed (a company name may hold a colon).
+    pub raw: String,
+    pub typed: Typed,
+}
+
+impl Command {
+    pub fn of(event: &SlackCommandEvent) -> Self {
+        Self {
+            team: event.team_id.0.clone(),
+            user: event.user_id.0.clone(),
+            channel: event.channel_id.0.clone(),
+            trigger: event.trigger_id.0.clone(),
+            raw: event.text.clone().unwrap_or_default(),
+            typed: Typed::parse(event.text.as_deref().unwrap_or("")),
+        }
+    }
+}
 
 /// A command's text, parsed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

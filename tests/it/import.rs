@@ -3,6 +3,7 @@
 
 use layoffs_bot::csv_io::{self as import, Layout};
 use layoffs_bot::domain::{Headcount, Page, Viewer};
+use layoffs_bot::service;
 
 use crate::support::{TestStore, data, day, now};
 
@@ -195,13 +196,14 @@ async fn export_then_import_into_an_empty_store_gives_the_same_events() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("export.csv");
+    let rows = service::listing::global_events(&first.store, None)
+        .await
+        .unwrap();
     let count = import::export(
-        &first.store,
-        None,
+        &rows,
         std::fs::File::create(&path).unwrap(),
         &layoffs_bot::csv_io::Silent,
     )
-    .await
     .unwrap();
 
     let second = TestStore::new().await;
@@ -321,9 +323,10 @@ async fn export_defuses_spreadsheet_formulas_and_reads_them_back_as_typed() {
         .unwrap();
     let exported = dir.path().join("out.csv");
     let file = std::fs::File::create(&exported).unwrap();
-    import::export(&first.store, None, file, &layoffs_bot::csv_io::Silent)
+    let rows = service::listing::global_events(&first.store, None)
         .await
         .unwrap();
+    import::export(&rows, file, &layoffs_bot::csv_io::Silent).unwrap();
     let text = std::fs::read_to_string(&exported).unwrap();
     let row = text.lines().nth(1).unwrap();
     for cell in [

@@ -10,6 +10,7 @@
 
 mod alert_bot;
 mod alerts;
+mod architecture;
 mod bot;
 mod bulk;
 mod cli;

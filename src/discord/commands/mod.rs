@@ -12,6 +12,7 @@ use crate::domain::Viewer;
 use crate::error::Error;
 use crate::render::limits::{AUTOCOMPLETE_CHOICE_COUNT, CHOICE_NAME_LENGTH};
 use crate::render::truncate;
+use crate::service;
 
 /// Every command, as registered with Discord.
 pub fn all() -> Vec<poise::Command<Data, Error>> {
@@ -32,30 +33,29 @@ async fn autocomplete_company(
     let viewer = Viewer {
         tenant: ctx.guild_id().map(super::tenant),
     };
-    let choices = match ctx
-        .data()
-        .store
-        .autocomplete(partial, &viewer, AUTOCOMPLETE_CHOICE_COUNT)
-        .await
-    {
-        Ok(matches) => matches
-            .into_iter()
-            .map(|m| {
-                let name = if m.label == m.company {
-                    m.company.clone()
-                } else {
-                    format!("{} ({})", m.label, m.company)
-                };
-                serenity::AutocompleteChoice::new(
-                    truncate(&name, CHOICE_NAME_LENGTH),
-                    truncate(&m.company, CHOICE_NAME_LENGTH),
-                )
-            })
-            .collect(),
-        Err(e) => {
-            tracing::error!(error = %e, "autocomplete failed");
-            Vec::new()
-        }
-    };
+    let store = &ctx.data().store;
+    let choices =
+        match service::listing::autocomplete(store, partial, &viewer, AUTOCOMPLETE_CHOICE_COUNT)
+            .await
+        {
+            Ok(matches) => matches
+                .into_iter()
+                .map(|m| {
+                    let name = if m.label == m.company {
+                        m.company.clone()
+                    } else {
+                        format!("{} ({})", m.label, m.company)
+                    };
+                    serenity::AutocompleteChoice::new(
+                        truncate(&name, CHOICE_NAME_LENGTH),
+                        truncate(&m.company, CHOICE_NAME_LENGTH),
+                    )
+                })
+                .collect(),
+            Err(e) => {
+                tracing::error!(error = %e, "autocomplete failed");
+                Vec::new()
+            }
+        };
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
