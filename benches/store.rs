@@ -282,7 +282,7 @@ fn stats(c: &mut Criterion) {
             |b| {
                 b.to_async(&rt).iter(|| async {
                     let stats = service::stats(&store, &req, &viewer, today).await.unwrap();
-                    let chart = service::stats_chart(&stats).await.unwrap();
+                    let chart = render::chart::stats_image(&stats).await.unwrap();
                     black_box(render::stats_view(&stats, Some(chart)));
                 });
             },

@@ -72,7 +72,7 @@ pub async fn run(store: &Store, args: StatsArgs, today: NaiveDate) -> Result<Exi
     }
     emit(&render::stats_text(&stats))?;
     if let Some(path) = &args.png {
-        let chart = service::stats_chart(&stats).await?;
+        let chart = render::chart::stats_image(&stats).await?;
         std::fs::write(path, &chart.png)
             .map_err(|e| Error::BadFile(format!("cannot write {}: {e}", path.display())))?;
         eprintln!(

@@ -216,6 +216,20 @@ pub fn parse_digest_hour(raw: &str) -> Result<u32, DomainError> {
         })
 }
 
+/// A digest: the period's matching events, newest first, and what they add up to; the new
+/// WARN filings too when the channel asked for them (counted apart: jobs filed); and the
+/// stats its chart draws (the last 12 months under the channel's filters).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Digest {
+    pub period: DigestPeriod,
+    pub events: Vec<super::LayoffEvent>,
+    pub totals: super::Totals,
+    /// The first few new filings, and all of them counted.
+    pub filings: Vec<super::filing::FilingPost>,
+    pub filing_totals: super::Totals,
+    pub chart: Option<super::Stats>,
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;

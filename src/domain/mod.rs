@@ -15,7 +15,7 @@ pub mod source;
 pub mod stats;
 pub mod tenant;
 
-pub use alerts::{AlertFilter, AlertSettings, DigestPeriod, Mode, Subject};
+pub use alerts::{AlertFilter, AlertSettings, Digest, DigestPeriod, Mode, Subject};
 pub use channel::ChannelRef;
 pub use company::{BUILTIN_ALIASES, CompanyName, normalize_key};
 pub use days::Days;

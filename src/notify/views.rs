@@ -7,7 +7,7 @@ use super::{ChannelPoster, Worker};
 use crate::domain::Tenant;
 use crate::error::Result;
 use crate::render::alerts::{digest_view, filing_view, marker, test_view};
-use crate::render::{self, View};
+use crate::render::{self, View, chart};
 use crate::service::digests;
 use crate::store::{Delivery, Item};
 
@@ -31,8 +31,17 @@ impl<P: ChannelPoster> Worker<P> {
                 let Some(sub) = self.store.subscription(d.subscription_id).await? else {
                     return Ok(None);
                 };
-                let digest = digests::digest(&self.store, &sub, period).await?;
-                Ok(digest.map(|g| digest_view(&g, &marker_of(d))))
+                let Some(digest) = digests::digest(&self.store, &sub, period).await? else {
+                    return Ok(None);
+                };
+                let chart = match &digest.chart {
+                    Some(stats) => chart::stats_image(stats)
+                        .await
+                        .inspect_err(|e| tracing::warn!(error = %e, "digest without a chart"))
+                        .ok(),
+                    None => None,
+                };
+                Ok(Some(digest_view(&digest, chart, &marker_of(d))))
             }
             Item::Test(event) => {
                 let post = match event {

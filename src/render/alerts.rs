@@ -9,20 +9,7 @@ use super::limits::EMBED_DESCRIPTION_LENGTH;
 use super::text::{filing_phrase, headcount_phrase, people_and_unknown};
 use super::{Image, View, escape_markdown};
 use crate::domain::filing::FilingPost;
-use crate::domain::{DigestPeriod, LayoffEvent, Mode, Totals, thousands};
-
-/// A digest: the period's matching events, newest first, and what they add up to; the new
-/// WARN filings too when the channel asked for them (counted apart: jobs filed).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Digest {
-    pub period: DigestPeriod,
-    pub events: Vec<LayoffEvent>,
-    pub totals: Totals,
-    /// The first few new filings, and all of them counted.
-    pub filings: Vec<FilingPost>,
-    pub filing_totals: Totals,
-    pub chart: Option<Image>,
-}
+use crate::domain::{Digest, DigestPeriod, LayoffEvent, Mode, thousands};
 
 /// How the footer of a post starts, for finding it after a lost answer: unique in a channel.
 pub fn marker(kind: &str, id: &str) -> String {
@@ -104,8 +91,8 @@ fn digest_line(e: &LayoffEvent) -> String {
 }
 
 /// The digest post: the events as lines (cut to the embed with "and N more"), totals and
-/// the chart of the last 12 months.
-pub fn digest_view(d: &Digest, key_marker: &str) -> View {
+/// the chart of the last 12 months (drawn from `d.chart`, when it could be).
+pub fn digest_view(d: &Digest, chart: Option<Image>, key_marker: &str) -> View {
     let room = EMBED_DESCRIPTION_LENGTH - 40;
     let mut description = String::new();
     let mut shown = 0;
@@ -139,7 +126,7 @@ pub fn digest_view(d: &Digest, key_marker: &str) -> View {
     if d.filing_totals.events > 0 {
         fields.push(filings_field(d));
     }
-    let chart = if d.chart.is_some() {
+    let about = if chart.is_some() {
         " chart: people a month, last 12 months"
     } else {
         ""
@@ -148,8 +135,8 @@ pub fn digest_view(d: &Digest, key_marker: &str) -> View {
         title: digest_title(&d.period),
         description: description.trim_end().to_string(),
         fields,
-        footer: format!("{key_marker}{chart}"),
-        image: d.chart.clone(),
+        footer: format!("{key_marker}{about}"),
+        image: chart,
         ..View::default()
     }
     .fit()
@@ -274,7 +261,7 @@ pub fn subscription_line(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Actor, EventScope, Headcount};
+    use crate::domain::{Actor, EventScope, Headcount, Totals};
 
     fn event(i: i64) -> LayoffEvent {
         LayoffEvent {
@@ -316,7 +303,7 @@ mod tests {
                 filing_totals: Totals::default(),
                 chart: None,
             };
-            let view = digest_view(&d, "Digest #1 ·");
+            let view = digest_view(&d, None, "Digest #1 ·");
             let shown = view
                 .description
                 .lines()

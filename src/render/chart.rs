@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
-use super::truncate;
+use super::{Image, truncate};
 use crate::domain::Stats;
 use crate::domain::stats::StatsSource;
 
@@ -84,6 +84,21 @@ fn title(stats: &Stats) -> String {
         StatsSource::Filings => "jobs in WARN notices per month",
     };
     truncate(&format!("{subject}: {what}"), 70)
+}
+
+/// The chart as a PNG attachment, drawn on a blocking thread (a few milliseconds of CPU that
+/// must not hold up the runtime).
+pub async fn stats_image(stats: &Stats) -> crate::error::Result<Image> {
+    use crate::error::Error;
+    let stats = stats.clone();
+    let png = tokio::task::spawn_blocking(move || stats_chart(&stats))
+        .await
+        .map_err(|e| Error::Internal(format!("the chart task failed: {e}")))?
+        .map_err(|e| Error::Internal(format!("cannot draw the chart: {e}")))?;
+    Ok(Image {
+        filename: FILENAME.to_string(),
+        png,
+    })
 }
 
 /// The chart as PNG bytes, [`WIDTH`] x [`HEIGHT`].

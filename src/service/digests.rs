@@ -5,10 +5,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::stats::{StatsRequest, stats, stats_chart};
-use crate::domain::{DigestPeriod, Period, Subject, Tenant, Totals, Viewer};
+use super::stats::{StatsRequest, stats};
+use crate::domain::{Digest, DigestPeriod, Period, Stats, Subject, Tenant, Totals, Viewer};
 use crate::error::Result;
-use crate::render::alerts::Digest;
 use crate::store::{Added, Store, Subscription};
 
 /// Events a digest lists in full; the rest are counted ("and N more").
@@ -185,13 +184,9 @@ fn sum(numbers: impl Iterator<Item = Option<u32>>) -> Totals {
     totals
 }
 
-/// The stats chart of the last 12 months under the subscription's filters; a digest without
-/// a chart beats no digest, so a failure is logged and left out.
-async fn chart(
-    store: &Store,
-    sub: &Subscription,
-    end: DateTime<Utc>,
-) -> Option<crate::render::Image> {
+/// The stats of the last 12 months under the subscription's filters, for the chart; a digest
+/// without a chart beats no digest, so a failure is logged and left out.
+async fn chart(store: &Store, sub: &Subscription, end: DateTime<Utc>) -> Option<Stats> {
     let f = &sub.settings.filter;
     let req = StatsRequest {
         source: crate::domain::stats::StatsSource::Events,
@@ -201,11 +196,8 @@ async fn chart(
         country: f.country.clone(),
     };
     let viewer = Viewer::in_tenant(sub.tenant.clone());
-    let drawn = match stats(store, &req, &viewer, end.date_naive()).await {
-        Ok(s) => stats_chart(&s).await,
-        Err(e) => Err(e),
-    };
-    drawn
+    stats(store, &req, &viewer, end.date_naive())
+        .await
         .inspect_err(
             |e| tracing::warn!(error = %e, subscription = sub.id, "digest without a chart"),
         )

@@ -25,7 +25,7 @@ pub use moderation::{
     AddOutcome, HOLD_FOR, Moderator, NEARBY_DAYS, add_event, cancel_addition, confirm_addition,
     edit_event, record_event, remove_event,
 };
-pub use stats::{FacetKind, StatsRequest, complete_facet, facets, stats, stats_chart};
+pub use stats::{FacetKind, StatsRequest, complete_facet, facets, stats};
 
 #[cfg(test)]
 mod tests;

@@ -12,7 +12,6 @@ use crate::domain::{
     fold_facet, group_facets,
 };
 use crate::error::{Error, Result};
-use crate::render::{Image, chart};
 use crate::store::{StatsFilter, Store, Summary};
 
 /// Industries and countries in their "top" lists (companies: the store's `TOP_COMPANIES`).
@@ -325,18 +324,4 @@ fn months_of(range: DateRange, days: &[(NaiveDate, Totals)]) -> Vec<MonthTotal> 
             MonthTotal { month, totals }
         })
         .collect()
-}
-
-/// The stats chart as a PNG attachment, drawn on a blocking thread (a few milliseconds of CPU
-/// that must not hold up the runtime).
-pub async fn stats_chart(stats: &Stats) -> Result<Image> {
-    let stats = stats.clone();
-    let png = tokio::task::spawn_blocking(move || chart::stats_chart(&stats))
-        .await
-        .map_err(|e| Error::Internal(format!("the chart task failed: {e}")))?
-        .map_err(|e| Error::Internal(format!("cannot draw the chart: {e}")))?;
-    Ok(Image {
-        filename: chart::FILENAME.to_string(),
-        png,
-    })
 }

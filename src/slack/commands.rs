@@ -114,7 +114,7 @@ async fn stats(app: &SlackApp, c: &Command) -> Result<Value> {
 fn spawn_chart(app: &SlackApp, channel: &str, stats: crate::domain::Stats, title: String) {
     let (app, channel) = (app.clone(), channel.to_string());
     tokio::spawn(async move {
-        let chart = match service::stats_chart(&stats).await {
+        let chart = match render::chart::stats_image(&stats).await {
             Ok(chart) => chart,
             Err(e) => return tracing::error!(error = %e, "could not draw the stats chart"),
         };

@@ -63,7 +63,7 @@ pub async fn layoffs_stats(
         ctx.send(reply::ephemeral(&text)).await?;
         return Ok(());
     }
-    let chart = service::stats_chart(&stats).await?;
+    let chart = render::chart::stats_image(&stats).await?;
     let view = render::stats_view(&stats, Some(chart));
     ctx.send(reply::view_reply(&view, false)).await?;
     Ok(())
