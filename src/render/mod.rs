@@ -1,19 +1,21 @@
 //! Pure rendering: domain data in, platform-neutral views out (title, description, fields,
-//! footer, colour, buttons with typed ids, an optional image), cut to the platforms' limits.
-//! Front ends turn a [`View`] into their own wire format; nothing here does I/O.
+//! footer in our markup, colour, buttons with typed ids, an optional image), cut to the
+//! platforms' limits, and the sentences every front end answers with. Front ends turn a
+//! [`View`] into their own wire format; nothing here does I/O but drawing a chart off the
+//! runtime.
 
 pub mod alerts;
 pub mod chart;
 pub mod ids;
 pub mod limits;
-pub mod markdown;
+pub mod markup;
 pub mod replies;
 pub mod stats;
 pub mod text;
 pub mod views;
 
 pub use ids::ButtonId;
-pub use markdown::{escape_markdown, source_markdown};
+pub use markup::{escape_markdown, source_markdown};
 pub use stats::{no_stats_text, stats_text, stats_title, stats_view};
 pub use text::{event_summary, headcount_phrase, listing_text, totals_phrase};
 pub use views::{event_view, footer_marker, listing_view, nearby_view, post_view, removed_view};
@@ -57,7 +59,9 @@ pub struct Image {
     pub png: Vec<u8>,
 }
 
-/// A message as plain data, within Discord's limits once [`View::fit`] ran.
+/// A message as plain data, within Discord's limits once [`View::fit`] ran. Its title,
+/// description, fields and footer are in our markup ([`markup`]): Discord shows it as it is,
+/// other surfaces read it as spans.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct View {
     pub title: String,

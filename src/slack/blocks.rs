@@ -6,7 +6,8 @@
 
 use serde_json::{Value, json};
 
-use super::markup::{Span, fallback as fallback_text, plain_text, rich_text, spans};
+use super::markup::{fallback as fallback_text, plain_text, rich_text};
+use crate::render::markup::{Span, spans};
 use crate::render::{ButtonStyle, View, truncate};
 
 /// Block Kit limits (api.slack.com/reference/block-kit/blocks).

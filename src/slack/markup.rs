@@ -1,10 +1,12 @@
-//! Our views' text (Discord markdown, every stored or typed part already escaped by
-//! `render::escape_markdown`) as Slack text. Nothing goes out as mrkdwn: sections, headers,
+//! Our views' text (our markup, `render::markup`, every stored or typed part already escaped)
+//! as Slack text. Nothing goes out as mrkdwn: sections, headers,
 //! context, buttons and notifications are plain text, confirmations rich text, so typed `*`,
 //! `_`, `~` and backticks show as typed; `&`, `<` and `>` are escaped in every text, so nothing
 //! pings or links. Only our own `<#C…>` channel references stay references.
 
 use serde_json::{Value, json};
+
+use crate::render::markup::{Span, spans};
 
 /// A literal character in Slack text.
 fn push_literal(out: &mut String, c: char) {
@@ -16,112 +18,12 @@ fn push_literal(out: &mut String, c: char) {
     }
 }
 
-/// After `[`: our own `name](<url>)`, consumed; None (nothing consumed) for anything else.
-fn link(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<(String, String)> {
-    let rest: String = chars.clone().collect();
-    let close = find_unescaped(&rest, "](<")?;
-    let name = &rest[..close];
-    let after = &rest[close + 3..];
-    let end = after.find(">)")?;
-    let url = &after[..end];
-    if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(['<', ' ']) {
-        return None;
-    }
-    let consumed = rest[..close + 3 + end + 2].chars().count();
-    for _ in 0..consumed {
-        chars.next();
-    }
-    Some((name.to_string(), url.to_string()))
-}
-
-/// The first `pattern` in `text` not preceded by a backslash escape.
-fn find_unescaped(text: &str, pattern: &str) -> Option<usize> {
-    let mut escaped = false;
-    for (i, c) in text.char_indices() {
-        if escaped {
-            escaped = false;
-            continue;
-        }
-        if c == '\\' {
-            escaped = true;
-            continue;
-        }
-        if text[i..].starts_with(pattern) {
-            return Some(i);
-        }
-    }
-    None
-}
-
 /// `&`, `<` and `>` as Slack's entities: what every text sent to Slack goes through.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         push_literal(&mut out, c);
     }
-    out
-}
-
-/// A piece of our markdown: literal text (typed text included, unescaped here), with our
-/// own bold and `code` marks, or one of our links or channel references.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Span {
-    Text {
-        text: String,
-        bold: bool,
-        code: bool,
-    },
-    Link {
-        url: String,
-        name: String,
-    },
-    Channel(String),
-}
-
-/// Our markdown as spans. Every typed character arrives backslash-escaped by
-/// `render::escape_markdown`, so only our own marks, links and references are read as such.
-pub fn spans(markdown: &str) -> Vec<Span> {
-    let (mut out, mut run, mut bold, mut code) = (Vec::new(), String::new(), false, false);
-    let flush = |out: &mut Vec<Span>, run: &mut String, bold: bool, code: bool| {
-        if !run.is_empty() {
-            let text = std::mem::take(run);
-            out.push(Span::Text { text, bold, code });
-        }
-    };
-    let mut chars = markdown.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => run.extend(chars.next()),
-            '*' if chars.peek() == Some(&'*') => {
-                chars.next();
-                flush(&mut out, &mut run, bold, code);
-                bold = !bold;
-            }
-            '`' => {
-                flush(&mut out, &mut run, bold, code);
-                code = !code;
-            }
-            '[' => match link(&mut chars) {
-                Some((name, url)) => {
-                    flush(&mut out, &mut run, bold, code);
-                    out.push(Span::Link {
-                        url,
-                        name: literal(&name),
-                    });
-                }
-                None => run.push('['),
-            },
-            '<' if chars.peek() == Some(&'#') => match channel_ref(&mut chars) {
-                Some(id) => {
-                    flush(&mut out, &mut run, bold, code);
-                    out.push(Span::Channel(id));
-                }
-                None => run.push('<'),
-            },
-            c => run.push(c),
-        }
-    }
-    flush(&mut out, &mut run, bold, code);
     out
 }
 
@@ -151,18 +53,6 @@ pub fn rich_text(markdown: &str) -> Option<Value> {
     })
 }
 
-/// A link's name (our markdown) as the literal text it shows.
-fn literal(markdown: &str) -> String {
-    spans(markdown)
-        .into_iter()
-        .map(|span| match span {
-            Span::Text { text, .. } => text,
-            Span::Link { name, .. } => name,
-            Span::Channel(id) => format!("#{id}"),
-        })
-        .collect()
-}
-
 /// Our markdown as one escaped string: text as typed, links by their names, each channel
 /// reference as `channel` writes it.
 fn flatten(markdown: &str, channel: impl Fn(&str) -> String) -> String {
@@ -188,23 +78,10 @@ pub fn fallback(markdown: &str) -> String {
     flatten(markdown, |id| format!("<#{id}>"))
 }
 
-/// After `<`: our own `#C0123>` channel reference, consumed; None (nothing consumed) else.
-fn channel_ref(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<String> {
-    let rest: String = chars.clone().take(40).collect();
-    let id = rest.strip_prefix('#')?.split('>').next()?;
-    let valid = !id.is_empty() && id.len() < 32 && id.bytes().all(|b| b.is_ascii_alphanumeric());
-    if !valid || !rest[1 + id.len()..].starts_with('>') {
-        return None;
-    }
-    for _ in 0..id.len() + 2 {
-        chars.next();
-    }
-    Some(id.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::markup::{Span, spans};
     use crate::render::{escape_markdown, source_markdown};
 
     #[test]
