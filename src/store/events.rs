@@ -18,11 +18,14 @@ pub(super) fn company_range(company_id: Option<i64>) -> (i64, i64) {
     company_id.map_or((i64::MIN, i64::MAX), |id| (id, id))
 }
 
+/// A row of the `event_rows` view (migration 0015), which every read selects whole: the
+/// event's columns, its company's name and facts, its tenant's ids. Dates arrive as the text
+/// the store wrote.
 pub(super) struct EventRow {
     pub id: i64,
     pub company_id: i64,
     pub company: String,
-    pub announced_on: NaiveDate,
+    pub announced_on: String,
     pub headcount: Option<i64>,
     pub headcount_text: Option<String>,
     pub percentage: Option<f64>,
@@ -33,33 +36,61 @@ pub(super) struct EventRow {
     pub notes: Option<String>,
     pub tenant_platform: Option<String>,
     pub tenant_external: Option<String>,
+    #[allow(dead_code)] // selected with the rest; queries filter on it in SQL
+    pub tenant_id: Option<i64>,
     pub added_by: String,
-    pub added_at: DateTime<Utc>,
-    pub updated_at: Option<DateTime<Utc>>,
+    pub added_at: String,
+    pub updated_at: Option<String>,
+    #[allow(dead_code)] // selected with the rest; queries filter on it in SQL
+    pub deleted_at: Option<String>,
+    pub industry: Option<String>,
+    pub country: Option<String>,
 }
 
-impl From<EventRow> for LayoffEvent {
-    fn from(r: EventRow) -> Self {
-        Self {
-            id: r.id,
-            company_id: r.company_id,
-            company: r.company,
-            date: r.announced_on,
-            headcount: Headcount::from_columns(r.headcount, r.headcount_text),
-            percentage: r.percentage.and_then(|p| Percentage::from_percent(p).ok()),
-            teams: r.teams,
-            location: r.location,
-            source: r.source.map(Source::from_stored),
-            more_sources: more_sources(r.more_sources.as_deref())
+/// A time as the store writes it (RFC 3339), or as SQLite's own functions do.
+fn stored_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+                .ok()
+                .map(|t| t.and_utc())
+        })
+}
+
+impl EventRow {
+    /// The event; None (logged) for a row whose dates do not read, which the store never
+    /// writes.
+    fn event(self) -> Option<LayoffEvent> {
+        let date = NaiveDate::parse_from_str(&self.announced_on, "%Y-%m-%d").ok();
+        let added_at = stored_time(&self.added_at);
+        let (Some(date), Some(added_at)) = (date, added_at) else {
+            tracing::warn!(event = self.id, "an event's dates do not read; left out");
+            return None;
+        };
+        Some(LayoffEvent {
+            id: self.id,
+            company_id: self.company_id,
+            company: self.company,
+            date,
+            headcount: Headcount::from_columns(self.headcount, self.headcount_text),
+            percentage: self
+                .percentage
+                .and_then(|p| Percentage::from_percent(p).ok()),
+            teams: self.teams,
+            location: self.location,
+            source: self.source.map(Source::from_stored),
+            more_sources: more_sources(self.more_sources.as_deref())
                 .into_iter()
                 .map(Source::from_stored)
                 .collect(),
-            notes: r.notes,
-            scope: tenants::scope(r.tenant_platform.as_deref(), r.tenant_external),
-            added_by: Actor::from_stored(r.added_by),
-            added_at: r.added_at,
-            updated_at: r.updated_at,
-        }
+            notes: self.notes,
+            scope: tenants::scope(self.tenant_platform.as_deref(), self.tenant_external),
+            added_by: Actor::from_stored(self.added_by),
+            added_at,
+            updated_at: self.updated_at.as_deref().and_then(stored_time),
+        })
     }
 }
 
@@ -199,20 +230,13 @@ pub async fn soft_delete(
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<LayoffEvent>> {
     let row = sqlx::query_as!(
         EventRow,
-        r#"SELECT e.id, e.company_id, c.name AS company,
-                  e.announced_on AS "announced_on: NaiveDate", e.headcount, e.headcount_text,
-                  e.percentage, e.teams, e.location, e.source, e.more_sources, e.notes,
-                  t.platform AS "tenant_platform?", t.external_id AS "tenant_external?",
-                  e.added_by, e.added_at AS "added_at: DateTime<Utc>",
-                  e.updated_at AS "updated_at: DateTime<Utc>"
-           FROM events e JOIN companies c ON c.id = e.company_id
-                LEFT JOIN tenants t ON t.id = e.tenant_id
+        r#"SELECT * FROM event_rows e
            WHERE e.id = ?1 AND e.deleted_at IS NULL"#,
         id
     )
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(Into::into))
+    Ok(row.and_then(EventRow::event))
 }
 
 impl Store {
@@ -238,7 +262,7 @@ impl Store {
         };
         let totals = self.totals(company_id, viewer, since).await?;
         Ok(EventPage {
-            events: rows.into_iter().map(Into::into).collect(),
+            events: rows.into_iter().filter_map(EventRow::event).collect(),
             page,
             totals,
             filed: Vec::new(),
@@ -258,14 +282,7 @@ impl Store {
         let (limit, offset) = (i64::from(page.size), page.offset());
         Ok(sqlx::query_as!(
             EventRow,
-            r#"SELECT e.id, e.company_id, c.name AS company,
-                      e.announced_on AS "announced_on: NaiveDate", e.headcount, e.headcount_text,
-                      e.percentage, e.teams, e.location, e.source, e.more_sources, e.notes,
-                      t.platform AS "tenant_platform?", t.external_id AS "tenant_external?",
-                      e.added_by, e.added_at AS "added_at: DateTime<Utc>",
-                      e.updated_at AS "updated_at: DateTime<Utc>"
-               FROM events e JOIN companies c ON c.id = e.company_id
-                    LEFT JOIN tenants t ON t.id = e.tenant_id
+            r#"SELECT * FROM event_rows e
                WHERE e.company_id = ?1 AND e.deleted_at IS NULL
                  AND (e.tenant_id IS NULL OR e.tenant_id =
                       (SELECT id FROM tenants WHERE platform = ?2 AND external_id = ?3))
@@ -293,14 +310,7 @@ impl Store {
         let (limit, offset) = (i64::from(page.size), page.offset());
         Ok(sqlx::query_as!(
             EventRow,
-            r#"SELECT e.id, e.company_id, c.name AS company,
-                      e.announced_on AS "announced_on: NaiveDate", e.headcount, e.headcount_text,
-                      e.percentage, e.teams, e.location, e.source, e.more_sources, e.notes,
-                      t.platform AS "tenant_platform?", t.external_id AS "tenant_external?",
-                      e.added_by, e.added_at AS "added_at: DateTime<Utc>",
-                      e.updated_at AS "updated_at: DateTime<Utc>"
-               FROM events e JOIN companies c ON c.id = e.company_id
-                    LEFT JOIN tenants t ON t.id = e.tenant_id
+            r#"SELECT * FROM event_rows e
                WHERE e.deleted_at IS NULL
                  AND (e.tenant_id IS NULL OR e.tenant_id =
                       (SELECT id FROM tenants WHERE platform = ?1 AND external_id = ?2))
@@ -331,14 +341,7 @@ impl Store {
         let to = date.checked_add_days(span).unwrap_or(date);
         let rows = sqlx::query_as!(
             EventRow,
-            r#"SELECT e.id, e.company_id, c.name AS company,
-                      e.announced_on AS "announced_on: NaiveDate", e.headcount, e.headcount_text,
-                      e.percentage, e.teams, e.location, e.source, e.more_sources, e.notes,
-                      t.platform AS "tenant_platform?", t.external_id AS "tenant_external?",
-                      e.added_by, e.added_at AS "added_at: DateTime<Utc>",
-                      e.updated_at AS "updated_at: DateTime<Utc>"
-               FROM events e JOIN companies c ON c.id = e.company_id
-                    LEFT JOIN tenants t ON t.id = e.tenant_id
+            r#"SELECT * FROM event_rows e
                WHERE e.company_id = ?1 AND e.deleted_at IS NULL
                  AND (e.tenant_id IS NULL OR e.tenant_id =
                       (SELECT id FROM tenants WHERE platform = ?2 AND external_id = ?3))
@@ -354,7 +357,7 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(Into::into).collect())
+        Ok(rows.into_iter().filter_map(EventRow::event).collect())
     }
 }
 
@@ -369,13 +372,9 @@ impl Store {
     /// Every live global event, newest first, optionally for one company: for export.
     pub async fn global_events(&self, company_id: Option<i64>) -> Result<Vec<ExportRow>> {
         let (lo, hi) = company_range(company_id);
-        let rows = sqlx::query!(
-            r#"SELECT e.id, e.company_id, c.name AS company,
-                      e.announced_on AS "announced_on: NaiveDate", e.headcount, e.headcount_text,
-                      e.percentage, e.teams, e.location, e.source, e.more_sources, e.notes,
-                      e.added_by, e.added_at AS "added_at: DateTime<Utc>",
-                      e.updated_at AS "updated_at: DateTime<Utc>", c.industry, c.country
-               FROM events e JOIN companies c ON c.id = e.company_id
+        let rows = sqlx::query_as!(
+            EventRow,
+            r#"SELECT * FROM event_rows e
                WHERE e.deleted_at IS NULL AND e.tenant_id IS NULL
                  AND e.company_id BETWEEN ?1 AND ?2
                ORDER BY e.announced_on DESC, e.id DESC"#,
@@ -386,30 +385,32 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|r| ExportRow {
-                event: EventRow {
-                    id: r.id,
-                    company_id: r.company_id,
-                    company: r.company,
-                    announced_on: r.announced_on,
-                    headcount: r.headcount,
-                    headcount_text: r.headcount_text,
-                    percentage: r.percentage,
-                    teams: r.teams,
-                    location: r.location,
-                    source: r.source,
-                    more_sources: r.more_sources,
-                    notes: r.notes,
-                    tenant_platform: None,
-                    tenant_external: None,
-                    added_by: r.added_by,
-                    added_at: r.added_at,
-                    updated_at: r.updated_at,
-                }
-                .into(),
-                industry: r.industry,
-                country: r.country,
+            .filter_map(|mut r| {
+                let (industry, country) = (r.industry.take(), r.country.take());
+                Some(ExportRow {
+                    event: r.event()?,
+                    industry,
+                    country,
+                })
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_times_read_as_the_store_and_sqlite_write_them() {
+        let t = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 26, 12, 0, 0).unwrap();
+        assert_eq!(stored_time("2026-11-26T12:00:00+00:00"), Some(t));
+        assert_eq!(stored_time("2026-11-26T12:00:00Z"), Some(t));
+        assert_eq!(stored_time("2026-11-26 12:00:00"), Some(t));
+        assert_eq!(
+            stored_time("2026-11-26T12:00:00.25+00:00"),
+            Some(t + chrono::Duration::milliseconds(250))
+        );
+        assert_eq!(stored_time("yesterday"), None);
     }
 }
