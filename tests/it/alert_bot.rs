@@ -55,10 +55,17 @@ async fn ask(bot: &Bot, interaction: Value) -> String {
 #[tokio::test]
 async fn moderators_set_filters_modes_roles_and_crossposts_and_see_them_listed() {
     let (bot, _) = Bot::start(&["tests/data/layoffs_fyi_sample.csv"]).await;
+    filters_and_modes_are_set_changed_and_checked(&bot).await;
+    roles_are_pinged_only_where_the_bot_may(&bot).await;
+    crossposts_only_in_announcement_channels_and_lists_per_server(&bot).await;
+}
+
+/// Filters and a mode: set, changed (saying what changed), and refused when unknown.
+async fn filters_and_modes_are_set_changed_and_checked(bot: &Bot) {
     let m = Who::MOD_A;
     let text = Some((TEXT, 0));
     let said = ask(
-        &bot,
+        bot,
         alerts(
             m,
             "subscribe",
@@ -84,7 +91,7 @@ async fn moderators_set_filters_modes_roles_and_crossposts_and_see_them_listed()
     assert!(said.contains("Mondays"), "{said}");
 
     let said = ask(
-        &bot,
+        bot,
         alerts(
             m,
             "subscribe",
@@ -122,14 +129,19 @@ async fn moderators_set_filters_modes_roles_and_crossposts_and_see_them_listed()
             "\"monthly\" is not a mode: use each, daily or weekly.",
         ),
     ] {
-        let said = ask(&bot, alerts(m, "subscribe", options, text, &[])).await;
+        let said = ask(bot, alerts(m, "subscribe", options, text, &[])).await;
         assert!(said.contains(expected), "{said}");
     }
+}
 
+/// Roles: never @everyone; a role nobody may mention only when the bot may mention all.
+async fn roles_are_pinged_only_where_the_bot_may(bot: &Bot) {
+    let m = Who::MOD_A;
+    let text = Some((TEXT, 0));
     // Roles: never @everyone; a role nobody may mention only when the bot may mention all.
     let everyone = role(GUILD_A, "@everyone", true);
     let said = ask(
-        &bot,
+        bot,
         alerts(
             m,
             "subscribe",
@@ -142,7 +154,7 @@ async fn moderators_set_filters_modes_roles_and_crossposts_and_see_them_listed()
     assert!(said.contains("never ping @everyone"), "{said}");
     let quiet = role(QUIET_ROLE, "Quiet", false);
     let said = ask(
-        &bot,
+        bot,
         alerts(
             m,
             "subscribe",
@@ -166,15 +178,20 @@ async fn moderators_set_filters_modes_roles_and_crossposts_and_see_them_listed()
     );
     as_channel["channel_id"] = json!(TEXT);
     as_channel["channel"]["id"] = json!(TEXT);
-    let said = ask(&bot, as_channel).await;
+    let said = ask(bot, as_channel).await;
     assert!(
         said.contains(&format!("mentions <@&{QUIET_ROLE}>")),
         "{said}"
     );
+}
 
+/// Crossposts only in announcement channels; each server lists only its own channels.
+async fn crossposts_only_in_announcement_channels_and_lists_per_server(bot: &Bot) {
+    let m = Who::MOD_A;
+    let text = Some((TEXT, 0));
     // Crossposts: only in announcement channels.
     let said = ask(
-        &bot,
+        bot,
         alerts(
             m,
             "subscribe",
@@ -186,7 +203,7 @@ async fn moderators_set_filters_modes_roles_and_crossposts_and_see_them_listed()
     .await;
     assert!(said.contains("is not an announcement channel"), "{said}");
     let said = ask(
-        &bot,
+        bot,
         alerts(
             m,
             "subscribe",
@@ -202,10 +219,10 @@ async fn moderators_set_filters_modes_roles_and_crossposts_and_see_them_listed()
     .await;
     assert!(said.contains("crossposted · with WARN filings"), "{said}");
 
-    let list = ask(&bot, alerts(m, "list", json!([]), None, &[])).await;
+    let list = ask(bot, alerts(m, "list", json!([]), None, &[])).await;
     assert!(list.contains(&format!("<#{TEXT}>: all companies, active; a post per event · mentions <@&{QUIET_ROLE}>; no post yet")), "{list}");
     assert!(list.contains(&format!("<#{NEWS}>: all companies, active; a post per event · crossposted · with WARN filings; no post yet")), "{list}");
-    let other = ask(&bot, alerts(Who::MOD_B, "list", json!([]), None, &[])).await;
+    let other = ask(bot, alerts(Who::MOD_B, "list", json!([]), None, &[])).await;
     assert!(
         !other.contains(TEXT) && !other.contains(NEWS),
         "another server sees none: {other}"
@@ -215,10 +232,17 @@ async fn moderators_set_filters_modes_roles_and_crossposts_and_see_them_listed()
 #[tokio::test]
 async fn posts_ping_only_the_chosen_role_are_crossposted_and_tests_report_back() {
     let (bot, _) = Bot::start(&["tests/data/layoffs_fyi_sample.csv"]).await;
+    subscribe_news_with_a_role_and_crossposts_and_a_broken_channel(&bot).await;
+    an_added_event_pings_the_role_and_is_crossposted_after_a_429(&bot).await;
+    test_posts_report_back_and_ping_nobody(&bot).await;
+}
+
+/// A news channel pinging a role and crossposting, and a channel that will break.
+async fn subscribe_news_with_a_role_and_crossposts_and_a_broken_channel(bot: &Bot) {
     let m = Who::MOD_A;
     let loud = role(ROLE, "Layoff alerts", true);
     let said = ask(
-        &bot,
+        bot,
         alerts(
             m,
             "subscribe",
@@ -234,7 +258,7 @@ async fn posts_ping_only_the_chosen_role_are_crossposted_and_tests_report_back()
     .await;
     assert!(said.starts_with(&format!("Subscribed <#{NEWS}>")), "{said}");
     ask(
-        &bot,
+        bot,
         alerts(
             m,
             "subscribe",
@@ -245,7 +269,11 @@ async fn posts_ping_only_the_chosen_role_are_crossposted_and_tests_report_back()
     )
     .await;
     bot.fake.limit_crossposts(NEWS, 1);
+}
 
+/// An added event is posted pinging only that role, and published once after a 429.
+async fn an_added_event_pings_the_role_and_is_crossposted_after_a_429(bot: &Bot) {
+    let m = Who::MOD_A;
     let added = bot
         .fake
         .interact(slash(
@@ -306,10 +334,14 @@ async fn posts_ping_only_the_chosen_role_are_crossposted_and_tests_report_back()
                 >= 2
         })
         .await;
-    assert_eq!(crossposts(&bot), 2, "one 429, then published once");
+    assert_eq!(crossposts(bot), 2, "one 429, then published once");
+}
 
+/// A test post says how it went and pings nobody; a 403 disables the channel.
+async fn test_posts_report_back_and_ping_nobody(bot: &Bot) {
+    let m = Who::MOD_A;
     let said = ask(
-        &bot,
+        bot,
         alerts(m, "test", json!([channel_opt(NEWS)]), Some((NEWS, 5)), &[]),
     )
     .await;
@@ -330,7 +362,7 @@ async fn posts_ping_only_the_chosen_role_are_crossposted_and_tests_report_back()
 
     bot.fake.fault(BROKEN, Fault::Status(403));
     let said = ask(
-        &bot,
+        bot,
         alerts(
             m,
             "test",
@@ -345,12 +377,12 @@ async fn posts_ping_only_the_chosen_role_are_crossposted_and_tests_report_back()
         "{said}"
     );
     let said = ask(
-        &bot,
+        bot,
         alerts(m, "test", json!([channel_opt(TEXT)]), Some((TEXT, 0)), &[]),
     )
     .await;
     assert!(said.contains("is not subscribed"), "{said}");
-    let list = ask(&bot, alerts(m, "list", json!([]), None, &[])).await;
+    let list = ask(bot, alerts(m, "list", json!([]), None, &[])).await;
     assert!(
         list.contains(&format!(
             "<#{BROKEN}>: all companies, disabled: Discord 403"

@@ -95,6 +95,14 @@ async fn start_up_registers_every_command_with_its_options_and_gates() {
 #[tokio::test]
 async fn layoffs_shows_a_companys_events_pages_and_autocompletes() {
     let (bot, _) = Bot::start(&["tests/data/layoffs_fyi_sample.csv", "data/sample_2024.csv"]).await;
+    let answer = amazon_first_page(&bot).await;
+    next_page_from_the_buttons_state(&bot, &answer).await;
+    days_bad_days_and_unknown_names(&bot).await;
+    latest_autocomplete_and_dms(&bot).await;
+}
+
+/// `/layoffs AWS`: Amazon's first page, public, pinging nobody.
+async fn amazon_first_page(bot: &Bot) -> Value {
     let answer = bot
         .fake
         .interact(slash(
@@ -131,8 +139,11 @@ async fn layoffs_shows_a_companys_events_pages_and_autocompletes() {
             .contains("physical stores technology")
     );
     assert_eq!(embed["footer"]["text"], "Page 1 of 2");
+    answer
+}
 
-    // Next page, from the button's own state.
+/// The next page, from the button's own state.
+async fn next_page_from_the_buttons_state(bot: &Bot, answer: &Value) {
     let buttons = &answer["data"]["components"][0]["components"];
     assert_eq!(buttons[0]["disabled"], true, "no previous page");
     let next = buttons[1]["custom_id"].as_str().unwrap().to_string();
@@ -143,8 +154,10 @@ async fn layoffs_shows_a_companys_events_pages_and_autocompletes() {
         page2["data"]["components"][0]["components"][1]["disabled"],
         true
     );
+}
 
-    // --days keeps the last N days: nothing recent in this data.
+/// `days` keeps the last N days; a bad number and an unknown name are refused to the user.
+async fn days_bad_days_and_unknown_names(bot: &Bot) {
     let recent = bot
         .fake
         .interact(slash(
@@ -162,7 +175,6 @@ async fn layoffs_shows_a_companys_events_pages_and_autocompletes() {
             .unwrap()
             .contains("No layoffs recorded")
     );
-
     let bad_days = bot
         .fake
         .interact(slash(
@@ -176,7 +188,6 @@ async fn layoffs_shows_a_companys_events_pages_and_autocompletes() {
         content(&bad_days).contains("days must be from 1 to 3650"),
         "{bad_days:#}"
     );
-
     let unknown = bot
         .fake
         .interact(slash(
@@ -190,13 +201,15 @@ async fn layoffs_shows_a_companys_events_pages_and_autocompletes() {
         content(&unknown).contains("Did you mean: Amazon"),
         "{unknown:#}"
     );
+}
 
+/// The latest layoffs, autocomplete with an alias, and the command in a DM.
+async fn latest_autocomplete_and_dms(bot: &Bot) {
     let latest = bot
         .fake
         .interact(slash(Who::USER_A, "layoffs", json!([])))
         .await;
     assert_eq!(latest["data"]["embeds"][0]["title"], "Latest layoffs");
-
     let choices = bot
         .fake
         .interact(autocomplete(
@@ -208,7 +221,6 @@ async fn layoffs_shows_a_companys_events_pages_and_autocompletes() {
     assert_eq!(choices["type"], 8, "{choices:#}");
     assert_eq!(choices["data"]["choices"][0]["name"], "Google (Alphabet)");
     assert_eq!(choices["data"]["choices"][0]["value"], "Alphabet");
-
     let dm = bot
         .fake
         .interact(dm_slash(
@@ -222,8 +234,17 @@ async fn layoffs_shows_a_companys_events_pages_and_autocompletes() {
 #[tokio::test]
 async fn moderators_add_edit_and_remove_and_others_are_refused() {
     let (bot, _) = Bot::start(&["data/sample_2024.csv"]).await;
-    let add = |who: Who<'static>, options: Value| slash(who, "layoff", sub("add", options));
+    refused_and_invalid_adds_store_nothing(&bot).await;
+    let id = a_moderators_add_is_private_and_audited(&bot).await;
+    near_an_existing_event_it_asks_first(&bot).await;
+    edit_and_remove_only_in_the_events_own_guild(&bot, id).await;
+}
 
+fn add(who: Who<'static>, options: Value) -> Value {
+    slash(who, "layoff", sub("add", options))
+}
+
+async fn refused_and_invalid_adds_store_nothing(bot: &Bot) {
     // A non-moderator: refused, nothing stored.
     let refused = bot
         .fake
@@ -297,7 +318,9 @@ async fn moderators_add_edit_and_remove_and_others_are_refused() {
             .unwrap()
             .is_none()
     );
+}
 
+async fn a_moderators_add_is_private_and_audited(bot: &Bot) -> i64 {
     // A moderator's add: stored in guild A, audited, answered ephemerally with the id.
     let added = bot
         .fake
@@ -336,7 +359,10 @@ async fn moderators_add_edit_and_remove_and_others_are_refused() {
         trail[0].actor,
         format!("discord:{}", crate::support::fake_discord::MOD_USER)
     );
+    id
+}
 
+async fn near_an_existing_event_it_asks_first(bot: &Bot) {
     // Within 14 days of an existing Amazon event: asks first; Cancel stores nothing.
     let held = bot
         .fake
@@ -408,7 +434,9 @@ async fn moderators_add_edit_and_remove_and_others_are_refused() {
             .len(),
         before + 1
     );
+}
 
+async fn edit_and_remove_only_in_the_events_own_guild(bot: &Bot, id: i64) {
     // Edit and remove: only in the event's own guild.
     let nothing = bot
         .fake
@@ -561,10 +589,15 @@ async fn an_event_added_in_one_guild_is_invisible_in_another() {
 #[tokio::test]
 async fn moderators_subscribe_list_and_unsubscribe_channels() {
     let (bot, _) = Bot::start(&["data/sample_2024.csv"]).await;
+    subscribing_is_refused_where_it_cannot_work(&bot).await;
+    a_moderator_subscribes_lists_and_unsubscribes(&bot).await;
+}
+
+/// Refused: a member, a channel without Embed Links, another server's channel, a denied one.
+async fn subscribing_is_refused_where_it_cannot_work(bot: &Bot) {
     let alerts = |who: Who<'static>, name: &str, options: Value| {
         slash(who, "layoff-alerts", sub(name, options))
     };
-
     let refused = bot
         .fake
         .interact(alerts(Who::USER_A, "subscribe", json!([])))
@@ -631,7 +664,13 @@ async fn moderators_subscribe_list_and_unsubscribe_channels() {
         content(&denied).contains("missing Send Messages"),
         "{denied:#}"
     );
+}
 
+/// A moderator subscribes (nothing posted for the past), lists and unsubscribes.
+async fn a_moderator_subscribes_lists_and_unsubscribes(bot: &Bot) {
+    let alerts = |who: Who<'static>, name: &str, options: Value| {
+        slash(who, "layoff-alerts", sub(name, options))
+    };
     let ok = bot
         .fake
         .interact(alerts(

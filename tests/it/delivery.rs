@@ -289,6 +289,16 @@ async fn faults_are_retried_waited_out_or_disable_the_subscription() {
     bot.fake
         .wait_for_posts("the second event", |p| count(p, ok) == 2)
         .await;
+    the_403_and_404_channels_are_disabled_and_not_tried_again(&bot, forbidden, gone).await;
+    moderators_and_the_operator_see_it_and_subscribing_re_enables(&bot, forbidden).await;
+}
+
+/// After a 403 and a 404, both subscriptions are off and nothing is tried there again.
+async fn the_403_and_404_channels_are_disabled_and_not_tried_again(
+    bot: &Bot,
+    forbidden: &str,
+    gone: &str,
+) {
     let disabled = bot.store.disabled_subscriptions().await.unwrap();
     assert_eq!(disabled.len(), 2, "{disabled:?}");
     assert!(
@@ -321,7 +331,10 @@ async fn faults_are_retried_waited_out_or_disable_the_subscription() {
         attempts_to_forbidden, 1,
         "a disabled channel is not tried again"
     );
+}
 
+/// `/layoff-alerts list` and `layoffs-bot deliveries` say why; subscribing again turns it on.
+async fn moderators_and_the_operator_see_it_and_subscribing_re_enables(bot: &Bot, forbidden: &str) {
     let list = bot
         .fake
         .interact(slash(Who::MOD_A, "layoff-alerts", sub("list", json!([]))))

@@ -2,11 +2,7 @@
 //! command line, and the real bot against a fake Discord, each on a real temporary SQLite file.
 
 // Test scenarios read top to bottom as a user would act; json! values are built inline.
-#![allow(
-    clippy::needless_pass_by_value,
-    clippy::too_many_lines,
-    clippy::match_wild_err_arm
-)]
+#![allow(clippy::needless_pass_by_value, clippy::match_wild_err_arm)]
 
 mod alert_bot;
 mod alerts;

@@ -269,14 +269,23 @@ async fn submit(bot: &SlackBot, payload: &Value) -> Value {
 #[tokio::test]
 async fn moderators_add_edit_and_remove_through_modals_with_the_same_checks() {
     let bot = SlackBot::start(&[SAMPLE]).await;
-    let refused = run(&bot, TEAM_A, MEMBER, "/layoff", "add").await;
+    let metadata = only_moderators_open_the_add_modal(&bot).await;
+    bad_values_are_named_per_field(&bot, &metadata).await;
+    let id = a_listed_moderator_adds_and_hostile_text_stays_literal(&bot, &metadata).await;
+    another_workspace_cannot_see_or_change_it(&bot, id).await;
+    edit_then_remove_after_a_confirmation(&bot, id).await;
+}
+
+/// A member is refused; an admin gets the add modal with its fields and metadata.
+async fn only_moderators_open_the_add_modal(bot: &SlackBot) -> Value {
+    let refused = run(bot, TEAM_A, MEMBER, "/layoff", "add").await;
     assert!(
         texts(&refused).contains("Only workspace admins"),
         "{refused:#}"
     );
     assert!(bot.fake.calls("views.open").is_empty());
 
-    let opened = run(&bot, TEAM_A, ADMIN, "/layoff", "add").await;
+    let opened = run(bot, TEAM_A, ADMIN, "/layoff", "add").await;
     assert_eq!(opened, Value::Null, "an empty acknowledgement: {opened:#}");
     let view = &bot.fake.calls("views.open")[0];
     assert!(
@@ -300,14 +309,18 @@ async fn moderators_add_edit_and_remove_through_modals_with_the_same_checks() {
     );
     let metadata: Value =
         serde_json::from_str(view["view"]["private_metadata"].as_str().unwrap()).unwrap();
+    metadata
+}
 
+/// A bad date or count is named on its field; nothing is stored.
+async fn bad_values_are_named_per_field(bot: &SlackBot, metadata: &Value) {
     let bad = submit(
-        &bot,
+        bot,
         &submission(
             TEAM_A,
             ADMIN,
             "layoff_add",
-            &metadata,
+            metadata,
             &[
                 ("company", "Initrode"),
                 ("date", "2024-13-40"),
@@ -319,12 +332,12 @@ async fn moderators_add_edit_and_remove_through_modals_with_the_same_checks() {
     assert_eq!(bad["response_action"], "errors", "{bad:#}");
     assert!(bad["errors"]["date"].as_str().is_some(), "{bad:#}");
     let bad = submit(
-        &bot,
+        bot,
         &submission(
             TEAM_A,
             ADMIN,
             "layoff_add",
-            &metadata,
+            metadata,
             &[("company", "Initrode"), ("count", "many")],
         ),
     )
@@ -336,15 +349,21 @@ async fn moderators_add_edit_and_remove_through_modals_with_the_same_checks() {
             .contains("whole number"),
         "{bad:#}"
     );
+}
 
+/// A listed moderator (SLACK_MODERATOR_IDS) adds; hostile text stays literal.
+async fn a_listed_moderator_adds_and_hostile_text_stays_literal(
+    bot: &SlackBot,
+    metadata: &Value,
+) -> i64 {
     // A listed moderator (SLACK_MODERATOR_IDS) adds; hostile text stays literal.
     let good = submit(
-        &bot,
+        bot,
         &submission(
             TEAM_A,
             LISTED,
             "layoff_add",
-            &metadata,
+            metadata,
             &[
                 ("company", "Initrode"),
                 ("date", "2024-06-03"),
@@ -380,23 +399,30 @@ async fn moderators_add_edit_and_remove_through_modals_with_the_same_checks() {
         .collect::<String>()
         .parse()
         .unwrap();
+    id
+}
 
+/// Another workspace cannot see or change the event.
+async fn another_workspace_cannot_see_or_change_it(bot: &SlackBot, id: i64) {
     // Another workspace cannot see or change it.
-    let other = run(&bot, TEAM_B, ADMIN, "/layoffs", "initrode").await;
+    let other = run(bot, TEAM_B, ADMIN, "/layoffs", "initrode").await;
     assert!(texts(&other).contains("No company matches"), "{other:#}");
-    let other = run(&bot, TEAM_B, ADMIN, "/layoff", &format!("edit {id}")).await;
+    let other = run(bot, TEAM_B, ADMIN, "/layoff", &format!("edit {id}")).await;
     assert!(
         texts(&other).contains(&format!("no event #{id}")),
         "{other:#}"
     );
+}
 
-    run(&bot, TEAM_A, ADMIN, "/layoff", &format!("edit {id}")).await;
+/// Its workspace edits it, then removes it after a confirmation only an admin may press.
+async fn edit_then_remove_after_a_confirmation(bot: &SlackBot, id: i64) {
+    run(bot, TEAM_A, ADMIN, "/layoff", &format!("edit {id}")).await;
     let edit = &bot.fake.calls("views.open")[1]["view"];
     assert_eq!(edit["callback_id"], "layoff_edit");
     assert_eq!(edit["blocks"][2]["element"]["initial_value"], "120");
     let metadata: Value = serde_json::from_str(edit["private_metadata"].as_str().unwrap()).unwrap();
     let saved = submit(
-        &bot,
+        bot,
         &submission(
             TEAM_A,
             ADMIN,
@@ -411,26 +437,26 @@ async fn moderators_add_edit_and_remove_through_modals_with_the_same_checks() {
     )
     .await;
     assert_eq!(saved, json!({"response_action": "clear"}));
-    let listed = run(&bot, TEAM_A, MEMBER, "/layoffs", "initrode").await;
+    let listed = run(bot, TEAM_A, MEMBER, "/layoffs", "initrode").await;
     assert!(texts(&listed).contains("150 people"), "{listed:#}");
 
-    let ask = run(&bot, TEAM_A, ADMIN, "/layoff", &format!("remove {id}")).await;
+    let ask = run(bot, TEAM_A, ADMIN, "/layoff", &format!("remove {id}")).await;
     assert_eq!(ask["response_type"], "ephemeral");
     assert!(
         texts(&ask).contains(&format!("Remove event #{id}?")),
         "{ask:#}"
     );
-    assert_eq!(press(&bot, TEAM_A, MEMBER, &format!("lr:{id}")).await, 200);
+    assert_eq!(press(bot, TEAM_A, MEMBER, &format!("lr:{id}")).await, 200);
     bot.fake
         .wait_for("the refusal", |f| !f.responses().is_empty())
         .await;
     assert!(texts(&bot.fake.responses()[0]).contains("Only workspace admins"));
-    press(&bot, TEAM_A, ADMIN, &format!("lr:{id}")).await;
+    press(bot, TEAM_A, ADMIN, &format!("lr:{id}")).await;
     bot.fake
         .wait_for("the removal", |f| f.responses().len() > 1)
         .await;
     assert!(texts(&bot.fake.responses()[1]).contains(&format!("Removed event #{id}")));
-    let gone = run(&bot, TEAM_A, MEMBER, "/layoffs", "initrode").await;
+    let gone = run(bot, TEAM_A, MEMBER, "/layoffs", "initrode").await;
     assert!(!texts(&gone).contains("150 people"), "{gone:#}");
 }
 
@@ -473,10 +499,23 @@ pub(crate) async fn add_event(bot: &SlackBot, team: &str, company: &str, count: 
 #[tokio::test]
 async fn alerts_reach_slack_channels_once_with_slacks_errors_and_limits_handled() {
     let mut bot = SlackBot::start(&[SAMPLE]).await;
-    let (ok_ch, gone_ch, busy_ch, lost_ch) = ("C0000OK1", "C0000GONE", "C0000BUSY", "C0000LOST");
+    moderators_subscribe_channels_with_filters(&bot).await;
+    let id = each_channel_gets_one_post_through_slacks_faults(&bot).await;
+    the_list_and_the_cli_say_which_channel_is_off(&bot).await;
+    // A correction edits the posts; a crash and restart posts nothing again.
+    bot.crash_and_restart().await;
+    a_correction_edits_the_posts_and_a_test_and_unsubscribe_work(&bot, id).await;
+}
+
+/// The channels of `alerts_reach_slack_channels_once_…`: fine, gone, rate limited, lost answer.
+const CHANNELS: (&str, &str, &str, &str) = ("C0000OK1", "C0000GONE", "C0000BUSY", "C0000LOST");
+
+/// Four channels, a filtered one, refusals, and another workspace's channel.
+async fn moderators_subscribe_channels_with_filters(bot: &SlackBot) {
+    let (ok_ch, gone_ch, busy_ch, lost_ch) = CHANNELS;
     for ch in [ok_ch, gone_ch, busy_ch, lost_ch] {
         let said = run(
-            &bot,
+            bot,
             TEAM_A,
             ADMIN,
             "/layoff-alerts",
@@ -489,7 +528,7 @@ async fn alerts_reach_slack_channels_once_with_slacks_errors_and_limits_handled(
         );
     }
     let filtered = run(
-        &bot,
+        bot,
         TEAM_A,
         ADMIN,
         "/layoff-alerts",
@@ -500,13 +539,13 @@ async fn alerts_reach_slack_channels_once_with_slacks_errors_and_limits_handled(
         texts(&filtered).contains("country United States · at least 1,000 people"),
         "{filtered:#}"
     );
-    let refused = run(&bot, TEAM_A, MEMBER, "/layoff-alerts", "subscribe").await;
+    let refused = run(bot, TEAM_A, MEMBER, "/layoff-alerts", "subscribe").await;
     assert!(
         texts(&refused).contains("Only workspace admins"),
         "{refused:#}"
     );
     let typo = run(
-        &bot,
+        bot,
         TEAM_A,
         ADMIN,
         "/layoff-alerts",
@@ -516,20 +555,24 @@ async fn alerts_reach_slack_channels_once_with_slacks_errors_and_limits_handled(
     assert!(texts(&typo).contains("Did you mean: Retail"), "{typo:#}");
     // Another workspace's channel list is its own.
     run(
-        &bot,
+        bot,
         TEAM_B,
         ADMIN,
         "/layoff-alerts",
         "subscribe <#C0000BBB|b>",
     )
     .await;
+}
 
+/// A channel_not_found, a 429 then a 5xx, and a lost answer: one post in each reachable one.
+async fn each_channel_gets_one_post_through_slacks_faults(bot: &SlackBot) -> i64 {
+    let (ok_ch, gone_ch, busy_ch, lost_ch) = CHANNELS;
     bot.fake
         .fault(gone_ch, &[Fault::Error("channel_not_found")]);
     bot.fake
         .fault(busy_ch, &[Fault::RateLimited, Fault::ServerError]);
     bot.fake.fault(lost_ch, &[Fault::LostAnswer]);
-    let id = add_event(&bot, TEAM_A, "Amazon", "300").await;
+    let id = add_event(bot, TEAM_A, "Amazon", "300").await;
     bot.fake
         .wait_for("the posts", |f| {
             [ok_ch, busy_ch, lost_ch]
@@ -555,7 +598,13 @@ async fn alerts_reach_slack_channels_once_with_slacks_errors_and_limits_handled(
         bot.fake.messages("C0000BBB").is_empty(),
         "another workspace's private event"
     );
-    let list = run(&bot, TEAM_A, ADMIN, "/layoff-alerts", "list").await;
+    id
+}
+
+/// `/layoff-alerts list` and `layoffs-bot deliveries` say which channel is off and why.
+async fn the_list_and_the_cli_say_which_channel_is_off(bot: &SlackBot) {
+    let (ok_ch, gone_ch, _, _) = CHANNELS;
+    let list = run(bot, TEAM_A, ADMIN, "/layoff-alerts", "list").await;
     let list = texts(&list);
     assert!(
         list.contains(&format!(
@@ -578,13 +627,15 @@ async fn alerts_reach_slack_channels_once_with_slacks_errors_and_limits_handled(
         )),
         "{shown}"
     );
+}
 
-    // A correction edits the posts; a crash and restart posts nothing again.
-    bot.crash_and_restart().await;
-    run(&bot, TEAM_A, ADMIN, "/layoff", &format!("edit {id}")).await;
+/// After a restart: a correction edits each post once, a test post and unsubscribe work.
+async fn a_correction_edits_the_posts_and_a_test_and_unsubscribe_work(bot: &SlackBot, id: i64) {
+    let (ok_ch, _, busy_ch, lost_ch) = CHANNELS;
+    run(bot, TEAM_A, ADMIN, "/layoff", &format!("edit {id}")).await;
     let metadata = json!({"channel": CHANNEL, "event": id});
     submit(
-        &bot,
+        bot,
         &submission(
             TEAM_A,
             ADMIN,
@@ -606,7 +657,7 @@ async fn alerts_reach_slack_channels_once_with_slacks_errors_and_limits_handled(
         assert_eq!(bot.fake.messages(ch).len(), 1, "{ch}");
     }
     let test = run(
-        &bot,
+        bot,
         TEAM_A,
         ADMIN,
         "/layoff-alerts",
@@ -618,7 +669,7 @@ async fn alerts_reach_slack_channels_once_with_slacks_errors_and_limits_handled(
         "{test:#}"
     );
     let off = run(
-        &bot,
+        bot,
         TEAM_A,
         ADMIN,
         "/layoff-alerts",

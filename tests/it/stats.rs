@@ -211,6 +211,15 @@ fn stats_opts(options: &[(&str, u8, Value)]) -> Value {
 #[tokio::test]
 async fn the_bot_answers_with_the_chart_attached() {
     let (bot, commands) = Bot::start(&["tests/data/layoffs_fyi_sample.csv"]).await;
+    the_command_is_registered_with_its_options(&commands);
+    a_year_and_an_industry_answer_with_the_chart(&bot).await;
+    a_company_and_dms_get_the_chart_too(&bot).await;
+    refusals_are_ephemeral_and_without_a_chart(&bot).await;
+    industries_and_countries_autocomplete(&bot).await;
+}
+
+/// `/layoffs-stats` is registered with its options and period choices, for everyone.
+fn the_command_is_registered_with_its_options(commands: &Value) {
     let command = commands
         .as_array()
         .unwrap()
@@ -245,7 +254,10 @@ async fn the_bot_answers_with_the_chart_attached() {
         ]
     );
     assert!(command["default_member_permissions"].is_null());
+}
 
+/// A year and an industry: a public answer with the chart as a PNG attachment.
+async fn a_year_and_an_industry_answer_with_the_chart(bot: &Bot) {
     let ask = stats_opts(&[("year", 4, json!(2023)), ("industry", 3, json!("retail"))]);
     let answer = bot
         .fake
@@ -279,7 +291,10 @@ async fn the_bot_answers_with_the_chart_attached() {
     );
     assert_eq!(decode(&file.bytes), (1000, 500));
     assert!(file.bytes.len() < 100_000, "{} bytes", file.bytes.len());
+}
 
+/// A company over all time, and the command in a DM (the global record), with the chart.
+async fn a_company_and_dms_get_the_chart_too(bot: &Bot) {
     let ask = stats_opts(&[
         ("period", 3, json!("all-time")),
         ("company", 3, json!("AWS")),
@@ -305,7 +320,10 @@ async fn the_bot_answers_with_the_chart_attached() {
         .await;
     assert_eq!(dm.body["data"]["embeds"][0]["title"], "Layoffs, 2023");
     assert_eq!(dm.files.len(), 1);
+}
 
+/// No data, a typo and a period with a year: refused to the user only, without a chart.
+async fn refusals_are_ephemeral_and_without_a_chart(bot: &Bot) {
     for (options, expected) in [
         (
             stats_opts(&[("year", 4, json!(2000))]),
@@ -335,7 +353,10 @@ async fn the_bot_answers_with_the_chart_attached() {
         );
         assert!(answer.files.is_empty());
     }
+}
 
+/// Industries and countries autocomplete, folded spellings as one choice.
+async fn industries_and_countries_autocomplete(bot: &Bot) {
     let focused = json!([{"name": "industry", "type": 3, "value": "ret", "focused": true}]);
     let choices = bot
         .fake

@@ -313,58 +313,15 @@ async fn rest(
         ("GET", ["users", "@me"]) => ok(
             json!({"id": BOT_ID, "username": "layoffs-bot", "discriminator": "0000", "bot": true}),
         ),
-        ("PUT", ["applications", _, .., "commands"]) => {
-            let commands: Vec<Value> = body
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .enumerate()
-                .map(|(i, mut c)| {
-                    c["id"] = json!(format!("50000000000000000{i}"));
-                    c["application_id"] = json!(APP_ID);
-                    c["version"] = json!("1");
-                    if c.get("type").is_none() {
-                        c["type"] = json!(1);
-                    }
-                    c
-                })
-                .collect();
-            ok(Value::Array(commands))
-        }
+        ("PUT", ["applications", _, .., "commands"]) => ok(registered(&body)),
         ("POST", ["interactions", _, _, "callback"]) => (StatusCode::NO_CONTENT, None),
         ("POST" | "PATCH" | "GET", ["webhooks", ..]) => ok(message(&body, CHANNEL)),
         ("PATCH", ["channels", channel, "messages", message]) => {
-            let mut m = inner.messages.lock().unwrap();
-            let found = m
-                .by_channel
-                .get_mut(*channel)
-                .and_then(|posts| posts.iter_mut().find(|p| p["id"] == *message));
-            match found {
-                Some(post) => {
-                    post["embeds"] = body["embeds"].clone();
-                    ok(post.clone())
-                }
-                None => (
-                    StatusCode::NOT_FOUND,
-                    Some(json!({"message": "Unknown Message", "code": 10008})),
-                ),
-            }
+            edit_message(&inner, channel, message, &body)
         }
         ("POST", ["channels", channel, "messages"]) => {
             let (status, reply) = post_message(&inner, channel, &body);
-            let mut response = (status, axum::Json(reply.clone())).into_response();
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                let headers = response.headers_mut();
-                let after = reply["retry_after"].as_f64().unwrap_or(1.0);
-                headers.insert("retry-after", after.ceil().to_string().parse().unwrap());
-                if reply["global"] == true {
-                    headers.insert("x-ratelimit-global", "true".parse().unwrap());
-                    headers.insert("x-ratelimit-scope", "global".parse().unwrap());
-                } else {
-                    headers.insert("x-ratelimit-scope", "user".parse().unwrap());
-                }
-            }
+            let response = with_rate_limit_headers(status, &reply);
             inner.requests.lock().unwrap().push(Recorded {
                 method: method.to_string(),
                 path,
@@ -375,48 +332,10 @@ async fn rest(
             return response;
         }
         ("POST", ["channels", channel, "messages", posted, "crosspost"]) => {
-            let mut limits = inner.crosspost_limits.lock().unwrap();
-            match limits.get_mut(*channel) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    (
-                        StatusCode::TOO_MANY_REQUESTS,
-                        Some(
-                            json!({"message": "You are being rate limited.", "retry_after": 0.05, "global": false}),
-                        ),
-                    )
-                }
-                _ => {
-                    let mut shown = message(&json!({}), channel);
-                    shown["id"] = json!(posted);
-                    ok(shown)
-                }
-            }
+            crosspost(&inner, channel, posted)
         }
-        ("GET", ["channels", channel, "messages"]) => {
-            // The channel's history, newest first, as GET messages?limit=50 gives it.
-            let m = inner.messages.lock().unwrap();
-            let posts = m.by_channel.get(*channel).cloned().unwrap_or_default();
-            let history = posts.iter().rev().take(50).map(|stored| {
-                let mut shown = message(stored, channel);
-                shown["id"] = stored["id"].clone();
-                shown
-            });
-            ok(Value::Array(history.collect()))
-        }
-        ("GET", ["channels", channel]) => {
-            let deny = inner
-                .channel_denies
-                .lock()
-                .unwrap()
-                .get(*channel)
-                .copied()
-                .unwrap_or(0);
-            ok(json!({
-                "id": channel, "type": 0, "name": "news", "guild_id": GUILD_A, "position": 1,
-                "permission_overwrites": [{"id": GUILD_A, "type": 0, "allow": "0", "deny": deny.to_string()}]
-            }))
-        }
+        ("GET", ["channels", channel, "messages"]) => ok(history(&inner, channel)),
+        ("GET", ["channels", channel]) => ok(channel_info(&inner, channel)),
         ("GET", ["guilds", guild, "roles"]) => ok(json!([role(guild, CAN_POST)])),
         ("GET", ["guilds", _, "members", user]) => ok(json!({
             "user": {"id": user, "username": "layoffs-bot", "discriminator": "0000", "bot": true},
@@ -439,6 +358,110 @@ async fn rest(
     });
     inner.changed.notify_waiters();
     response
+}
+
+/// The commands a PUT registers, as Discord echoes them (ids, application, version, type).
+fn registered(body: &Value) -> Value {
+    let commands = body.as_array().cloned().unwrap_or_default();
+    let echoed = commands.into_iter().enumerate().map(|(i, mut c)| {
+        c["id"] = json!(format!("50000000000000000{i}"));
+        c["application_id"] = json!(APP_ID);
+        c["version"] = json!("1");
+        if c.get("type").is_none() {
+            c["type"] = json!(1);
+        }
+        c
+    });
+    Value::Array(echoed.collect())
+}
+
+/// PATCH of a posted message: its embeds replaced; 10008 for an unknown one.
+fn edit_message(
+    inner: &Inner,
+    channel: &str,
+    message: &str,
+    body: &Value,
+) -> (StatusCode, Option<Value>) {
+    let mut m = inner.messages.lock().unwrap();
+    let found = m
+        .by_channel
+        .get_mut(channel)
+        .and_then(|posts| posts.iter_mut().find(|p| p["id"] == *message));
+    match found {
+        Some(post) => {
+            post["embeds"] = body["embeds"].clone();
+            (StatusCode::OK, Some(post.clone()))
+        }
+        None => (
+            StatusCode::NOT_FOUND,
+            Some(json!({"message": "Unknown Message", "code": 10008})),
+        ),
+    }
+}
+
+/// A post's answer, with Discord's rate-limit headers on a 429.
+fn with_rate_limit_headers(status: StatusCode, reply: &Value) -> Response {
+    let mut response = (status, axum::Json(reply.clone())).into_response();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        let headers = response.headers_mut();
+        let after = reply["retry_after"].as_f64().unwrap_or(1.0);
+        headers.insert("retry-after", after.ceil().to_string().parse().unwrap());
+        if reply["global"] == true {
+            headers.insert("x-ratelimit-global", "true".parse().unwrap());
+            headers.insert("x-ratelimit-scope", "global".parse().unwrap());
+        } else {
+            headers.insert("x-ratelimit-scope", "user".parse().unwrap());
+        }
+    }
+    response
+}
+
+/// Publishing a post: a 429 while the channel's scripted limit lasts, then the message.
+fn crosspost(inner: &Inner, channel: &str, posted: &str) -> (StatusCode, Option<Value>) {
+    let mut limits = inner.crosspost_limits.lock().unwrap();
+    match limits.get_mut(channel) {
+        Some(n) if *n > 0 => {
+            *n -= 1;
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(
+                    json!({"message": "You are being rate limited.", "retry_after": 0.05, "global": false}),
+                ),
+            )
+        }
+        _ => {
+            let mut shown = message(&json!({}), channel);
+            shown["id"] = json!(posted);
+            (StatusCode::OK, Some(shown))
+        }
+    }
+}
+
+/// The channel's history, newest first, as GET messages?limit=50 gives it.
+fn history(inner: &Inner, channel: &str) -> Value {
+    let m = inner.messages.lock().unwrap();
+    let posts = m.by_channel.get(channel).cloned().unwrap_or_default();
+    let history = posts.iter().rev().take(50).map(|stored| {
+        let mut shown = message(stored, channel);
+        shown["id"] = stored["id"].clone();
+        shown
+    });
+    Value::Array(history.collect())
+}
+
+/// GET of a channel: a text channel of guild A, with the overwrite a test set.
+fn channel_info(inner: &Inner, channel: &str) -> Value {
+    let deny = inner
+        .channel_denies
+        .lock()
+        .unwrap()
+        .get(channel)
+        .copied()
+        .unwrap_or(0);
+    json!({
+        "id": channel, "type": 0, "name": "news", "guild_id": GUILD_A, "position": 1,
+        "permission_overwrites": [{"id": GUILD_A, "type": 0, "allow": "0", "deny": deny.to_string()}]
+    })
 }
 
 /// Discord's message endpoint: the global limit, injected faults, enforce_nonce.
