@@ -3,22 +3,32 @@
 //!
 //! # Layout
 //! Data flows one way: front ends ([`discord`], [`slack`], [`cli`]) → [`service`] → [`store`] and
-//! [`domain`]; [`render`] turns domain data into platform-neutral views; [`notify`] delivers
-//! them; [`app`] wires it all at start.
-//! - [`domain`]: pure types and rules (tenants, company names, event fields, pages, matching).
-//! - [`render`]: views (title, fields, footer, buttons, image) and text, within Discord's limits.
-//! - [`store`]: `SQLite`; every SQL statement lives here. Writes take a transaction.
-//! - [`service`]: the use cases; each write is one transaction owned here.
-//! - [`csv_io`]: layoffs.fyi CSV import and export.
-//! - [`notify`]: the delivery worker that posts to subscribed channels through the
-//!   `ChannelPoster` seam; each platform's poster lives in its folder ([`slack`]'s) or, for
-//!   Discord, still in `notify::poster` (issue 20 moves it); [`app`] routes between them.
-//! - [`discord`]: the serenity + poise front end: commands, buttons, view adapter.
-//! - [`slack`]: the Slack front end: signed endpoints or Socket Mode, commands, modals, Block
-//!   Kit, and the Slack poster.
+//! [`domain`]; [`render`] turns domain data into platform-neutral views (one markup,
+//! [`render::markup`]); [`notify`] delivers them through the `ChannelPoster` seam; [`app`]
+//! wires it all at start and is the only module that lists platforms.
+//! - [`domain`]: pure types and rules (tenants, channel references, company names, event
+//!   fields, pages, matching, periods, digests).
+//! - [`render`]: views, our markup, every shared reply sentence, text and charts.
+//! - [`store`]: `SQLite`; every SQL statement lives here (the outbox family in `store::outbox`).
+//! - [`service`]: the use cases; each write is one transaction owned here, and rings the
+//!   delivery worker when it queued posts.
+//! - [`csv_io`]: layoffs.fyi CSV and WARN files in, CSV out.
+//! - [`notify`]: the delivery worker; it knows no platform.
+//! - [`discord`], [`slack`]: one folder per platform with its front end, poster, wire format
+//!   and markup conversion.
 //! - [`serve`]: the bounded HTTP accept loop every listener uses (connection cap, deadlines).
-//! - [`cli`]: the `layoffs-bot` command line; [`app`]: start-up wiring and shutdown.
+//! - [`cli`]: the `layoffs-bot` command line; [`app`]: start-up wiring, routing and shutdown.
 //! - [`config`], [`error`]: the bot's settings, and the one error type.
+//!
+//! # Adding a platform, a command or an alert filter
+//! - A platform: its folder (front end, `ChannelPoster`, markup conversion, id checks), a
+//!   [`domain::Platform`] variant and a migration admitting it, a route in `app/posters.rs`
+//!   and its start in `app/mod.rs`.
+//! - A command: the use case in [`service`], its view or sentences in [`render`] (short answers
+//!   in `render::replies`), a thin handler in each front end.
+//! - An alert filter: [`domain::AlertFilter`] and its `matches`, a migration and
+//!   `store/subscriptions.rs`, `service::alerts::settings_of`, its phrase in
+//!   `render::alerts`, and the option in each front end.
 
 pub mod app;
 pub mod cli;
