@@ -37,12 +37,14 @@ pub mod csv_io;
 pub mod discord;
 pub mod domain;
 pub mod error;
+pub mod health;
 pub mod notify;
 pub mod render;
 pub mod serve;
 pub mod service;
 pub mod slack;
 pub mod store;
+pub mod telemetry;
 
 pub use error::{Error, Result};
 pub use store::Store;

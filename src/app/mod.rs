@@ -10,9 +10,12 @@ use crate::discord;
 use crate::discord::DiscordPoster;
 use crate::domain::Tenant;
 use crate::error::{Error, Result};
+use crate::health::{self, Health, ProbeSlot};
 use crate::notify::{Backoff, Worker};
+use crate::serve::Limits;
 use crate::slack::{self, SlackApp, SlackPoster, api::SlackApi};
 use crate::store::Store;
+use crate::store::snapshot::StoreLock;
 pub use posters::Posters;
 
 /// Runs the bot until Ctrl-C or SIGTERM: the delivery worker (started once, here, not on
@@ -45,6 +48,11 @@ pub async fn serve(
     store: Store,
     shutdown: impl Future<Output = ()>,
 ) -> Result<()> {
+    // Held while the bot runs: a restore refuses to replace the store under it.
+    let _lock = match store.file() {
+        Some(path) => Some(StoreLock::shared(&path)?),
+        None => None,
+    };
     let (posters, slack_api) = posters(&config)?;
     let backoff = Backoff {
         base: config.retry_base,
@@ -53,16 +61,28 @@ pub async fn serve(
     let worker = Worker::new(store.clone(), posters, backoff).with_digest_hour(config.digest_hour);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(worker.run(stopped.clone()));
+    let (discord_up, slack_up) = (ProbeSlot::default(), ProbeSlot::default());
+    let mut platforms = Vec::new();
+    if config.discord.is_some() {
+        platforms.push(("Discord", discord_up.clone()));
+    }
+    if config.slack.is_some() {
+        platforms.push(("Slack", slack_up.clone()));
+    }
+    if let Some(addr) = config.metrics_listen {
+        let health = Health {
+            store: store.clone(),
+            platforms,
+        };
+        serve_health(addr, health, stopped.clone()).await?;
+    }
     let slack = match (&config.slack, slack_api) {
         (Some(c), Some(api)) => {
             let app = SlackApp::new(c, store.clone(), api);
             let config = c.clone();
-            let mut stopped = stopped;
+            let stopped = stopped;
             Some(tokio::spawn(async move {
-                let until = async move {
-                    let _ = stopped.wait_for(|s| *s).await;
-                };
-                slack::run(&config, app, until).await
+                slack::run(&config, app, slack_up, until(stopped)).await
             }))
         }
         _ => None,
@@ -72,7 +92,7 @@ pub async fn serve(
             store,
             home: d.home_guild.map(Tenant::discord),
         };
-        discord::run(d, data, shutdown).await
+        discord::run(d, data, discord_up, shutdown).await
     } else {
         shutdown.await;
         Ok(())
@@ -90,6 +110,32 @@ pub async fn serve(
         tracing::error!(error = %e, "the delivery worker panicked");
     }
     result
+}
+
+/// Completes when `stopped` turns true.
+async fn until(mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|s| *s).await;
+}
+
+/// Binds `METRICS_LISTEN_ADDR` now (a taken port fails the start) and serves health and
+/// metrics until the bot stops.
+async fn serve_health(
+    addr: std::net::SocketAddr,
+    health: Health,
+    stopped: tokio::sync::watch::Receiver<bool>,
+) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::Config(format!("cannot listen on METRICS_LISTEN_ADDR {addr}: {e}")))?;
+    tracing::info!(%addr, "serving /healthz, /readyz and /metrics");
+    let router = health::router(health);
+    tokio::spawn(crate::serve::serve(
+        listener,
+        router,
+        Limits::standard(),
+        until(stopped),
+    ));
+    Ok(())
 }
 
 /// Completes on Ctrl-C or (on Unix) SIGTERM.

@@ -3,6 +3,7 @@
 mod companies;
 mod import_files;
 mod progress;
+mod snapshots;
 mod stats;
 
 use std::fmt::Write as _;
@@ -111,6 +112,20 @@ pub enum Command {
         #[arg(long)]
         guild: Option<u64>,
     },
+    /// Write a consistent, checked copy of the store to FILE, while the bot may keep running.
+    Backup {
+        /// Where to write it (through FILE.partial, renamed when checked).
+        file: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the store with the one in FILE (a backup or a Litestream restore), upgraded to
+    /// this version; the replaced store is kept as <store>.bak. Stop the bot first.
+    Restore {
+        /// The store to put in place.
+        file: PathBuf,
+    },
     /// Trends as /layoffs-stats shows them: totals, people a day, the year before, top lists.
     Stats(stats::StatsArgs),
     /// People affected per month, summing known numbers, optionally for one company.
@@ -149,6 +164,13 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
     if let Command::Stats(args) = &cli.command {
         // Flags that cannot go together are refused before the store is looked for.
         args.period(today)?;
+    }
+    match &cli.command {
+        Command::Backup { file, force } => {
+            return snapshots::backup(&cli.database_url, file, *force).await;
+        }
+        Command::Restore { file } => return snapshots::restore(&cli.database_url, file).await,
+        _ => {}
     }
     let store = open_store(&cli).await?;
     let code = match cli.command {
@@ -191,6 +213,7 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Deliveries { retry_dead } => deliveries(&store, retry_dead).await?,
         Command::Stats(args) => stats::run(&store, args, today).await?,
         Command::Digest { send_now: _, guild } => digest_now(&store, guild).await?,
+        Command::Backup { .. } | Command::Restore { .. } => ExitCode::SUCCESS,
         Command::Totals { company, days } => {
             emit(&totals_text(&store, company.as_deref(), days_of(days)?, today).await?)?;
             ExitCode::SUCCESS

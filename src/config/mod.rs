@@ -63,6 +63,9 @@ pub struct RunConfig {
     pub retry_base: std::time::Duration,
     /// The hour (UTC) digests go out: `DIGEST_HOUR_UTC`, 14 unless set.
     pub digest_hour: u32,
+    /// Where `/healthz`, `/readyz` and `/metrics` are served (`METRICS_LISTEN_ADDR`); off
+    /// unless set.
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 impl RunConfig {
@@ -84,6 +87,7 @@ impl RunConfig {
             slack,
             retry_base: retry_base(get("DELIVERY_RETRY_BASE_MS"))?,
             digest_hour: digest_hour(&get)?,
+            metrics_listen: metrics_listen(get("METRICS_LISTEN_ADDR"))?,
         })
     }
 }
@@ -105,6 +109,20 @@ fn retry_base(value: Option<String>) -> Result<std::time::Duration> {
                 ))
             }),
     }
+}
+
+fn metrics_listen(value: Option<String>) -> Result<Option<std::net::SocketAddr>> {
+    let Some(v) = value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+    else {
+        return Ok(None);
+    };
+    v.parse().map(Some).map_err(|_| {
+        Error::Config(format!(
+            "METRICS_LISTEN_ADDR must be an address and port such as 127.0.0.1:9090, not {v:?}"
+        ))
+    })
 }
 
 /// `DIGEST_HOUR_UTC` from any source of variables; 14 when unset.

@@ -15,7 +15,11 @@ use crate::service::buttons::{self, Pressed};
 
 /// Answers a button press; errors are logged and shown to the presser only.
 pub async fn handle(ctx: &serenity::Context, component: &ComponentInteraction, data: &Data) {
-    let response = match respond(component, data).await {
+    let started = std::time::Instant::now();
+    let answered = respond(component, data).await;
+    let outcome = crate::telemetry::Outcome::of(&answered);
+    crate::telemetry::command("button", outcome, started.elapsed().as_secs_f64());
+    let response = match answered {
         Ok(response) => response,
         Err(error) => {
             if error.is_user_error() {

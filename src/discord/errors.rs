@@ -3,8 +3,11 @@
 
 use super::Data;
 use super::reply::ephemeral;
+use std::time::Instant;
+
 use crate::error::Error;
 use crate::render::{escape_markdown, limits::CHOICE_NAME_LENGTH, truncate};
+use crate::telemetry::{self, Outcome};
 
 /// What a user sees when something failed on our side.
 pub const INTERNAL: &str =
@@ -23,9 +26,22 @@ pub fn user_text(error: &Error) -> String {
     }
 }
 
+/// Counts an answered command for `/metrics`: its name, outcome and time since it started.
+pub async fn counted(ctx: super::Context<'_>, outcome: Outcome) {
+    let started = ctx.invocation_data::<Instant>().await.map(|t| *t);
+    let seconds = started.map_or(0.0, |t| t.elapsed().as_secs_f64());
+    telemetry::command(&ctx.command().qualified_name, outcome, seconds);
+}
+
 pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
+            let outcome = if error.is_user_error() {
+                Outcome::Refused
+            } else {
+                Outcome::Failed
+            };
+            counted(ctx, outcome).await;
             if error.is_user_error() {
                 tracing::debug!(command = %ctx.command().qualified_name, error = %error, "refused");
             } else {

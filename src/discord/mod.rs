@@ -20,6 +20,7 @@ use serenity::CreateAllowedMentions;
 use crate::config::DiscordConfig;
 use crate::domain::Tenant;
 use crate::error::{Error, Result};
+use crate::health::ProbeSlot;
 use crate::store::Store;
 pub use poster::DiscordPoster;
 
@@ -53,8 +54,10 @@ pub fn options() -> poise::FrameworkOptions<Data, Error> {
         commands: commands::all(),
         allowed_mentions: Some(CreateAllowedMentions::new()),
         on_error: |error| Box::pin(errors::on_error(error)),
+        post_command: |ctx| Box::pin(errors::counted(ctx, crate::telemetry::Outcome::Ok)),
         pre_command: |ctx| {
             Box::pin(async move {
+                ctx.set_invocation_data(std::time::Instant::now()).await;
                 tracing::info!(
                     command = %ctx.command().qualified_name,
                     guild = ?ctx.guild_id().map(serenity::GuildId::get),
@@ -86,6 +89,7 @@ pub fn options() -> poise::FrameworkOptions<Data, Error> {
 pub async fn run(
     config: &DiscordConfig,
     data: Data,
+    connected: ProbeSlot,
     shutdown: impl Future<Output = ()>,
 ) -> Result<()> {
     let mut http = serenity::HttpBuilder::new(config.token.expose());
@@ -119,6 +123,7 @@ pub async fn run(
         .framework(framework)
         .await?;
     let shards = client.shard_manager.clone();
+    connected.set(every_shard_connected(shards.clone()));
     // serenity's start() does not return on shutdown while no shard could connect (Discord
     // unreachable), so the signal ends the wait itself.
     tokio::select! {
@@ -129,6 +134,21 @@ pub async fn run(
             Ok(())
         }
     }
+}
+
+/// Connected while every shard runs and is connected (a shard that lost its gateway is
+/// removed from the manager until it connects again).
+fn every_shard_connected(shards: std::sync::Arc<serenity::ShardManager>) -> crate::health::Probe {
+    std::sync::Arc::new(move || {
+        let shards = shards.clone();
+        Box::pin(async move {
+            let runners = shards.runners.lock().await;
+            !runners.is_empty()
+                && runners
+                    .values()
+                    .all(|r| r.stage == serenity::ConnectionStage::Connected)
+        })
+    })
 }
 
 /// Starts as many shards as Discord recommends (`GET /gateway/bot`), at its gateway URL; one

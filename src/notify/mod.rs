@@ -24,6 +24,7 @@ use crate::domain::Tenant;
 use crate::error::Result;
 use crate::render::{Mentions, View};
 use crate::store::{Delivery, Item, OutboxSignal, Store};
+use crate::telemetry;
 
 /// Discord allows 50 requests a second in all. 47 leaves room for the bot's other calls and
 /// for network jitter: starts 1/47 s apart stay within 50 a second with up to 60 ms of it.
@@ -193,12 +194,19 @@ impl<P: ChannelPoster> Worker<P> {
 
     /// Stores what one post attempt came to.
     async fn record(&self, d: &Delivery, outcome: PostOutcome, now: DateTime<Utc>) -> Result<()> {
+        let counted =
+            |result| telemetry::delivery(d.channel.platform.as_str(), d.item.kind(), result);
         match outcome {
-            PostOutcome::Sent { message } => self.store.mark_sent(d.id, &message, now).await,
+            PostOutcome::Sent { message } => {
+                counted("sent");
+                self.store.mark_sent(d.id, &message, now).await
+            }
             PostOutcome::RateLimited {
                 retry_after,
                 global,
             } => {
+                counted("rate_limited");
+                telemetry::rate_limited(d.channel.platform.as_str());
                 tracing::warn!(delivery = d.id, ?retry_after, global, "rate limited");
                 let at = after(now, retry_after);
                 if global {
@@ -211,17 +219,20 @@ impl<P: ChannelPoster> Worker<P> {
                     .await
             }
             PostOutcome::Unreachable { reason, .. } => {
+                counted("disabled");
                 tracing::warn!(delivery = d.id, channel = %d.channel, %reason, "disabling the subscription");
                 self.store
                     .disable_subscription(d.subscription_id, &reason, now)
                     .await
             }
             PostOutcome::Rejected(reason) => {
+                counted("dead");
                 tracing::error!(delivery = d.id, %reason, "the platform rejected the post");
                 self.store.mark_dead(d.id, &reason).await
             }
             PostOutcome::Failed(reason) => self.failed(d, &reason, now).await,
             PostOutcome::Unauthorized => {
+                counted("retried");
                 unauthorized();
                 let at = after(now, UNAUTHORIZED_PAUSE);
                 // Not the post's fault: the attempt is given back, and nothing dies of it.
@@ -231,12 +242,16 @@ impl<P: ChannelPoster> Worker<P> {
     }
 
     async fn failed(&self, d: &Delivery, reason: &str, now: DateTime<Utc>) -> Result<()> {
+        let count =
+            |result| telemetry::delivery(d.channel.platform.as_str(), d.item.kind(), result);
         if let Some(wait) = self.backoff.after_failure(d.attempts, d.id) {
+            count("retried");
             tracing::warn!(delivery = d.id, attempts = d.attempts, ?wait, %reason, "post failed; will retry");
             self.store
                 .mark_retry(d.id, after(now, wait), reason, true)
                 .await
         } else {
+            count("dead");
             tracing::error!(delivery = d.id, attempts = d.attempts, %reason, "post failed; giving up");
             let why = format!("gave up after {} attempts: {reason}", d.attempts);
             self.store.mark_dead(d.id, &why).await
@@ -262,7 +277,9 @@ impl<P: ChannelPoster> Worker<P> {
                 next_prune = after(Utc::now(), PRUNE_EVERY);
             }
             if Utc::now() >= next_digests {
-                if let Err(e) = self.schedule_digests(Utc::now()).await {
+                let scheduled = self.schedule_digests(Utc::now()).await;
+                telemetry::digest_run(scheduled.is_ok());
+                if let Err(e) = scheduled {
                     tracing::error!(error = %e, "scheduling digests failed");
                 }
                 next_digests = after(Utc::now(), POLL);

@@ -34,3 +34,16 @@ pub async fn outbox_report(store: &Store, dead_shown: u32) -> Result<OutboxRepor
 pub async fn retry_dead(store: &Store, now: DateTime<Utc>) -> Result<u64> {
     store.retry_dead(now).await
 }
+
+/// How many posts wait, and since when the oldest (health and metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutboxState {
+    pub waiting: u64,
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+/// The outbox's depth and its oldest waiting post; an error when the store does not answer.
+pub async fn outbox_state(store: &Store) -> Result<OutboxState> {
+    let (waiting, oldest) = store.waiting_posts().await?;
+    Ok(OutboxState { waiting, oldest })
+}

@@ -14,6 +14,7 @@ pub mod listing;
 mod merging;
 pub mod moderation;
 pub mod requests;
+pub mod snapshots;
 pub mod stats;
 
 pub use alerts::{

@@ -15,10 +15,12 @@ use crate::domain::{Days, DomainError, Period};
 use crate::error::{Error, Result};
 use crate::render;
 use crate::service::{self, StatsRequest};
+use crate::telemetry;
 
 /// The answer to a command: its reply, or what went wrong, only to the user.
 pub async fn handle(app: &SlackApp, event: SlackCommandEvent) -> Value {
     let command = Command::of(&event);
+    let started = std::time::Instant::now();
     let answer = match event.command.0.as_str() {
         "/layoffs" => layoffs(app, &command).await,
         "/layoffs-stats" => stats(app, &command).await,
@@ -29,6 +31,9 @@ pub async fn handle(app: &SlackApp, event: SlackCommandEvent) -> Value {
              /layoff-alerts."
         ))),
     };
+    let name = event.command.0.trim_start_matches('/');
+    let seconds = started.elapsed().as_secs_f64();
+    telemetry::command(name, telemetry::Outcome::of(&answer), seconds);
     answer.unwrap_or_else(|e| ephemeral_text(&user_text(&e)))
 }
 

@@ -34,6 +34,7 @@ pub async fn serve(
     app: SlackApp,
     secret: Secret,
     listen: SocketAddr,
+    connected: crate::health::ProbeSlot,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let endpoint = Arc::new(Endpoint {
@@ -52,6 +53,7 @@ pub async fn serve(
         .await
         .map_err(|e| Error::Config(format!("cannot listen on SLACK_LISTEN_ADDR {listen}: {e}")))?;
     tracing::info!(%listen, "serving Slack's requests");
+    connected.set(super::up());
     crate::serve::serve(listener, router, crate::serve::Limits::standard(), shutdown).await;
     Ok(())
 }

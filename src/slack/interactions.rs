@@ -21,7 +21,11 @@ pub async fn handle(app: &SlackApp, payload: &Value) -> Option<Value> {
             let (app, payload) = (app.clone(), payload.clone());
             tokio::spawn(async move {
                 let url = payload["response_url"].as_str().unwrap_or_default();
-                let answer = match pressed(&app, &payload).await {
+                let started = std::time::Instant::now();
+                let answered = pressed(&app, &payload).await;
+                let outcome = crate::telemetry::Outcome::of(&answered);
+                crate::telemetry::command("button", outcome, started.elapsed().as_secs_f64());
+                let answer = match answered {
                     Ok(view) => replace(&view),
                     Err(e) => ephemeral_text(&user_text(&e)),
                 };

@@ -23,6 +23,7 @@ use serde_json::Value;
 use crate::config::{SlackConfig, SlackMode};
 use crate::domain::{Actor, ChannelRef, Platform, Tenant, Viewer};
 use crate::error::{Error, Result};
+use crate::health::ProbeSlot;
 use crate::service::Moderator;
 use crate::store::Store;
 use api::{ApiError, SlackApi};
@@ -186,15 +187,22 @@ fn platform(e: &ApiError) -> Error {
 pub async fn run(
     config: &SlackConfig,
     app: SlackApp,
+    connected: ProbeSlot,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     match &config.mode {
         SlackMode::Http {
             signing_secret,
             listen,
-        } => http::serve(app, signing_secret.clone(), *listen, shutdown).await,
+        } => http::serve(app, signing_secret.clone(), *listen, connected, shutdown).await,
         SlackMode::Socket { app_token } => {
-            socket::serve(app, config, app_token.clone(), shutdown).await
+            socket::serve(app, config, app_token.clone(), connected, shutdown).await
         }
     }
+}
+
+/// Slack's side is up once its endpoint listens or its socket is connected (slack-morphism
+/// reconnects a dropped socket by itself).
+fn up() -> crate::health::Probe {
+    std::sync::Arc::new(|| Box::pin(async { true }))
 }

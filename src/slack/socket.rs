@@ -17,6 +17,7 @@ pub async fn serve(
     app: SlackApp,
     config: &SlackConfig,
     app_token: Secret,
+    connected: crate::health::ProbeSlot,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     // slack-morphism's default connector is https only; SLACK_API_URL may be plain http.
@@ -53,6 +54,7 @@ pub async fn serve(
         })?;
     listener.start().await;
     tracing::info!("connected to Slack in Socket Mode");
+    connected.set(super::up());
     shutdown.await;
     listener.shutdown().await;
     Ok(())

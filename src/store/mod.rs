@@ -14,6 +14,7 @@ pub mod names;
 pub mod outbox;
 pub mod pending;
 pub mod signatures;
+pub mod snapshot;
 pub mod stats;
 pub mod subscriptions;
 pub mod tenants;

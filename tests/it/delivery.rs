@@ -11,7 +11,7 @@ use crate::support::now;
 use crate::support::{content, opt, sub};
 
 /// Channel ids of this file's tests: 7100…, one per index.
-fn channel(i: u64) -> String {
+pub(crate) fn channel(i: u64) -> String {
     (710_000_000_000_000_000 + i).to_string()
 }
 
@@ -19,7 +19,7 @@ fn id(s: &str) -> u64 {
     s.parse().unwrap()
 }
 
-async fn subscribe(bot: &Bot, guild: &str, channel: &str, company: Option<&str>) {
+pub(crate) async fn subscribe(bot: &Bot, guild: &str, channel: &str, company: Option<&str>) {
     let company = match company {
         Some(name) => Some(
             bot.store
@@ -51,7 +51,7 @@ async fn subscribe(bot: &Bot, guild: &str, channel: &str, company: Option<&str>)
     .unwrap();
 }
 
-async fn add(bot: &Bot, who: Who<'static>, options: Value) -> i64 {
+pub(crate) async fn add(bot: &Bot, who: Who<'static>, options: Value) -> i64 {
     let answer = bot
         .fake
         .interact(slash(who, "layoff", sub("add", options)))

@@ -7,12 +7,14 @@
 mod alert_bot;
 mod alerts;
 mod architecture;
+mod backup;
 mod bot;
 mod bulk;
 mod cli;
 mod commands;
 mod delivery;
 mod fanout_removal;
+mod health;
 mod import;
 mod merge;
 mod migrate;

@@ -30,7 +30,7 @@ pub enum Item {
 }
 
 impl Item {
-    fn kind(self) -> &'static str {
+    pub fn kind(self) -> &'static str {
         match self {
             Self::Event(_) => "event",
             Self::Filing(_) => "filing",

@@ -77,6 +77,18 @@ impl Store {
         Ok((rows, crate::store::count(total)))
     }
 
+    /// How many posts wait to be delivered, and when the oldest of them was queued.
+    pub async fn waiting_posts(&self) -> Result<(u64, Option<DateTime<Utc>>)> {
+        let r = sqlx::query!(
+            r#"SELECT COUNT(*) AS "waiting!: i64",
+                      min(created_at) AS "oldest: DateTime<Utc>"
+               FROM deliveries WHERE status = 'pending'"#
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((crate::store::count(r.waiting), r.oldest))
+    }
+
     /// Pending, failing and dead deliveries, oldest first (sent ones are left out).
     pub async fn open_deliveries(&self) -> Result<Vec<DeliveryRow>> {
         let rows = sqlx::query_as!(

@@ -86,6 +86,9 @@ struct Inner {
     /// Crossposts still to refuse with a 429, per channel (publishing has its own limit).
     crosspost_limits: Mutex<HashMap<String, u32>>,
     addr: Mutex<Option<SocketAddr>>,
+    /// The gateway refuses connections (Discord down), and how many it refused.
+    gateway_down: std::sync::atomic::AtomicBool,
+    refused: AtomicU64,
 }
 
 #[derive(Clone)]
@@ -194,6 +197,32 @@ impl FakeDiscord {
         if let Some(tx) = sender {
             let _ = tx.send(json!({"__close": true}));
         }
+    }
+
+    /// Closes the gateway and refuses every connection until [`Self::start_gateway`].
+    pub fn stop_gateway(&self) {
+        self.inner.gateway_down.store(true, Ordering::SeqCst);
+        self.disconnect();
+    }
+
+    pub fn start_gateway(&self) {
+        self.inner.gateway_down.store(false, Ordering::SeqCst);
+    }
+
+    /// Waits until the gateway has refused a connection since it was stopped.
+    pub async fn wait_refused(&self) {
+        let wait = async {
+            loop {
+                let notified = self.inner.changed.notified();
+                if self.inner.refused.load(Ordering::SeqCst) > 0 {
+                    return;
+                }
+                notified.await;
+            }
+        };
+        tokio::time::timeout(Duration::from_mins(1), wait)
+            .await
+            .expect("the bot tries to reconnect");
     }
 
     /// Waits until the bot is connected to the gateway again after [`Self::disconnect`].
@@ -574,6 +603,11 @@ fn message(body: &Value, channel: &str) -> Value {
 }
 
 async fn gateway(State(inner): State<Arc<Inner>>, ws: WebSocketUpgrade) -> Response {
+    if inner.gateway_down.load(Ordering::SeqCst) {
+        inner.refused.fetch_add(1, Ordering::SeqCst);
+        inner.changed.notify_waiters();
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
     ws.on_upgrade(move |socket| session(inner, socket))
 }
 
