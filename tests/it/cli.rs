@@ -343,3 +343,39 @@ fn curators_fix_names_from_the_command_line() {
         );
     }
 }
+
+#[test]
+fn logs_are_json_lines_with_log_format_json_and_a_bad_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let sample = data("data/sample_2024.csv");
+    let out = Command::new(env!("CARGO_BIN_EXE_layoffs-bot"))
+        .args(["import", sample.to_str().unwrap()])
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "layoffs_bot=debug")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let logs = stderr(&out);
+    assert!(!logs.trim().is_empty(), "debug logs expected");
+    for line in logs.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect(line);
+        assert!(
+            v["level"].is_string() && v["timestamp"].is_string(),
+            "{line}"
+        );
+    }
+    let bad = Command::new(env!("CARGO_BIN_EXE_layoffs-bot"))
+        .arg("query")
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("LOG_FORMAT", "xml")
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("LOG_FORMAT must be text or json"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -16,6 +16,7 @@ mod delivery;
 mod fanout_removal;
 mod health;
 mod import;
+mod litestream;
 mod merge;
 mod migrate;
 mod migrate_channels;
