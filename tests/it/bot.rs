@@ -732,3 +732,16 @@ async fn sigterm_shuts_the_bot_down_cleanly() {
         .unwrap();
     assert!(exit.success(), "{exit:?}");
 }
+
+#[tokio::test]
+async fn a_bot_in_many_guilds_answers_after_their_guild_creates() {
+    let fake = crate::support::fake_discord::FakeDiscord::start().await;
+    fake.with_guilds(50);
+    let (bot, _) = Bot::start_with_fake(&[], fake).await;
+    // The shard hands events over in order: this answer comes after the 50 GUILD_CREATEs.
+    let answer = bot
+        .fake
+        .interact_timed(slash(Who::USER_A, "layoffs", json!([])));
+    let took = tokio::time::timeout(std::time::Duration::from_secs(30), answer).await;
+    assert!(took.is_ok(), "no answer after the guilds were created");
+}

@@ -28,6 +28,15 @@ impl Bot {
 
     /// The same, with more environment variables (they win over the defaults).
     pub async fn start_with(files: &[&str], env: &[(&str, &str)]) -> (Self, Value) {
+        Self::start_on(FakeDiscord::start().await, files, env).await
+    }
+
+    /// The same, against a fake set up beforehand (more guilds, say).
+    pub async fn start_with_fake(files: &[&str], fake: FakeDiscord) -> (Self, Value) {
+        Self::start_on(fake, files, &[]).await
+    }
+
+    async fn start_on(fake: FakeDiscord, files: &[&str], env: &[(&str, &str)]) -> (Self, Value) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("bot.db").display());
         let store = Store::open(&url).await.unwrap();
@@ -36,7 +45,6 @@ impl Bot {
                 .await
                 .unwrap();
         }
-        let fake = FakeDiscord::start().await;
         let env: Vec<(String, String)> = env
             .iter()
             .map(|(k, v)| ((*k).to_string(), (*v).to_string()))

@@ -89,6 +89,10 @@ struct Inner {
     /// The gateway refuses connections (Discord down), and how many it refused.
     gateway_down: std::sync::atomic::AtomicBool,
     refused: AtomicU64,
+    /// More guilds the bot is in (capacity benchmarks): sent as GUILD_CREATE after READY.
+    extra_guilds: AtomicU64,
+    /// Callbacks awaited by [`FakeDiscord::interact_timed`], by path.
+    answers: Mutex<HashMap<String, tokio::sync::oneshot::Sender<()>>>,
 }
 
 #[derive(Clone)]
@@ -197,6 +201,26 @@ impl FakeDiscord {
         if let Some(tx) = sender {
             let _ = tx.send(json!({"__close": true}));
         }
+    }
+
+    /// The bot is in `n` more guilds (20 channels and 10 roles each), streamed after READY.
+    pub fn with_guilds(&self, n: u64) {
+        self.inner.extra_guilds.store(n, Ordering::SeqCst);
+    }
+
+    /// Injects an interaction and waits for its callback, without keeping the wait in the
+    /// request log's watchers (so thousands can be outstanding): how long the answer took.
+    pub async fn interact_timed(&self, mut interaction: Value) -> Duration {
+        let id = self.next_id();
+        interaction["id"] = json!(id);
+        interaction["token"] = json!(format!("token-{id}"));
+        let path = format!("/api/v10/interactions/{id}/token-{id}/callback");
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.inner.answers.lock().unwrap().insert(path, tx);
+        let started = std::time::Instant::now();
+        self.dispatch("INTERACTION_CREATE", interaction);
+        let _ = rx.await;
+        started.elapsed()
     }
 
     /// Closes the gateway and refuses every connection until [`Self::start_gateway`].
@@ -343,7 +367,13 @@ async fn rest(
             json!({"id": BOT_ID, "username": "layoffs-bot", "discriminator": "0000", "bot": true}),
         ),
         ("PUT", ["applications", _, .., "commands"]) => ok(registered(&body)),
-        ("POST", ["interactions", _, _, "callback"]) => (StatusCode::NO_CONTENT, None),
+        ("POST", ["interactions", _, _, "callback"]) => {
+            if let Some(waiting) = inner.answers.lock().unwrap().remove(&path) {
+                let _ = waiting.send(());
+                return StatusCode::NO_CONTENT.into_response();
+            }
+            (StatusCode::NO_CONTENT, None)
+        }
         ("POST" | "PATCH" | "GET", ["webhooks", ..]) => ok(message(&body, CHANNEL)),
         ("PATCH", ["channels", channel, "messages", message]) => {
             edit_message(&inner, channel, message, &body)
@@ -655,8 +685,13 @@ async fn session(inner: Arc<Inner>, mut socket: WebSocket) {
                             "application": {"id": APP_ID, "flags": 0}
                         }});
                         *inner.gateway.lock().unwrap() = Some(tx.clone());
-                        inner.changed.notify_waiters();
                         let _ = socket.send(Message::Text(ready.to_string().into())).await;
+                        for i in 0..inner.extra_guilds.load(Ordering::SeqCst) {
+                            let seq = inner.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                            let event = json!({"op": 0, "s": seq, "t": "GUILD_CREATE", "d": big_guild(i)});
+                            let _ = socket.send(Message::Text(event.to_string().into())).await;
+                        }
+                        inner.changed.notify_waiters();
                     }
                     _ => {}
                 }
@@ -672,6 +707,34 @@ async fn session(inner: Arc<Inner>, mut socket: WebSocket) {
             }
         }
     }
+}
+
+/// Guild `i` of a capacity benchmark: 20 text channels and 10 roles, as GUILD_CREATE has it.
+fn big_guild(i: u64) -> Value {
+    let id = 900_000_000_000_000_000 + i * 100;
+    let roles: Vec<Value> = (0..10)
+        .map(|r| {
+            json!({"id": (id + r).to_string(), "name": format!("role {r}"), "color": 0,
+                   "colors": {"primary_color": 0}, "hoist": false, "position": r,
+                   "permissions": "0", "managed": false})
+        })
+        .collect();
+    let channels: Vec<Value> = (0..20)
+        .map(|c| {
+            json!({"id": (id + 20 + c).to_string(), "type": 0, "name": format!("channel-{c}"),
+                   "guild_id": id.to_string(), "position": c, "permission_overwrites": []})
+        })
+        .collect();
+    json!({
+        "id": id.to_string(), "name": format!("Guild {i}"), "owner_id": "1",
+        "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,
+        "features": [], "mfa_level": 0, "system_channel_flags": 0, "premium_tier": 0,
+        "preferred_locale": "en-US", "nsfw_level": 0, "premium_progress_bar_enabled": false,
+        "emojis": [], "stickers": [], "roles": roles, "channels": channels,
+        "members": [], "joined_at": "2024-01-01T00:00:00.000000+00:00", "large": false,
+        "member_count": 1, "voice_states": [], "threads": [], "presences": [],
+        "stage_instances": [], "guild_scheduled_events": []
+    })
 }
 
 /// A member of a guild with the given permission bits.
