@@ -45,6 +45,7 @@ pub mod service;
 pub mod slack;
 pub mod store;
 pub mod telemetry;
+pub mod web;
 
 pub use error::{Error, Result};
 pub use store::Store;

@@ -5,7 +5,7 @@ mod posters;
 
 use std::future::Future;
 
-use crate::config::RunConfig;
+use crate::config::{RunConfig, WebConfig};
 use crate::discord;
 use crate::discord::DiscordPoster;
 use crate::domain::Tenant;
@@ -16,6 +16,7 @@ use crate::serve::Limits;
 use crate::slack::{self, SlackApp, SlackPoster, api::SlackApi};
 use crate::store::Store;
 use crate::store::snapshot::StoreLock;
+use crate::web;
 pub use posters::Posters;
 
 /// Runs the bot until Ctrl-C or SIGTERM: the delivery worker (started once, here, not on
@@ -68,6 +69,9 @@ pub async fn serve(
     }
     if config.slack.is_some() {
         platforms.push(("Slack", slack_up.clone()));
+    }
+    if let Some(web) = &config.web {
+        serve_web(web, store.clone(), stopped.clone()).await?;
     }
     if let Some(addr) = config.metrics_listen {
         let health = Health {
@@ -135,6 +139,39 @@ async fn serve_health(
         Limits::standard(),
         until(stopped),
     ));
+    Ok(())
+}
+
+/// Binds `WEB_LISTEN_ADDR` now and serves the web page until the bot stops.
+async fn serve_web(
+    config: &WebConfig,
+    store: Store,
+    stopped: tokio::sync::watch::Receiver<bool>,
+) -> Result<()> {
+    let addr = config.listen;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::Config(format!("cannot listen on WEB_LISTEN_ADDR {addr}: {e}")))?;
+    tracing::info!(%addr, "serving the web page");
+    let router = web::router(web::Web {
+        store,
+        base: config.base_url.clone(),
+    });
+    tokio::spawn(crate::serve::serve(
+        listener,
+        router,
+        Limits::standard(),
+        until(stopped),
+    ));
+    Ok(())
+}
+
+/// `layoffs-bot web`: the web page alone, until Ctrl-C or SIGTERM.
+pub async fn web_only(config: WebConfig, store: Store) -> Result<()> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    serve_web(&config, store, stopped).await?;
+    shutdown_signal().await;
+    let _ = stop.send(true);
     Ok(())
 }
 

@@ -43,6 +43,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the Discord bot (needs DISCORD_TOKEN; see README) until Ctrl-C or SIGTERM.
     Run,
+    /// Serve only the public web page (WEB_LISTEN_ADDR) until Ctrl-C or SIGTERM.
+    Web,
     /// Import layoffs.fyi CSV exports into the global record (each file in one transaction).
     Import {
         /// One or more CSV files, in either layoffs.fyi layout.
@@ -166,6 +168,15 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
         args.period(today)?;
     }
     match &cli.command {
+        Command::Web => {
+            let get = |name: &str| std::env::var(name).ok();
+            let config = crate::config::WebConfig::from_lookup(&get)?.ok_or_else(|| {
+                Error::Config("WEB_LISTEN_ADDR is not set: say where the web page listens, such as 127.0.0.1:8080".into())
+            })?;
+            let store = Store::open(&cli.database_url).await?;
+            app::web_only(config, store).await?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Backup { file, force } => {
             return snapshots::backup(&cli.database_url, file, *force).await;
         }
@@ -213,7 +224,7 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Deliveries { retry_dead } => deliveries(&store, retry_dead).await?,
         Command::Stats(args) => stats::run(&store, args, today).await?,
         Command::Digest { send_now: _, guild } => digest_now(&store, guild).await?,
-        Command::Backup { .. } | Command::Restore { .. } => ExitCode::SUCCESS,
+        Command::Backup { .. } | Command::Restore { .. } | Command::Web => ExitCode::SUCCESS,
         Command::Totals { company, days } => {
             emit(&totals_text(&store, company.as_deref(), days_of(days)?, today).await?)?;
             ExitCode::SUCCESS

@@ -66,6 +66,48 @@ pub struct RunConfig {
     /// Where `/healthz`, `/readyz` and `/metrics` are served (`METRICS_LISTEN_ADDR`); off
     /// unless set.
     pub metrics_listen: Option<std::net::SocketAddr>,
+    /// The public web page (`WEB_LISTEN_ADDR`); off unless set.
+    pub web: Option<WebConfig>,
+}
+
+/// Where the web page listens, and the address people reach it at.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    pub listen: std::net::SocketAddr,
+    /// `WEB_BASE_URL` without its trailing slash ("https://layoffs.example.org"); empty:
+    /// links are relative to the host.
+    pub base_url: String,
+}
+
+impl WebConfig {
+    /// `WEB_LISTEN_ADDR` and `WEB_BASE_URL`; None when the web page is off.
+    pub fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Option<Self>> {
+        let value = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let Some(listen) = value("WEB_LISTEN_ADDR") else {
+            return Ok(None);
+        };
+        let listen = listen.parse().map_err(|_| {
+            Error::Config(format!(
+                "WEB_LISTEN_ADDR must be an address and port such as 127.0.0.1:8080, not {listen:?}"
+            ))
+        })?;
+        let base_url = match value("WEB_BASE_URL") {
+            None => String::new(),
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                url.trim_end_matches('/').to_string()
+            }
+            Some(url) => {
+                return Err(Error::Config(format!(
+                    "WEB_BASE_URL must start with http:// or https://, not {url:?}"
+                )));
+            }
+        };
+        Ok(Some(Self { listen, base_url }))
+    }
 }
 
 impl RunConfig {
@@ -77,7 +119,8 @@ impl RunConfig {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let set = |name: &str| get(name).is_some_and(|v| !v.trim().is_empty());
         let slack = SlackConfig::from_lookup(&get)?;
-        let discord = if set("DISCORD_TOKEN") || slack.is_none() {
+        let web = WebConfig::from_lookup(&get)?;
+        let discord = if set("DISCORD_TOKEN") || (slack.is_none() && web.is_none()) {
             Some(DiscordConfig::from_lookup(&get)?)
         } else {
             None
@@ -88,6 +131,7 @@ impl RunConfig {
             retry_base: retry_base(get("DELIVERY_RETRY_BASE_MS"))?,
             digest_hour: digest_hour(&get)?,
             metrics_listen: metrics_listen(get("METRICS_LISTEN_ADDR"))?,
+            web,
         })
     }
 }

@@ -64,11 +64,28 @@ pub async fn listing_for(
     page: u32,
     today: NaiveDate,
 ) -> Result<Listing> {
-    let since = days.map(|d| d.since(today));
     let page = Page {
         number: page,
         size: PAGE_SIZE,
     };
+    listing_page(
+        store,
+        company_id,
+        viewer,
+        days.map(|d| d.since(today)),
+        page,
+    )
+    .await
+}
+
+/// [`listing_for`] with any page size (the web shows more a page than a chat embed).
+pub async fn listing_page(
+    store: &Store,
+    company_id: Option<i64>,
+    viewer: &Viewer,
+    since: Option<NaiveDate>,
+    page: Page,
+) -> Result<Listing> {
     let Some(id) = company_id else {
         let page = with_filed(store, store.events_page(None, viewer, since, page).await?).await?;
         return Ok(Listing::Latest { page, since });

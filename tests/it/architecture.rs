@@ -7,14 +7,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Folders that talk to people (chat platforms, the command line).
-const FRONT_ENDS: [&str; 3] = ["discord", "slack", "cli"];
+const FRONT_ENDS: [&str; 4] = ["discord", "slack", "cli", "web"];
 /// Store methods a front end may call: opening and closing the process's store.
 const LIFECYCLE: [&str; 1] = ["close"];
 /// Each platform's crates, and the only folder that may name them.
-const PLATFORM_CRATES: [(&str, &str); 3] = [
+const PLATFORM_CRATES: [(&str, &str); 5] = [
     ("serenity", "discord"),
     ("poise", "discord"),
     ("slack_morphism", "slack"),
+    ("maud", "web"),
+    ("atom_syndication", "web"),
 ];
 
 fn src() -> PathBuf {

@@ -30,3 +30,4 @@ mod store;
 mod support;
 mod warn;
 mod warn_hardening;
+mod web;
