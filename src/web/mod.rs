@@ -6,6 +6,7 @@
 mod feeds;
 mod http;
 mod pages;
+mod stats;
 
 use std::collections::HashMap;
 
@@ -43,6 +44,9 @@ pub fn router(web: Web) -> Router {
         .route("/feed.atom", get(feeds::latest_atom))
         .route("/companies/{slug}", get(company))
         .route("/companies/{slug}/feed.atom", get(feeds::company_atom))
+        .route("/companies/{slug}/chart.png", get(stats::company_png))
+        .route("/stats", get(stats::stats_page))
+        .route("/stats.png", get(stats::stats_png))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(http::conditional))
         .layer(axum::middleware::from_fn(http::headers))
@@ -51,13 +55,37 @@ pub fn router(web: Web) -> Router {
 
 /// A page of the site: the layout around `body`, 200.
 fn page(web: &Web, title: &str, description: &str, body: &Markup) -> Response {
-    Html(pages::layout(title, description, &web.base, body).into_string()).into_response()
+    page_with(web, title, description, None, body)
+}
+
+/// [`page`] with an image for link previews (`og:image`).
+fn page_with(
+    web: &Web,
+    title: &str,
+    description: &str,
+    image: Option<&str>,
+    body: &Markup,
+) -> Response {
+    let html = pages::layout(title, description, &web.base, image, body);
+    Html(html.into_string()).into_response()
 }
 
 /// A 4xx (or, logged, 500) page for an error, in the chat commands' sentences.
 fn failed(web: &Web, e: &Error) -> Response {
+    problem_page(web, e, true)
+}
+
+/// [`failed`] for a query's parameters: an unknown name there is a bad request, not a
+/// missing page.
+fn bad_query(web: &Web, e: &Error) -> Response {
+    problem_page(web, e, false)
+}
+
+fn problem_page(web: &Web, e: &Error, missing_is_404: bool) -> Response {
     let (status, heading) = match e {
-        Error::UnknownCompany { .. } | Error::NotFound(_) => (StatusCode::NOT_FOUND, "Not found"),
+        Error::UnknownCompany { .. } | Error::NotFound(_) if missing_is_404 => {
+            (StatusCode::NOT_FOUND, "Not found")
+        }
         e if e.is_user_error() => (StatusCode::BAD_REQUEST, "Bad request"),
         e => {
             tracing::error!(error = %e, "web page failed");
@@ -69,7 +97,7 @@ fn failed(web: &Web, e: &Error) -> Response {
         _ => Vec::new(),
     };
     let body = pages::problem(heading, &e.user_message(), &web.base, &suggestions);
-    let html = pages::layout(heading, heading, &web.base, &body).into_string();
+    let html = pages::layout(heading, heading, &web.base, None, &body).into_string();
     (status, Html(html)).into_response()
 }
 
@@ -106,17 +134,21 @@ async fn home(State(web): State<Web>, Query(q): Query<HashMap<String, String>>) 
         Ok(p) => service::listing::listing_page(&web.store, None, &Viewer::EVERYONE, None, p).await,
         Err(e) => Err(e),
     };
-    match listing {
-        Ok(l) => {
-            let body = pages::listing(&l, &web.base, &format!("{}/", web.base));
-            page(
-                &web,
-                "Latest layoffs",
-                "The latest tech layoffs, each with its sources.",
-                &body,
-            )
+    let year = stats::stats_of(&web, &HashMap::new()).await;
+    match (listing, year) {
+        (Ok(l), Ok(year)) => {
+            let list = pages::listing(&l, &web.base, &format!("{}/", web.base));
+            let chart = format!("{}/stats.png", web.base);
+            let body = maud::html! {
+                (list)
+                h2 { (crate::render::stats_title(&year)) }
+                (stats::figures(&year, &chart))
+                p { a href={ (web.base) "/stats" } { "More figures" } }
+            };
+            let about = "The latest tech layoffs, each with its sources, and this year's figures.";
+            page_with(&web, "Latest layoffs", about, Some(&chart), &body)
         }
-        Err(e) => failed(&web, &e),
+        (Err(e), _) | (_, Err(e)) => failed(&web, &e),
     }
 }
 
@@ -153,20 +185,26 @@ async fn company(
         }
         Err(e) => Err(e),
     };
-    match listing {
-        Ok(l) => {
+    let charted = stats::company_stats(&web, &company.name).await;
+    match (listing, charted) {
+        (Ok(l), Ok(charted)) => {
             let path = format!("{}/companies/{canonical}", web.base);
-            let body = pages::listing(&l, &web.base, &path);
+            let chart = format!("{path}/chart.png");
+            let shown = stats::chart_worth_it(&charted).then_some(chart.as_str());
+            let list = pages::listing(&l, &web.base, &path);
+            let body = maud::html! {
+                (list)
+                @if let Some(src) = shown {
+                    h2 { "People a month" }
+                    (stats::figures(&charted, src))
+                }
+            };
             let title = format!("{} layoffs", company.name);
             let summary = crate::render::text::totals_phrase(&l.page().totals);
-            page(
-                &web,
-                &title,
-                &format!("{}: {summary}, with sources.", company.name),
-                &body,
-            )
+            let about = format!("{}: {summary}, with sources.", company.name);
+            page_with(&web, &title, &about, shown, &body)
         }
-        Err(e) => failed(&web, &e),
+        (Err(e), _) | (_, Err(e)) => failed(&web, &e),
     }
 }
 

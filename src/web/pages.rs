@@ -31,7 +31,13 @@ pub fn slug(name: &str) -> String {
 }
 
 /// Every page: title, description (also for link previews), the body, the footer.
-pub fn layout(title: &str, description: &str, base: &str, body: &Markup) -> Markup {
+pub fn layout(
+    title: &str,
+    description: &str,
+    base: &str,
+    image: Option<&str>,
+    body: &Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -43,6 +49,7 @@ pub fn layout(title: &str, description: &str, base: &str, body: &Markup) -> Mark
                 meta property="og:title" content=(title);
                 meta property="og:description" content=(description);
                 meta property="og:type" content="website";
+                @if let Some(image) = image { meta property="og:image" content=(image); }
                 link rel="alternate" type="application/atom+xml" title="Latest layoffs" href={ (base) "/feed.atom" };
                 style { (PreEscaped(STYLE)) }
             }

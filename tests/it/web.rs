@@ -236,3 +236,67 @@ async fn csv_and_atom_feeds_follow_corrections_and_removals() {
         "a removed event is gone"
     );
 }
+
+#[tokio::test]
+async fn stats_pages_and_charts_answer_like_layoffs_stats() {
+    let s = site().await;
+    let (status, page) = s.text("/stats?year=2023&industry=retail").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1>Retail, 2023</h1>"), "{page}");
+    assert!(
+        page.contains("<img src=\"/stats.png?year=2023&amp;industry=retail\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("alt=\"Bar chart of people laid off a month"),
+        "{page}"
+    );
+    assert!(page.contains("<caption>People laid off a month</caption>"));
+    let (status, both) = s.text("/stats?period=ytd&year=2023").await;
+    assert_eq!(status, 400);
+    assert!(
+        both.contains("Give either a period or a year, not both."),
+        "{both}"
+    );
+    let (status, typo) = s.text("/stats?industry=retial").await;
+    assert_eq!(status, 400);
+    assert!(typo.contains("Did you mean: Retail"), "{typo}");
+    let png = s.get("/stats.png?year=2023").await;
+    assert_eq!(png.headers()[header::CONTENT_TYPE], "image/png");
+    assert!(png.bytes().await.unwrap().starts_with(b"\x89PNG"));
+    let (_, amazon) = s.text("/companies/amazon").await;
+    assert!(
+        amazon.contains("<meta property=\"og:image\" content=\"/companies/amazon/chart.png\">"),
+        "{amazon}"
+    );
+    let chart = s.get("/companies/amazon/chart.png").await;
+    assert!(chart.bytes().await.unwrap().starts_with(b"\x89PNG"));
+    let (_, home) = s.text("/").await;
+    assert!(
+        home.contains("src=\"/stats.png\""),
+        "the year's chart on the home page"
+    );
+    let head = s.client.head(&s.base).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert!(head.bytes().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn csv_and_feeds_take_the_stats_filters() {
+    let s = site().await;
+    let (_, all) = s.text("/events.csv").await;
+    let (status, retail) = s.text("/events.csv?industry=retail&year=2023").await;
+    assert_eq!(status, 200);
+    let rows: Vec<&str> = retail.lines().skip(1).collect();
+    assert!(!rows.is_empty() && rows.len() < all.lines().count() - 1);
+    let mut reader = csv::Reader::from_reader(retail.as_bytes());
+    for r in reader.records() {
+        let r = r.unwrap();
+        assert_eq!(&r[5], "Retail", "{r:?}");
+        assert!(r[3].starts_with("2023-"), "{r:?}");
+    }
+    let us = s.feed("/feed.atom?country=united%20states").await;
+    assert!(!us.entries().is_empty());
+    assert_eq!(s.text("/events.csv?source=filings").await.0, 400);
+    assert_eq!(s.text("/feed.atom?industry=retial").await.0, 400);
+}
