@@ -150,3 +150,8 @@ pub async fn monthly_totals(
 pub async fn global_events(store: &Store, company_id: Option<i64>) -> Result<Vec<ExportRow>> {
     store.global_events(company_id).await
 }
+
+/// When the global record last changed (the web page's Last-Modified and footer).
+pub async fn record_changed_at(store: &Store) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    store.global_record_changed_at().await
+}

@@ -138,3 +138,20 @@ fn diff(before: &Value, after: &Value) -> Value {
     }
     Value::Object(out)
 }
+
+impl Store {
+    /// When the global record last changed: the newest moderator change of a global event,
+    /// import run or company merge. Private events do not count (their time is theirs).
+    pub async fn global_record_changed_at(&self) -> Result<Option<DateTime<Utc>>> {
+        let at = sqlx::query_scalar!(
+            r#"SELECT max(at) AS "at: DateTime<Utc>" FROM (
+                   SELECT max(a.at) AS at FROM audit_log a JOIN events e ON e.id = a.event_id
+                   WHERE e.tenant_id IS NULL
+                   UNION ALL SELECT max(at) FROM import_runs
+                   UNION ALL SELECT max(at) FROM company_changes)"#
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(at)
+    }
+}

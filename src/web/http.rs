@@ -58,11 +58,8 @@ fn matches(if_none_match: &str, tag: &str) -> bool {
 
 pub async fn conditional(request: Request, next: Next) -> Response {
     let cacheable = matches!(*request.method(), Method::GET | Method::HEAD);
-    let asked = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let asked = text_of(request.headers(), &header::IF_NONE_MATCH);
+    let since = text_of(request.headers(), &header::IF_MODIFIED_SINCE);
     let response = next.run(request).await;
     if !cacheable || response.status() != StatusCode::OK {
         return response;
@@ -75,12 +72,31 @@ pub async fn conditional(request: Request, next: Next) -> Response {
     if let Ok(value) = HeaderValue::from_str(&tag) {
         parts.headers.insert(header::ETAG, value);
     }
-    if asked.is_some_and(|a| matches(&a, &tag)) {
+    let unchanged = match (&asked, since) {
+        (Some(a), _) => matches(a, &tag),
+        (None, Some(since)) => not_modified_since(parts.headers.get(header::LAST_MODIFIED), &since),
+        (None, None) => false,
+    };
+    if unchanged {
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers.remove(header::CONTENT_LENGTH);
         return Response::from_parts(parts, Body::empty());
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+fn text_of(headers: &axum::http::HeaderMap, name: &header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// Whether the answer's Last-Modified is no later than If-Modified-Since.
+fn not_modified_since(last_modified: Option<&HeaderValue>, since: &str) -> bool {
+    let parse = |s: &str| chrono::DateTime::parse_from_rfc2822(s.trim()).ok();
+    let last = last_modified.and_then(|v| v.to_str().ok()).and_then(parse);
+    matches!((last, parse(since)), (Some(l), Some(s)) if l <= s)
 }
 
 #[cfg(test)]
@@ -99,5 +115,20 @@ mod tests {
         ));
         assert!(matches("*", &tag));
         assert!(!matches("\"nope\"", &tag));
+    }
+
+    #[test]
+    fn if_modified_since_compares_http_dates() {
+        let lm = HeaderValue::from_static("Mon, 07 Dec 2026 02:00:00 GMT");
+        assert!(not_modified_since(
+            Some(&lm),
+            "Mon, 07 Dec 2026 02:00:00 GMT"
+        ));
+        assert!(!not_modified_since(
+            Some(&lm),
+            "Mon, 07 Dec 2026 01:59:59 GMT"
+        ));
+        assert!(!not_modified_since(None, "Mon, 07 Dec 2026 02:00:00 GMT"));
+        assert!(!not_modified_since(Some(&lm), "yesterday"));
     }
 }

@@ -50,24 +50,36 @@ pub fn router(web: Web) -> Router {
         .fallback(not_found)
         .layer(axum::middleware::from_fn(http::conditional))
         .layer(axum::middleware::from_fn(http::headers))
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(web)
 }
 
 /// A page of the site: the layout around `body`, 200.
-fn page(web: &Web, title: &str, description: &str, body: &Markup) -> Response {
-    page_with(web, title, description, None, body)
+async fn page(web: &Web, title: &str, description: &str, body: &Markup) -> Response {
+    page_with(web, title, description, None, body).await
 }
 
 /// [`page`] with an image for link previews (`og:image`).
-fn page_with(
+async fn page_with(
     web: &Web,
     title: &str,
     description: &str,
     image: Option<&str>,
     body: &Markup,
 ) -> Response {
-    let html = pages::layout(title, description, &web.base, image, body);
-    Html(html.into_string()).into_response()
+    let changed = match service::listing::record_changed_at(&web.store).await {
+        Ok(at) => at,
+        Err(e) => return failed(web, &e),
+    };
+    let html = pages::layout(title, description, &web.base, image, changed, body);
+    let mut response = Html(html.into_string()).into_response();
+    if let Some(at) = changed {
+        let http_date = at.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        if let Ok(v) = header::HeaderValue::from_str(&http_date) {
+            response.headers_mut().insert(header::LAST_MODIFIED, v);
+        }
+    }
+    response
 }
 
 /// A 4xx (or, logged, 500) page for an error, in the chat commands' sentences.
@@ -97,7 +109,7 @@ fn problem_page(web: &Web, e: &Error, missing_is_404: bool) -> Response {
         _ => Vec::new(),
     };
     let body = pages::problem(heading, &e.user_message(), &web.base, &suggestions);
-    let html = pages::layout(heading, heading, &web.base, None, &body).into_string();
+    let html = pages::layout(heading, heading, &web.base, None, None, &body).into_string();
     (status, Html(html)).into_response()
 }
 
@@ -146,7 +158,7 @@ async fn home(State(web): State<Web>, Query(q): Query<HashMap<String, String>>) 
                 p { a href={ (web.base) "/stats" } { "More figures" } }
             };
             let about = "The latest tech layoffs, each with its sources, and this year's figures.";
-            page_with(&web, "Latest layoffs", about, Some(&chart), &body)
+            page_with(&web, "Latest layoffs", about, Some(&chart), &body).await
         }
         (Err(e), _) | (_, Err(e)) => failed(&web, &e),
     }
@@ -202,7 +214,7 @@ async fn company(
             let title = format!("{} layoffs", company.name);
             let summary = crate::render::text::totals_phrase(&l.page().totals);
             let about = format!("{}: {summary}, with sources.", company.name);
-            page_with(&web, &title, &about, shown, &body)
+            page_with(&web, &title, &about, shown, &body).await
         }
         (Err(e), _) | (_, Err(e)) => failed(&web, &e),
     }
@@ -231,6 +243,7 @@ async fn search(State(web): State<Web>, Query(q): Query<HashMap<String, String>>
                 "Companies by name",
                 &pages::results(typed, &names, &web.base),
             )
+            .await
         }
         Err(e) => failed(&web, &e),
     }

@@ -1,6 +1,7 @@
 //! The pages, as HTML written with maud (compile-time checked, every value escaped): one
 //! layout, the latest layoffs, a company's, search results, and the 4xx pages.
 
+use chrono::{DateTime, Utc};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::domain::{EventPage, LayoffEvent, Listing, Source};
@@ -36,6 +37,7 @@ pub fn layout(
     description: &str,
     base: &str,
     image: Option<&str>,
+    changed: Option<DateTime<Utc>>,
     body: &Markup,
 ) -> Markup {
     html! {
@@ -63,6 +65,9 @@ pub fn layout(
                 main { (body) }
                 footer {
                     p { "Data: layoffs.fyi (compiled by Roger Lee), state WARN notices, and news reports, each event with its sources." }
+                    @if let Some(at) = changed {
+                        p { "The record last changed " time datetime=(at.to_rfc3339()) { (at.format("%Y-%m-%d %H:%M UTC")) } "." }
+                    }
                 }
             }
         }

@@ -104,12 +104,8 @@ pub async fn stats_page(
         let src = format!("{}/stats.png?{}", web.base, raw.unwrap_or_default());
         html! { h1 { (title) } (figures(&stats, &src)) }
     };
-    page(
-        &web,
-        &title,
-        &format!("{title}: layoffs, people and the biggest cuts."),
-        &body,
-    )
+    let about = format!("{title}: layoffs, people and the biggest cuts.");
+    page(&web, &title, &about, &body).await
 }
 
 /// A chart as a PNG answer.

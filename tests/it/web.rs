@@ -300,3 +300,44 @@ async fn csv_and_feeds_take_the_stats_filters() {
     assert_eq!(s.text("/events.csv?source=filings").await.0, 400);
     assert_eq!(s.text("/feed.atom?industry=retial").await.0, 400);
 }
+
+#[tokio::test]
+async fn answers_are_compressed_and_carry_the_records_last_change() {
+    let s = site().await;
+    let gz = s
+        .client
+        .get(&s.base)
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip");
+    let home = s.get("/companies/amazon").await;
+    let modified = home.headers()[header::LAST_MODIFIED]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(modified.ends_with(" GMT"), "{modified}");
+    let html = home.text().await.unwrap();
+    assert!(
+        html.contains("The record last changed <time datetime="),
+        "{html}"
+    );
+    let again = s
+        .client
+        .get(format!("{}/companies/amazon", s.base))
+        .header(header::IF_MODIFIED_SINCE, &modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let earlier = "Mon, 01 Jan 2001 00:00:00 GMT";
+    let stale = s
+        .client
+        .get(format!("{}/companies/amazon", s.base))
+        .header(header::IF_MODIFIED_SINCE, earlier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 200);
+}
