@@ -8,13 +8,15 @@ use crate::domain::{EventPage, LayoffEvent, Listing, Source};
 use crate::render::text::{filing_phrase, filings_heading, headcount_phrase, totals_phrase};
 
 /// A small stylesheet for phones and desktops, light and dark; the pages read without it.
-const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:56rem;margin:0 auto;\
+pub const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:64rem;margin:0 auto;\
 padding:1rem;color:#1d1d1f;background:#fff}a{color:#b03a2e}table{border-collapse:collapse;\
 width:100%}th,td{text-align:left;padding:.4rem;border-bottom:1px solid #ddd;vertical-align:top}\
-header,footer{color:#555;font-size:.9rem}form{margin:1rem 0}input{font:inherit;padding:.3rem}\
+header,footer{color:#555;font-size:.9rem}time{white-space:nowrap}figure img{max-width:100%;\
+height:auto}form{margin:1rem 0}input{font:inherit;padding:.3rem}\
 @media (prefers-color-scheme:dark){body{color:#eee;background:#121212}a{color:#f08a7e}\
-th,td{border-color:#333}header,footer{color:#aaa}}@media (max-width:40rem){td,th{display:block}\
-tr{display:block;border-bottom:1px solid #ddd}}";
+th,td{border-color:#333}header,footer{color:#aaa}}@media (max-width:40rem){thead{position:absolute;left:-9999px}td{display:block;border:0;\
+padding:.1rem .4rem}td:empty{display:none}tr{display:block;border-bottom:1px solid #ddd;\
+padding:.4rem 0}}";
 
 /// A company's page path: its name in lower case, words joined by hyphens.
 pub fn slug(name: &str) -> String {

@@ -75,7 +75,7 @@ pub fn figures(stats: &Stats, chart_src: &str) -> Markup {
             @if let Some(item) = line.strip_prefix("  ") { p { (item) } } @else { h2 { (line) } }
         }
         figure {
-            img src=(chart_src) alt=(chart_alt(stats)) width="1000" height="500" style="max-width:100%;height:auto";
+            img src=(chart_src) alt=(chart_alt(stats)) width="1000" height="500";
             figcaption { "People a month (known numbers)." }
         }
         table {

@@ -9,6 +9,7 @@ mod alerts;
 mod architecture;
 mod backup;
 mod bot;
+mod browser;
 mod bulk;
 mod cli;
 mod commands;

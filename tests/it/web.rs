@@ -10,9 +10,9 @@ use reqwest::redirect::Policy;
 
 use crate::support::{TestStore, data, event, now};
 
-struct Site {
-    t: TestStore,
-    base: String,
+pub(crate) struct Site {
+    pub(crate) t: TestStore,
+    pub(crate) base: String,
     client: reqwest::Client,
     _child: tokio::process::Child,
 }
@@ -46,7 +46,7 @@ impl Site {
 const PRIVATE: u64 = 800_000_000_000_000_042;
 
 /// The sample record, a private company and a private event of a public one.
-async fn site() -> Site {
+pub(crate) async fn site() -> Site {
     let t = TestStore::new().await;
     layoffs_bot::csv_io::import_file(
         &t.store,
