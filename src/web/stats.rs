@@ -72,7 +72,7 @@ pub fn figures(stats: &Stats, chart_src: &str) -> Markup {
     let text = render::stats_text(stats);
     html! {
         @for line in text.lines().skip(1) {
-            @if let Some(item) = line.strip_prefix("  ") { p { (item) } } @else { h2 { (line) } }
+            @if let Some(list) = line.strip_suffix(':') { h2 { (list) } } @else { p { (line.trim()) } }
         }
         figure {
             img src=(chart_src) alt=(chart_alt(stats)) width="1000" height="500";
