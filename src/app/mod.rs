@@ -156,7 +156,8 @@ async fn serve_web(
     let router = web::router(web::Web {
         store,
         base: config.base_url.clone(),
-    });
+    })
+    .await?;
     tokio::spawn(crate::serve::serve(
         listener,
         router,

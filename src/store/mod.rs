@@ -19,6 +19,7 @@ pub mod stats;
 pub mod subscriptions;
 pub mod tenants;
 pub mod totals;
+pub mod version;
 
 use std::str::FromStr;
 use std::sync::{Arc, RwLock};

@@ -3,6 +3,7 @@
 //! events and names answer exactly like unknown ones), no JavaScript. HTTP done properly:
 //! ETag and 304, Cache-Control, security headers, 400/404 pages, bounded query strings.
 
+mod cache;
 mod feeds;
 mod http;
 mod pages;
@@ -36,8 +37,10 @@ pub struct Web {
     pub base: String,
 }
 
-pub fn router(web: Web) -> Router {
-    Router::new()
+/// The site's routes and layers; the page cache gets a connection of its own.
+pub async fn router(web: Web) -> crate::error::Result<Router> {
+    let cache = cache::PageCache::new(web.store.version_probe().await?);
+    Ok(Router::new()
         .route("/", get(home))
         .route("/search", get(search))
         .route("/events.csv", get(feeds::events_csv))
@@ -48,10 +51,11 @@ pub fn router(web: Web) -> Router {
         .route("/stats", get(stats::stats_page))
         .route("/stats.png", get(stats::stats_png))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(cache, cache::cached))
         .layer(axum::middleware::from_fn(http::conditional))
         .layer(axum::middleware::from_fn(http::headers))
         .layer(tower_http::compression::CompressionLayer::new())
-        .with_state(web)
+        .with_state(web))
 }
 
 /// A page of the site: the layout around `body`, 200.

@@ -1,0 +1,87 @@
+//! Rendered answers kept until the record changes: each GET asks the store's change counter
+//! (one `PRAGMA data_version`, microseconds) and serves the kept answer while it is the same,
+//! so a page costs its query work once per change, not once per visitor. Bounded: at most
+//! [`MAX_ENTRIES`] answers of at most [`MAX_BODY`] each.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::store::version::VersionProbe;
+
+/// Answers kept at most; past it the cache starts over (pages are cheap to make again).
+const MAX_ENTRIES: usize = 512;
+/// Larger answers (the whole record as CSV) are not kept.
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
+struct Kept {
+    version: i64,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+pub struct PageCache {
+    probe: VersionProbe,
+    kept: Mutex<HashMap<String, Kept>>,
+}
+
+impl PageCache {
+    pub fn new(probe: VersionProbe) -> Arc<Self> {
+        Arc::new(Self {
+            probe,
+            kept: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn hit(&self, key: &str, version: i64) -> Option<Response> {
+        let kept = self.kept.lock().ok()?;
+        let k = kept.get(key).filter(|k| k.version == version)?;
+        let mut response = Response::new(Body::from(k.body.clone()));
+        *response.headers_mut() = k.headers.clone();
+        Some(response)
+    }
+
+    fn keep(&self, key: String, kept: Kept) {
+        if let Ok(mut all) = self.kept.lock() {
+            if all.len() >= MAX_ENTRIES && !all.contains_key(&key) {
+                all.clear();
+            }
+            all.insert(key, kept);
+        }
+    }
+}
+
+pub async fn cached(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
+    if request.method() != Method::GET {
+        return next.run(request).await;
+    }
+    let Ok(version) = cache.probe.current().await else {
+        return next.run(request).await;
+    };
+    let key = request.uri().to_string();
+    if let Some(hit) = cache.hit(&key, version) {
+        return hit;
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if body.len() <= MAX_BODY {
+        let kept = Kept {
+            version,
+            headers: parts.headers.clone(),
+            body: body.clone(),
+        };
+        cache.keep(key, kept);
+    }
+    Response::from_parts(parts, Body::from(body))
+}
