@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -71,10 +71,14 @@ pub async fn cached(State(cache): State<Arc<PageCache>>, request: Request, next:
     if response.status() != StatusCode::OK {
         return response;
     }
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
     let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    // The tag is computed once, when the answer is made.
+    if let Ok(tag) = HeaderValue::from_str(&super::http::etag(&body)) {
+        parts.headers.insert(header::ETAG, tag);
+    }
     if body.len() <= MAX_BODY {
         let kept = Kept {
             version,

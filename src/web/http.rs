@@ -52,7 +52,7 @@ pub async fn headers(request: Request, next: Next) -> Response {
 }
 
 /// A weak ETag from the answer's bytes: the same record gives the same tag.
-fn etag(bytes: &[u8]) -> String {
+pub fn etag(bytes: &[u8]) -> String {
     let mut hasher = std::hash::DefaultHasher::new();
     bytes.hash(&mut hasher);
     format!("W/\"{:x}-{:016x}\"", bytes.len(), hasher.finish())
@@ -70,8 +70,18 @@ pub async fn conditional(request: Request, next: Next) -> Response {
     let cacheable = matches!(*request.method(), Method::GET | Method::HEAD);
     let asked = text_of(request.headers(), &header::IF_NONE_MATCH);
     let since = text_of(request.headers(), &header::IF_MODIFIED_SINCE);
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
     if !cacheable || response.status() != StatusCode::OK {
+        return response;
+    }
+    // A kept answer carries its tag already: no need to read its body again.
+    if let Some(tag) = text_of(response.headers(), &header::ETAG) {
+        let last = response.headers().get(header::LAST_MODIFIED);
+        if unchanged(asked.as_deref(), since.as_deref(), &tag, last) {
+            *response.status_mut() = StatusCode::NOT_MODIFIED;
+            *response.body_mut() = Body::empty();
+            response.headers_mut().remove(header::CONTENT_LENGTH);
+        }
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -82,12 +92,8 @@ pub async fn conditional(request: Request, next: Next) -> Response {
     if let Ok(value) = HeaderValue::from_str(&tag) {
         parts.headers.insert(header::ETAG, value);
     }
-    let unchanged = match (&asked, since) {
-        (Some(a), _) => matches(a, &tag),
-        (None, Some(since)) => not_modified_since(parts.headers.get(header::LAST_MODIFIED), &since),
-        (None, None) => false,
-    };
-    if unchanged {
+    let last = parts.headers.get(header::LAST_MODIFIED);
+    if unchanged(asked.as_deref(), since.as_deref(), &tag, last) {
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers.remove(header::CONTENT_LENGTH);
         return Response::from_parts(parts, Body::empty());
@@ -100,6 +106,21 @@ fn text_of(headers: &axum::http::HeaderMap, name: &header::HeaderName) -> Option
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
+}
+
+/// Whether a conditional request's copy is current: If-None-Match wins over
+/// If-Modified-Since, as RFC 9110 says.
+fn unchanged(
+    asked: Option<&str>,
+    since: Option<&str>,
+    tag: &str,
+    last_modified: Option<&HeaderValue>,
+) -> bool {
+    match (asked, since) {
+        (Some(a), _) => matches(a, tag),
+        (None, Some(since)) => not_modified_since(last_modified, since),
+        (None, None) => false,
+    }
 }
 
 /// Whether the answer's Last-Modified is no later than If-Modified-Since.
