@@ -1,10 +1,12 @@
-//! Rendered answers kept until the record changes: each GET asks the store's change counter
-//! (one `PRAGMA data_version`, microseconds) and serves the kept answer while it is the same,
-//! so a page costs its query work once per change, not once per visitor. Bounded: at most
+//! Rendered answers kept until the record changes: each GET needs the store's change counter
+//! (`PRAGMA data_version`) as of after it arrived, and serves the kept answer while it is the
+//! same, so a page costs its query work once per change, not once per visitor; requests that
+//! arrive together share one check. Bounded: at most
 //! [`MAX_ENTRIES`] answers of at most [`MAX_BODY`] each.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -27,6 +29,8 @@ struct Kept {
 
 pub struct PageCache {
     probe: VersionProbe,
+    /// The last check: when it started, and what it found. Checks take turns here.
+    checked: tokio::sync::Mutex<Option<(Instant, i64)>>,
     kept: Mutex<HashMap<String, Kept>>,
 }
 
@@ -34,8 +38,25 @@ impl PageCache {
     pub fn new(probe: VersionProbe) -> Arc<Self> {
         Arc::new(Self {
             probe,
+            checked: tokio::sync::Mutex::new(None),
             kept: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The store's version as of a moment after `arrived`: a check that started after the
+    /// request arrived answers for it, so requests that come together share one check (and
+    /// none ever sees a version from before it arrived).
+    async fn version_after(&self, arrived: Instant) -> crate::error::Result<i64> {
+        let mut checked = self.checked.lock().await;
+        if let Some((started, version)) = *checked
+            && started >= arrived
+        {
+            return Ok(version);
+        }
+        let started = Instant::now();
+        let version = self.probe.current().await?;
+        *checked = Some((started, version));
+        Ok(version)
     }
 
     fn hit(&self, key: &str, version: i64) -> Option<Response> {
@@ -60,7 +81,7 @@ pub async fn cached(State(cache): State<Arc<PageCache>>, request: Request, next:
     if request.method() != Method::GET {
         return next.run(request).await;
     }
-    let Ok(version) = cache.probe.current().await else {
+    let Ok(version) = cache.version_after(Instant::now()).await else {
         return next.run(request).await;
     };
     let key = request.uri().to_string();
