@@ -2,10 +2,10 @@
 //! chat communities; this crate is its library, and the binary is a thin shell around it.
 //!
 //! # Layout
-//! Data flows one way: front ends ([`discord`], [`slack`], [`cli`]) → [`service`] → [`store`] and
-//! [`domain`]; [`render`] turns domain data into platform-neutral views (one markup,
-//! [`render::markup`]); [`notify`] delivers them through the `ChannelPoster` seam; [`app`]
-//! wires it all at start and is the only module that lists platforms.
+//! Data flows one way: front ends ([`discord`], [`slack`], [`web`], [`cli`]) → [`service`] →
+//! [`store`] and [`domain`]; [`render`] turns domain data into platform-neutral views (one
+//! markup, [`render::markup`]); [`notify`] delivers them through the `ChannelPoster` seam;
+//! [`app`] wires it all at start and is the only module that lists platforms.
 //! - [`domain`]: pure types and rules (tenants, channel references, company names, event
 //!   fields, pages, matching, periods, digests).
 //! - [`render`]: views, our markup, every shared reply sentence, text and charts.
@@ -15,7 +15,8 @@
 //! - [`csv_io`]: layoffs.fyi CSV and WARN files in, CSV out.
 //! - [`notify`]: the delivery worker; it knows no platform.
 //! - [`discord`], [`slack`]: one folder per platform with its front end, poster, wire format
-//!   and markup conversion.
+//!   and markup conversion; [`web`]: the public page of the global record (HTML, CSV, Atom).
+//! - [`health`], [`telemetry`]: `/healthz`, `/readyz` and `/metrics`, and what is counted.
 //! - [`serve`]: the bounded HTTP accept loop every listener uses (connection cap, deadlines).
 //! - [`cli`]: the `layoffs-bot` command line; [`app`]: start-up wiring, routing and shutdown.
 //! - [`config`], [`error`]: the bot's settings, and the one error type.
