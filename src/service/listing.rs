@@ -155,3 +155,13 @@ pub async fn global_events(store: &Store, company_id: Option<i64>) -> Result<Vec
 pub async fn record_changed_at(store: &Store) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
     store.global_record_changed_at().await
 }
+
+/// A probe of the store's changes, on a connection of its own (the web page cache).
+pub async fn change_probe(store: &Store) -> Result<crate::store::version::VersionProbe> {
+    store.version_probe().await
+}
+
+/// The store's change counter now: it differs whenever anything was committed since.
+pub async fn changes(probe: &crate::store::version::VersionProbe) -> Result<i64> {
+    probe.current().await
+}

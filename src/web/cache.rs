@@ -54,7 +54,7 @@ impl PageCache {
             return Ok(version);
         }
         let started = Instant::now();
-        let version = self.probe.current().await?;
+        let version = crate::service::listing::changes(&self.probe).await?;
         *checked = Some((started, version));
         Ok(version)
     }

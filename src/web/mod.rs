@@ -39,7 +39,7 @@ pub struct Web {
 
 /// The site's routes and layers; the page cache gets a connection of its own.
 pub async fn router(web: Web) -> crate::error::Result<Router> {
-    let cache = cache::PageCache::new(web.store.version_probe().await?);
+    let cache = cache::PageCache::new(service::listing::change_probe(&web.store).await?);
     Ok(Router::new()
         .route("/", get(home))
         .route("/search", get(search))
