@@ -5,6 +5,8 @@ mod posters;
 
 use std::future::Future;
 
+use tokio::task::JoinHandle;
+
 use crate::config::{RunConfig, WebConfig};
 use crate::discord;
 use crate::discord::DiscordPoster;
@@ -63,28 +65,11 @@ pub async fn serve(
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(worker.run(stopped.clone()));
     let (discord_up, slack_up) = (ProbeSlot::default(), ProbeSlot::default());
-    let mut platforms = Vec::new();
-    if config.discord.is_some() {
-        platforms.push(("Discord", discord_up.clone()));
-    }
-    if config.slack.is_some() {
-        platforms.push(("Slack", slack_up.clone()));
-    }
-    if let Some(web) = &config.web {
-        serve_web(web, store.clone(), stopped.clone()).await?;
-    }
-    if let Some(addr) = config.metrics_listen {
-        let health = Health {
-            store: store.clone(),
-            platforms,
-        };
-        serve_health(addr, health, stopped.clone()).await?;
-    }
+    serve_listeners(&config, &store, (&discord_up, &slack_up), &stopped).await?;
     let slack = match (&config.slack, slack_api) {
         (Some(c), Some(api)) => {
             let app = SlackApp::new(c, store.clone(), api);
             let config = c.clone();
-            let stopped = stopped;
             Some(tokio::spawn(async move {
                 slack::run(&config, app, slack_up, until(stopped)).await
             }))
@@ -103,6 +88,46 @@ pub async fn serve(
     };
     // Let the worker finish the round under way, and the Slack endpoints their requests.
     let _ = stop.send(true);
+    finished(slack, worker).await;
+    result
+}
+
+/// The web page and the health endpoints, where configured; each configured platform's
+/// connection is one of `/readyz`'s conditions.
+async fn serve_listeners(
+    config: &RunConfig,
+    store: &Store,
+    (discord_up, slack_up): (&ProbeSlot, &ProbeSlot),
+    stopped: &tokio::sync::watch::Receiver<bool>,
+) -> Result<()> {
+    if let Some(web) = &config.web {
+        serve_web(web, store.clone(), stopped.clone()).await?;
+    }
+    let Some(addr) = config.metrics_listen else {
+        return Ok(());
+    };
+    let mut platforms = Vec::new();
+    if config.discord.is_some() {
+        platforms.push(("Discord", discord_up.clone()));
+    }
+    if config.slack.is_some() {
+        platforms.push(("Slack", slack_up.clone()));
+    }
+    let health = Health {
+        store: store.clone(),
+        platforms,
+    };
+    listen(
+        addr,
+        "METRICS_LISTEN_ADDR",
+        health::router(health),
+        stopped.clone(),
+    )
+    .await
+}
+
+/// Waits for the Slack front end and the worker to stop, logging how they ended.
+async fn finished(slack: Option<JoinHandle<Result<()>>>, worker: JoinHandle<()>) {
     if let Some(slack) = slack {
         match slack.await {
             Ok(Err(e)) => tracing::error!(error = %e, "the Slack front end failed"),
@@ -113,7 +138,6 @@ pub async fn serve(
     if let Err(e) = worker.await {
         tracing::error!(error = %e, "the delivery worker panicked");
     }
-    result
 }
 
 /// Completes when `stopped` turns true.
@@ -121,50 +145,40 @@ async fn until(mut stopped: tokio::sync::watch::Receiver<bool>) {
     let _ = stopped.wait_for(|s| *s).await;
 }
 
-/// Binds `METRICS_LISTEN_ADDR` now (a taken port fails the start) and serves health and
-/// metrics until the bot stops.
-async fn serve_health(
+/// Binds `addr` now (a taken port fails the start, naming the setting `setting`) and serves
+/// `router` on the bounded accept loop until the bot stops.
+async fn listen(
     addr: std::net::SocketAddr,
-    health: Health,
+    setting: &str,
+    router: axum::Router,
     stopped: tokio::sync::watch::Receiver<bool>,
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| Error::Config(format!("cannot listen on METRICS_LISTEN_ADDR {addr}: {e}")))?;
-    tracing::info!(%addr, "serving /healthz, /readyz and /metrics");
-    let router = health::router(health);
-    tokio::spawn(crate::serve::serve(
-        listener,
-        router,
-        Limits::standard(),
-        until(stopped),
-    ));
+        .map_err(|e| Error::Config(format!("cannot listen on {setting} {addr}: {e}")))?;
+    tracing::info!(%addr, setting, "listening");
+    let serving = crate::serve::serve(listener, router, Limits::standard(), until(stopped));
+    tokio::spawn(serving);
     Ok(())
 }
 
-/// Binds `WEB_LISTEN_ADDR` now and serves the web page until the bot stops.
+/// Serves the web page on `WEB_LISTEN_ADDR` until the bot stops.
 async fn serve_web(
     config: &WebConfig,
     store: Store,
     stopped: tokio::sync::watch::Receiver<bool>,
 ) -> Result<()> {
-    let addr = config.listen;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| Error::Config(format!("cannot listen on WEB_LISTEN_ADDR {addr}: {e}")))?;
-    tracing::info!(%addr, "serving the web page");
-    let router = web::router(web::Web {
+    let web = web::Web {
         store,
         base: config.base_url.clone(),
-    })
-    .await?;
-    tokio::spawn(crate::serve::serve(
-        listener,
-        router,
-        Limits::standard(),
-        until(stopped),
-    ));
-    Ok(())
+    };
+    listen(
+        config.listen,
+        "WEB_LISTEN_ADDR",
+        web::router(web).await?,
+        stopped,
+    )
+    .await
 }
 
 /// `layoffs-bot web`: the web page alone, until Ctrl-C or SIGTERM.

@@ -168,15 +168,7 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
         args.period(today)?;
     }
     match &cli.command {
-        Command::Web => {
-            let get = |name: &str| std::env::var(name).ok();
-            let config = crate::config::WebConfig::from_lookup(&get)?.ok_or_else(|| {
-                Error::Config("WEB_LISTEN_ADDR is not set: say where the web page listens, such as 127.0.0.1:8080".into())
-            })?;
-            let store = Store::open(&cli.database_url).await?;
-            app::web_only(config, store).await?;
-            return Ok(ExitCode::SUCCESS);
-        }
+        Command::Web => return web(&cli.database_url).await,
         Command::Backup { file, force } => {
             return snapshots::backup(&cli.database_url, file, *force).await;
         }
@@ -184,13 +176,35 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
         _ => {}
     }
     let store = open_store(&cli).await?;
-    let code = match cli.command {
-        Command::Run => {
-            if let Some(config) = bot_config {
-                app::run(config, store.clone()).await?;
-            }
+    let code = match (cli.command, bot_config) {
+        (Command::Run, Some(config)) => {
+            app::run(config, store.clone()).await?;
             ExitCode::SUCCESS
         }
+        (command, _) => on_store(&store, command, today).await?,
+    };
+    store.close().await;
+    Ok(code)
+}
+
+/// `web`: the web page alone.
+async fn web(database_url: &str) -> Result<ExitCode> {
+    let get = |name: &str| std::env::var(name).ok();
+    let config = crate::config::WebConfig::from_lookup(&get)?.ok_or_else(|| {
+        Error::Config(
+            "WEB_LISTEN_ADDR is not set: say where the web page listens, such as 127.0.0.1:8080"
+                .into(),
+        )
+    })?;
+    let store = Store::open(database_url).await?;
+    app::web_only(config, store).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The commands that work on the open store.
+async fn on_store(store: &Store, command: Command, today: NaiveDate) -> Result<ExitCode> {
+    let done = ExitCode::SUCCESS;
+    Ok(match command {
         Command::Import {
             files,
             dry_run,
@@ -204,34 +218,33 @@ async fn execute(cli: Cli) -> Result<ExitCode> {
                 announce,
                 announce_max,
             };
-            import_files::run(&store, &files, options).await
+            import_files::run(store, &files, options).await
         }
-        Command::Export { company, file } => export(&store, company.as_deref(), file).await?,
+        Command::Export { company, file } => export(store, company.as_deref(), file).await?,
         Command::Query {
             company,
             days,
             page,
             guild,
-        } => query(&store, company.as_deref(), days, page, guild, today).await?,
+        } => query(store, company.as_deref(), days, page, guild, today).await?,
         Command::Companies { fix: None, input } => {
-            emit(&companies::matching(&store, &input).await?)?;
-            ExitCode::SUCCESS
+            emit(&companies::matching(store, &input).await?)?;
+            done
         }
         Command::Companies { fix: Some(fix), .. } => {
-            emit(&companies::fix(&store, fix).await?)?;
-            ExitCode::SUCCESS
+            emit(&companies::fix(store, fix).await?)?;
+            done
         }
-        Command::Deliveries { retry_dead } => deliveries(&store, retry_dead).await?,
-        Command::Stats(args) => stats::run(&store, args, today).await?,
-        Command::Digest { send_now: _, guild } => digest_now(&store, guild).await?,
-        Command::Backup { .. } | Command::Restore { .. } | Command::Web => ExitCode::SUCCESS,
+        Command::Deliveries { retry_dead } => deliveries(store, retry_dead).await?,
+        Command::Stats(args) => stats::run(store, args, today).await?,
+        Command::Digest { send_now: _, guild } => digest_now(store, guild).await?,
         Command::Totals { company, days } => {
-            emit(&totals_text(&store, company.as_deref(), days_of(days)?, today).await?)?;
-            ExitCode::SUCCESS
+            emit(&totals_text(store, company.as_deref(), days_of(days)?, today).await?)?;
+            done
         }
-    };
-    store.close().await;
-    Ok(code)
+        // Answered before the store is opened.
+        Command::Run | Command::Web | Command::Backup { .. } | Command::Restore { .. } => done,
+    })
 }
 
 /// `digest --send-now`: queues the digests and says what it did.

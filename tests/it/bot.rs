@@ -744,4 +744,24 @@ async fn a_bot_in_many_guilds_answers_after_their_guild_creates() {
         .interact_timed(slash(Who::USER_A, "layoffs", json!([])));
     let took = tokio::time::timeout(std::time::Duration::from_secs(30), answer).await;
     assert!(took.is_ok(), "no answer after the guilds were created");
+    // They were taken in: the bot's permissions in a channel of one of them come from the
+    // cache (where @everyone allows nothing), and Discord is not asked.
+    let (guild, target) = ("900000000000000000", "900000000000000020");
+    let who = Who {
+        guild,
+        ..Who::MOD_A
+    };
+    let options = sub("subscribe", json!([opt("channel", 7, json!(target))]));
+    let said = bot
+        .fake
+        .interact(slash_with_channel(who, "layoff-alerts", options, target))
+        .await;
+    assert!(content(&said).contains("I can't post in"), "{said:#}");
+    let asked = bot.fake.requests();
+    assert!(
+        !asked
+            .iter()
+            .any(|r| r.path.ends_with(&format!("/channels/{target}"))),
+        "the channel was looked up over REST"
+    );
 }

@@ -709,7 +709,9 @@ async fn session(inner: Arc<Inner>, mut socket: WebSocket) {
     }
 }
 
-/// Guild `i` of a capacity benchmark: 20 text channels and 10 roles, as GUILD_CREATE has it.
+/// Guild `i` of a capacity benchmark: 20 text channels and 10 roles (the first, @everyone,
+/// allowing nothing), and the bot as its member, as GUILD_CREATE has it. Its id is
+/// 900000000000000000 + 100 i; its channels' ids follow from 20 on.
 fn big_guild(i: u64) -> Value {
     let id = 900_000_000_000_000_000 + i * 100;
     let roles: Vec<Value> = (0..10)
@@ -731,7 +733,11 @@ fn big_guild(i: u64) -> Value {
         "features": [], "mfa_level": 0, "system_channel_flags": 0, "premium_tier": 0,
         "preferred_locale": "en-US", "nsfw_level": 0, "premium_progress_bar_enabled": false,
         "emojis": [], "stickers": [], "roles": roles, "channels": channels,
-        "members": [], "joined_at": "2024-01-01T00:00:00.000000+00:00", "large": false,
+        // The bot itself: with it cached, permissions are read from the cache, not asked.
+        "members": [{"user": {"id": BOT_ID, "username": "layoffs-bot", "discriminator": "0000", "bot": true},
+                     "roles": [], "deaf": false, "mute": false, "flags": 0,
+                     "joined_at": "2024-01-01T00:00:00.000000+00:00"}],
+        "joined_at": "2024-01-01T00:00:00.000000+00:00", "large": false,
         "member_count": 1, "voice_states": [], "threads": [], "presences": [],
         "stage_instances": [], "guild_scheduled_events": []
     })
