@@ -54,6 +54,17 @@ impl Source {
         }
     }
 
+    /// A link's host without "www.", which names it in text ("wsj.com"); None for a
+    /// publication's name.
+    pub fn host(&self) -> Option<&str> {
+        let url = self.url()?;
+        let host = url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split(['/', '?', '#']).next())?;
+        Some(host.trim_start_matches("www."))
+    }
+
     /// A stored source, trusted as written by [`Source::parse`].
     pub fn from_stored(text: String) -> Self {
         let lower = text.to_ascii_lowercase();

@@ -37,12 +37,7 @@ pub fn escape_markdown(text: &str) -> String {
 pub fn source_markdown(source: &Source) -> String {
     match source.url() {
         Some(url) => {
-            let host = url
-                .split("://")
-                .nth(1)
-                .and_then(|rest| rest.split(['/', '?', '#']).next())
-                .unwrap_or("link")
-                .trim_start_matches("www.");
+            let host = source.host().unwrap_or("link");
             let target = url.replace('(', "%28").replace(')', "%29");
             format!("[{}](<{target}>)", escape_markdown(host))
         }

@@ -82,20 +82,11 @@ fn sources(e: &LayoffEvent) -> Markup {
         @for (i, s) in all.iter().enumerate() {
             @if i > 0 { ", " }
             @match s.url() {
-                Some(url) => a href=(url) rel="nofollow noopener" { (host(url)) },
+                Some(url) => a href=(url) rel="nofollow noopener" { (s.host().unwrap_or(url)) },
                 None => (s.as_str()),
             }
         }
     }
-}
-
-/// A link's host, as its text ("wsj.com").
-fn host(url: &str) -> &str {
-    url.split("://")
-        .nth(1)
-        .and_then(|rest| rest.split(['/', '?', '#']).next())
-        .unwrap_or(url)
-        .trim_start_matches("www.")
 }
 
 /// The events of a page as a table, with the company column on the latest page.
