@@ -6,6 +6,7 @@ use crate::domain::{Company, Days, EventPage, Listing, Match, MonthTotal, Page, 
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::store::events::ExportRow;
+use crate::store::version::{Version, VersionProbe};
 
 /// Events shown per page, in the CLI and in a Discord embed alike.
 pub const PAGE_SIZE: u32 = 10;
@@ -157,11 +158,16 @@ pub async fn record_changed_at(store: &Store) -> Result<Option<chrono::DateTime<
 }
 
 /// A probe of the store's changes, on a connection of its own (the web page cache).
-pub async fn change_probe(store: &Store) -> Result<crate::store::version::VersionProbe> {
+pub async fn change_probe(store: &Store) -> Result<VersionProbe> {
     store.version_probe().await
 }
 
-/// The store's change counter now: it differs whenever anything was committed since.
-pub async fn changes(probe: &crate::store::version::VersionProbe) -> Result<i64> {
+/// The store's version now: it differs whenever anything was committed since.
+pub async fn changes(probe: &VersionProbe) -> Result<Version> {
     probe.current().await
+}
+
+/// The store's version when it can be read without a statement (a file store in WAL mode).
+pub fn changes_now(probe: &VersionProbe) -> Option<Version> {
+    probe.wal_version()
 }

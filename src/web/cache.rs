@@ -1,8 +1,8 @@
-//! Rendered answers kept until the record changes: each GET needs the store's change counter
-//! (`PRAGMA data_version`) as of after it arrived, and serves the kept answer while it is the
-//! same, so a page costs its query work once per change, not once per visitor; requests that
-//! arrive together share one check. Bounded: at most
-//! [`MAX_ENTRIES`] answers of at most [`MAX_BODY`] each.
+//! Rendered answers kept until the record changes: each GET reads the store's version as of
+//! after it arrived (the WAL-index header, one `pread`; see `store::version`) and serves the
+//! kept answer while it is the same, so a page costs its query work once per change, not once
+//! per visitor. When the version needs a statement, requests that arrive together share one.
+//! Bounded: at most [`MAX_ENTRIES`] answers of at most [`MAX_BODY`] each.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::store::version::VersionProbe;
+use crate::store::version::{Version, VersionProbe};
 
 /// Answers kept at most; past it the cache starts over (pages are cheap to make again).
 const MAX_ENTRIES: usize = 512;
@@ -22,7 +22,7 @@ const MAX_ENTRIES: usize = 512;
 const MAX_BODY: usize = 2 * 1024 * 1024;
 
 struct Kept {
-    version: i64,
+    version: Version,
     headers: HeaderMap,
     body: Bytes,
 }
@@ -30,7 +30,7 @@ struct Kept {
 pub struct PageCache {
     probe: VersionProbe,
     /// The last check: when it started, and what it found. Checks take turns here.
-    checked: tokio::sync::Mutex<Option<(Instant, i64)>>,
+    checked: tokio::sync::Mutex<Option<(Instant, Version)>>,
     kept: Mutex<HashMap<String, Kept>>,
 }
 
@@ -46,7 +46,10 @@ impl PageCache {
     /// The store's version as of a moment after `arrived`: a check that started after the
     /// request arrived answers for it, so requests that come together share one check (and
     /// none ever sees a version from before it arrived).
-    async fn version_after(&self, arrived: Instant) -> crate::error::Result<i64> {
+    async fn version_after(&self, arrived: Instant) -> crate::error::Result<Version> {
+        if let Some(version) = crate::service::listing::changes_now(&self.probe) {
+            return Ok(version);
+        }
         let mut checked = self.checked.lock().await;
         if let Some((started, version)) = *checked
             && started >= arrived
@@ -59,7 +62,7 @@ impl PageCache {
         Ok(version)
     }
 
-    fn hit(&self, key: &str, version: i64) -> Option<Response> {
+    fn hit(&self, key: &str, version: Version) -> Option<Response> {
         let kept = self.kept.lock().ok()?;
         let k = kept.get(key).filter(|k| k.version == version)?;
         let mut response = Response::new(Body::from(k.body.clone()));
@@ -84,10 +87,11 @@ pub async fn cached(State(cache): State<Arc<PageCache>>, request: Request, next:
     let Ok(version) = cache.version_after(Instant::now()).await else {
         return next.run(request).await;
     };
-    let key = request.uri().to_string();
-    if let Some(hit) = cache.hit(&key, version) {
+    let key = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    if let Some(hit) = cache.hit(key, version) {
         return hit;
     }
+    let key = key.to_string();
     let response = next.run(request).await;
     if response.status() != StatusCode::OK {
         return response;

@@ -51,9 +51,11 @@ pub async fn router(web: Web) -> crate::error::Result<Router> {
         .route("/stats", get(stats::stats_page))
         .route("/stats.png", get(stats::stats_png))
         .fallback(not_found)
+        // Outermost last: a kept answer carries its security headers and tag, and a
+        // conditional request is answered from it.
+        .layer(axum::middleware::from_fn(http::headers))
         .layer(axum::middleware::from_fn_with_state(cache, cache::cached))
         .layer(axum::middleware::from_fn(http::conditional))
-        .layer(axum::middleware::from_fn(http::headers))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(web))
 }
