@@ -13,6 +13,7 @@
 //! - [`service`]: the use cases; each write is one transaction owned here, and rings the
 //!   delivery worker when it queued posts.
 //! - [`csv_io`]: layoffs.fyi CSV and WARN files in, CSV out.
+//! - [`sources`]: operator-named URLs fetched on a schedule and imported through [`csv_io`].
 //! - [`notify`]: the delivery worker; it knows no platform.
 //! - [`discord`], [`slack`]: one folder per platform with its front end, poster, wire format
 //!   and markup conversion; [`web`]: the public page of the global record (HTML, CSV, Atom).
@@ -44,6 +45,7 @@ pub mod render;
 pub mod serve;
 pub mod service;
 pub mod slack;
+pub mod sources;
 pub mod store;
 pub mod telemetry;
 pub mod web;

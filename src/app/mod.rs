@@ -63,7 +63,16 @@ pub async fn serve(
     };
     let worker = Worker::new(store.clone(), posters, backoff).with_digest_hour(config.digest_hour);
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(worker.run(stopped.clone()));
+    // The source scheduler lives beside the worker, started once and stopped with it.
+    let scheduler = crate::sources::scheduler::run(
+        store.clone(),
+        crate::sources::fetch::Fetcher::new()?,
+        stopped.clone(),
+    );
+    let delivering = worker.run(stopped.clone());
+    let worker = tokio::spawn(async move {
+        tokio::join!(delivering, scheduler);
+    });
     let (discord_up, slack_up) = (ProbeSlot::default(), ProbeSlot::default());
     serve_listeners(&config, &store, (&discord_up, &slack_up), &stopped).await?;
     let slack = match (&config.slack, slack_api) {
@@ -136,7 +145,7 @@ async fn finished(slack: Option<JoinHandle<Result<()>>>, worker: JoinHandle<()>)
         }
     }
     if let Err(e) = worker.await {
-        tracing::error!(error = %e, "the delivery worker panicked");
+        tracing::error!(error = %e, "the delivery worker or the source scheduler panicked");
     }
 }
 

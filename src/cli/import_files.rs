@@ -68,7 +68,7 @@ fn warn_summary(r: &import::ImportReport) -> String {
     out
 }
 
-fn print_report(name: &str, r: &import::ImportReport) {
+pub(super) fn print_report(name: &str, r: &import::ImportReport) {
     let verb = if r.dry_run {
         "would be imported"
     } else {

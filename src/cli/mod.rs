@@ -1,9 +1,11 @@
 //! The `layoffs-bot` command line: import, export, query, companies and totals.
 
 mod companies;
+mod deliveries;
 mod import_files;
 mod progress;
 mod snapshots;
+mod sources;
 mod stats;
 
 use std::fmt::Write as _;
@@ -20,7 +22,7 @@ use crate::domain::{Days, Tenant, Viewer, thousands};
 use crate::error::{Error, Result};
 use crate::render;
 use crate::service;
-use crate::store::{DEFAULT_DATABASE_URL, DeliveryStatus, Store};
+use crate::store::{DEFAULT_DATABASE_URL, Store};
 
 /// `--days` as clap checks it: 1 to [`Days::MAX`].
 const DAYS_RANGE: std::ops::RangeInclusive<i64> = 1..=Days::MAX as i64;
@@ -128,6 +130,11 @@ pub enum Command {
         /// The store to put in place.
         file: PathBuf,
     },
+    /// Sources the running bot fetches on a schedule and imports: add, list, remove, sync.
+    Sources {
+        #[command(subcommand)]
+        command: sources::SourcesCommand,
+    },
     /// Trends as /layoffs-stats shows them: totals, people a day, the year before, top lists.
     Stats(stats::StatsArgs),
     /// People affected per month, summing known numbers, optionally for one company.
@@ -217,6 +224,7 @@ async fn on_store(store: &Store, command: Command, today: NaiveDate) -> Result<E
                 accept_probable,
                 announce,
                 announce_max,
+                announce_events: false,
             };
             import_files::run(store, &files, options).await
         }
@@ -235,9 +243,10 @@ async fn on_store(store: &Store, command: Command, today: NaiveDate) -> Result<E
             emit(&companies::fix(store, fix).await?)?;
             done
         }
-        Command::Deliveries { retry_dead } => deliveries(store, retry_dead).await?,
+        Command::Deliveries { retry_dead } => deliveries::deliveries(store, retry_dead).await?,
+        Command::Sources { command } => sources::run(store, command).await?,
         Command::Stats(args) => stats::run(store, args, today).await?,
-        Command::Digest { send_now: _, guild } => digest_now(store, guild).await?,
+        Command::Digest { send_now: _, guild } => deliveries::digest_now(store, guild).await?,
         Command::Totals { company, days } => {
             emit(&totals_text(store, company.as_deref(), days_of(days)?, today).await?)?;
             done
@@ -245,25 +254,6 @@ async fn on_store(store: &Store, command: Command, today: NaiveDate) -> Result<E
         // Answered before the store is opened.
         Command::Run | Command::Web | Command::Backup { .. } | Command::Restore { .. } => done,
     })
-}
-
-/// `digest --send-now`: queues the digests and says what it did.
-async fn digest_now(store: &Store, guild: Option<u64>) -> Result<ExitCode> {
-    let hour = crate::config::digest_hour(&|name: &str| std::env::var(name).ok())?;
-    let tenant = guild.map(Tenant::discord);
-    let (done, subs) = service::digests::send_now(store, Utc::now(), hour, tenant.as_ref()).await?;
-    if subs == 0 {
-        eprintln!(
-            "No channel gets digests{}: subscribe one with /layoff-alerts subscribe mode:daily or mode:weekly.",
-            guild.map_or(String::new(), |g| format!(" in guild {g}"))
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    emit(&format!(
-        "Digests queued: {} (the running bot posts them). Nothing to report yet: {}. Already queued: {}.\n",
-        done.queued, done.empty, done.already
-    ))?;
-    Ok(ExitCode::SUCCESS)
 }
 
 async fn query(
@@ -335,70 +325,6 @@ async fn totals_text(
             thousands(m.totals.people),
             thousands(m.totals.unknown)
         );
-    }
-    Ok(out)
-}
-
-/// `deliveries [--retry-dead]`.
-async fn deliveries(store: &Store, retry_dead: bool) -> Result<ExitCode> {
-    if retry_dead {
-        let n = service::deliveries::retry_dead(store, Utc::now()).await?;
-        eprintln!("{n} dead deliveries will be tried again");
-    }
-    emit(&deliveries_text(store).await?)?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Dead deliveries listed by `deliveries` (the count covers them all).
-const DEAD_SHOWN: u32 = 50;
-
-async fn deliveries_text(store: &Store) -> Result<String> {
-    let service::deliveries::OutboxReport {
-        open: rows,
-        disabled,
-        dead,
-        dead_total,
-    } = service::deliveries::outbox_report(store, DEAD_SHOWN).await?;
-    let mut out = String::new();
-    let pending: Vec<_> = rows
-        .iter()
-        .filter(|r| r.status == DeliveryStatus::Pending && r.last_error.is_none())
-        .collect();
-    let failing: Vec<_> = rows
-        .iter()
-        .filter(|r| r.status == DeliveryStatus::Pending && r.last_error.is_some())
-        .collect();
-    let dead: Vec<_> = dead.iter().collect();
-    for (title, list, total) in [
-        ("Pending", &pending, pending.len() as u64),
-        ("Failing (will retry)", &failing, failing.len() as u64),
-        ("Dead", &dead, dead_total),
-    ] {
-        let _ = writeln!(out, "{title}: {total}");
-        if total > list.len() as u64 {
-            let _ = writeln!(out, "  (the newest {} shown, newest first)", list.len());
-        }
-        for r in list.as_slice() {
-            let _ = write!(
-                out,
-                "  delivery {} of {} to channel {}: {} attempts, next {}",
-                r.id,
-                r.what,
-                r.channel
-                    .as_ref()
-                    .map_or_else(String::new, ToString::to_string),
-                r.attempts,
-                r.next_attempt_at
-            );
-            if let Some(e) = &r.last_error {
-                let _ = write!(out, ", last error: {e}");
-            }
-            out.push('\n');
-        }
-    }
-    let _ = writeln!(out, "Disabled subscriptions: {}", disabled.len());
-    for d in &disabled {
-        let _ = writeln!(out, "  channel {} of {}: {}", d.channel, d.tenant, d.reason);
     }
     Ok(out)
 }

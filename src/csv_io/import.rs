@@ -53,6 +53,8 @@ pub struct Probable {
 }
 
 /// How to import a file.
+// Each flag is an operator's independent choice (`import` flags, a source's settings).
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FileOptions {
     /// Check and report, writing nothing.
@@ -61,6 +63,9 @@ pub struct FileOptions {
     pub accept_probable: bool,
     /// Post each new WARN filing to the subscriptions that asked for filings.
     pub announce: bool,
+    /// Post each new event of a layoffs.fyi file to the subscriptions it matches (sources
+    /// with `--announce`; `import` never does).
+    pub announce_events: bool,
     /// Over this many new filings nothing is announced (default
     /// [`crate::service::filings::ANNOUNCE_MAX`]).
     pub announce_max: Option<usize>,
@@ -89,10 +94,24 @@ pub async fn import_file_with_progress(
     now: DateTime<Utc>,
     progress: Arc<dyn Progress>,
 ) -> Result<ImportReport> {
+    let name = path.display().to_string();
+    import_named(store, path, &name, options, now, progress).await
+}
+
+/// [`import_file_with_progress`] of a file recorded under `name` (a source's name and URL
+/// rather than the temporary file its body was kept in).
+pub async fn import_named(
+    store: &Store,
+    path: &Path,
+    name: &str,
+    options: FileOptions,
+    now: DateTime<Utc>,
+    progress: Arc<dyn Progress>,
+) -> Result<ImportReport> {
     let opening = path.to_path_buf();
     let (first, stream) = off_runtime(move || super::input::open(&opening)).await?;
     if let Some(layout) = super::warn::detect_line(&first) {
-        return import_warn(store, path, stream, layout, options, now).await;
+        return import_warn(store, name, stream, layout, options, now).await;
     }
     let dry_run = options.dry_run;
     tracing::debug!("import: start");
@@ -100,9 +119,14 @@ pub async fn import_file_with_progress(
     // About 150 bytes a row in layoffs.fyi exports; the estimate only picks a write strategy.
     let expected_rows = std::fs::metadata(path).map_or(0, |m| m.len() / 150);
     let run = ImportOptions {
-        file: path.display().to_string(),
+        file: name.to_string(),
         accept_probable: options.accept_probable,
     };
+    let announce = options.announce_events.then(|| {
+        options
+            .announce_max
+            .unwrap_or(crate::service::filings::ANNOUNCE_MAX)
+    });
     let written = write_chunks(store, &mut chunks, now, expected_rows, run).await;
     // Stops the parser if writing failed.
     drop(chunks);
@@ -122,31 +146,44 @@ pub async fn import_file_with_progress(
     };
     tracing::debug!("import: parsed and written, finishing");
     progress.writing(written.imported as u64);
-    finish(path, written, summary, dry_run).await
+    finish(name, written, summary, dry_run, announce).await
 }
 
-/// Commits (or, dry, rolls back) what was written, and reports it.
+/// Announces (when asked), then commits (or, dry, rolls back) what was written, and reports it.
 async fn finish(
-    path: &Path,
-    written: Written,
+    file: &str,
+    mut written: Written,
     summary: ParseSummary,
     dry_run: bool,
+    announce: Option<usize>,
 ) -> Result<ImportReport> {
-    let file = path.display().to_string();
     let source = BatchSource {
-        file: &file,
+        file,
         read: summary.read,
         rejected: summary.rejected.len(),
     };
-    let write_lock = match written.import {
-        Some(import) => import.finish(source, dry_run).await?,
+    let mut announced = crate::service::import::Announced::default();
+    let write_lock = match written.import.take() {
+        Some(mut import) => {
+            if let Some(max) = announce.filter(|_| !dry_run) {
+                announced = import.announce(max).await?;
+            }
+            import.finish(source, dry_run).await?
+        }
         None => Duration::ZERO,
     };
     tracing::info!(
-        file = %path.display(), read = summary.read, imported = written.imported,
-        duplicates = written.duplicates.len(), merged = written.merged.len(),
-        probable = written.probable.len(), rejected = summary.rejected.len(),
-        write_lock_ms = write_lock.as_millis(), dry_run, "import finished"
+        file,
+        read = summary.read,
+        imported = written.imported,
+        duplicates = written.duplicates.len(),
+        merged = written.merged.len(),
+        probable = written.probable.len(),
+        rejected = summary.rejected.len(),
+        announced = announced.posts,
+        write_lock_ms = write_lock.as_millis(),
+        dry_run,
+        "import finished"
     );
     Ok(ImportReport {
         layout: summary.layout,
@@ -157,8 +194,8 @@ async fn finish(
         probable: written.probable,
         filings_matched: 0,
         superseded: Vec::new(),
-        announced: 0,
-        announce_withheld: None,
+        announced: announced.posts,
+        announce_withheld: announced.withheld,
         rejected: summary.rejected,
         dry_run,
         write_lock,
@@ -177,14 +214,13 @@ async fn off_runtime<T: Send + 'static>(
 /// A WARN file: its notices stored as filings, in one transaction.
 async fn import_warn(
     store: &Store,
-    path: &Path,
+    file: &str,
     stream: super::input::Stream,
     layout: super::warn::WarnLayout,
     options: FileOptions,
     now: DateTime<Utc>,
 ) -> Result<ImportReport> {
     let rows = off_runtime(move || super::warn::read(stream, layout)).await?;
-    let file = path.display().to_string();
     let agency = super::warn::WarnLayout::agency;
     let how = crate::service::filings::FilingImport {
         dry_run: options.dry_run,
@@ -194,7 +230,7 @@ async fn import_warn(
             .unwrap_or(crate::service::filings::ANNOUNCE_MAX),
     };
     let done =
-        crate::service::filings::import_filings(store, &rows.filings, &file, agency, now, how)
+        crate::service::filings::import_filings(store, &rows.filings, file, agency, now, how)
             .await?;
     let mut rejected = rows.rejected;
     rejected.extend(

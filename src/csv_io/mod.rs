@@ -8,7 +8,9 @@ pub mod parse;
 pub mod warn;
 
 pub use export::export;
-pub use import::{FileOptions, ImportReport, Probable, import_file, import_file_with_progress};
+pub use import::{
+    FileOptions, ImportReport, Probable, import_file, import_file_with_progress, import_named,
+};
 pub use parse::{Layout, ParseSummary, ParsedFile, ParsedRow, parse, parse_file};
 
 /// A row that was not imported, and why.

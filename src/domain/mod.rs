@@ -12,6 +12,7 @@ pub mod merge;
 pub mod records;
 pub mod search;
 pub mod source;
+pub mod source_spec;
 pub mod stats;
 pub mod tenant;
 

@@ -83,6 +83,15 @@ pub struct ImportOptions {
     pub accept_probable: bool,
 }
 
+/// What announcing a run's new events did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Announced {
+    /// Posts queued.
+    pub posts: u64,
+    /// New events over the cap, so none was announced.
+    pub withheld: Option<usize>,
+}
+
 /// What a batch did with each of its rows, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BatchOutcome {

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-pub use super::batch::{BatchEvent, BatchOutcome, BatchSource, ImportOptions, RowOutcome};
+pub use super::batch::{
+    Announced, BatchEvent, BatchOutcome, BatchSource, ImportOptions, RowOutcome,
+};
 use super::merging::{Candidates, Decision, RowView, Target};
 use crate::domain::Actor;
 use crate::error::{Error, Result};
@@ -359,6 +361,43 @@ impl BulkImport {
     }
 
     /// Commits with the run's audit record, or rolls back with `dry_run`.
+    /// Queues a post about each event the run added, to the subscriptions it matches, as a
+    /// moderator's global addition would; over `max` new events, none (a backfill would
+    /// flood every channel). Part of the run's transaction: the posts exist iff it commits.
+    pub async fn announce(&mut self, max: usize) -> Result<Announced> {
+        let Some((first, last)) = self.first_id.zip(self.last_id) else {
+            return Ok(Announced::default());
+        };
+        let events = bulk::run_events(&mut self.tx, first, last).await?;
+        if events.len() > max {
+            tracing::warn!(
+                new = events.len(),
+                max,
+                "import: more new events than the cap, so none is announced"
+            );
+            return Ok(Announced {
+                posts: 0,
+                withheld: Some(events.len()),
+            });
+        }
+        let mut posts = 0;
+        for (id, company_id, people) in events {
+            posts += crate::store::outbox::enqueue_event(
+                &mut self.tx,
+                id,
+                company_id,
+                people,
+                None,
+                self.now,
+            )
+            .await?;
+        }
+        Ok(Announced {
+            posts,
+            withheld: None,
+        })
+    }
+
     pub async fn finish(mut self, source: BatchSource<'_>, dry_run: bool) -> Result<Duration> {
         if dry_run {
             bulk::rollback(&mut self.tx).await?;
@@ -393,27 +432,3 @@ impl BulkImport {
 
 /// Events per chunk: bounds the memory and the JSON held at once.
 pub const CHUNK: usize = 5_000;
-
-/// Stores a batch held in memory in one transaction. With `dry_run` nothing is kept, and the
-/// outcome is the same.
-pub async fn import_batch(
-    store: &Store,
-    batch: &[BatchEvent],
-    source: BatchSource<'_>,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    dry_run: bool,
-) -> Result<BatchOutcome> {
-    let options = ImportOptions {
-        file: source.file.to_string(),
-        accept_probable: false,
-    };
-    let expected = batch.len() as u64;
-    let mut import = BulkImport::begin(store, actor.clone(), now, expected, options).await?;
-    let mut outcome = BatchOutcome::default();
-    for chunk in batch.chunks(CHUNK) {
-        outcome.rows.extend(import.add(chunk).await?);
-    }
-    outcome.write_lock = import.finish(source, dry_run).await?;
-    Ok(outcome)
-}

@@ -4,6 +4,7 @@
 
 pub mod alerts;
 mod batch;
+mod batch_import;
 pub mod buttons;
 pub mod curation;
 pub mod deliveries;
@@ -15,12 +16,14 @@ mod merging;
 pub mod moderation;
 pub mod requests;
 pub mod snapshots;
+pub mod sources;
 pub mod stats;
 
 pub use alerts::{
     AlertRequest, Subscribed, subscribe, subscription_of, subscriptions, unsubscribe,
 };
-pub use import::{BatchEvent, BatchOutcome, BatchSource, ImportOptions, RowOutcome, import_batch};
+pub use batch_import::import_batch;
+pub use import::{BatchEvent, BatchOutcome, BatchSource, ImportOptions, RowOutcome};
 pub use listing::{PAGE_SIZE, SUGGESTIONS, listing, listing_for, resolve_company};
 pub use moderation::{
     AddOutcome, HOLD_FOR, Moderator, NEARBY_DAYS, add_event, cancel_addition, confirm_addition,

@@ -253,6 +253,32 @@ pub async fn last_event_id(conn: &mut Conn) -> Result<i64> {
     Ok(id)
 }
 
+/// A global event of an import run, for its announcement: (id, company, known headcount).
+pub async fn run_events(
+    conn: &mut Conn,
+    first: i64,
+    last: i64,
+) -> Result<Vec<(i64, i64, Option<u32>)>> {
+    let rows = sqlx::query!(
+        "SELECT id, company_id, headcount FROM events
+         WHERE id BETWEEN ?1 AND ?2 AND tenant_id IS NULL AND deleted_at IS NULL ORDER BY id",
+        first,
+        last
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                r.company_id,
+                r.headcount.and_then(|n| u32::try_from(n).ok()),
+            )
+        })
+        .collect())
+}
+
 /// What one import run did, for its audit record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportRun<'a> {

@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod pending;
 pub mod signatures;
 pub mod snapshot;
+pub mod sources;
 pub mod stats;
 pub mod subscriptions;
 pub mod tenants;

@@ -26,6 +26,8 @@ mod period_rule;
 mod serve;
 mod slack;
 mod slack_hardening;
+mod sources;
+mod sources_e2e;
 mod stats;
 mod store;
 mod support;
