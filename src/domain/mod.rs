@@ -8,6 +8,7 @@ pub mod days;
 pub mod event;
 pub mod fields;
 pub mod filing;
+pub mod headline;
 pub mod merge;
 pub mod records;
 pub mod search;

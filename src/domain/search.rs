@@ -49,6 +49,11 @@ impl NameEntry {
         }
     }
 
+    /// The name as matching folds it (`normalize_key`, capped).
+    pub fn key(&self) -> String {
+        self.key.iter().collect()
+    }
+
     /// The same name, private to `tenant` (None: global).
     #[must_use]
     pub fn scoped(mut self, tenant: Option<Tenant>) -> Self {
@@ -89,6 +94,11 @@ pub struct NameIndex {
 impl NameIndex {
     pub fn new(entries: Vec<NameEntry>) -> Self {
         Self { entries }
+    }
+
+    /// The global record's names (company names and aliases), in popularity order.
+    pub fn global_names(&self) -> impl Iterator<Item = &NameEntry> {
+        self.entries.iter().filter(|e| e.tenant.is_none())
     }
 
     /// Up to `limit` companies for a partly typed name, one per company, ranked exact >
