@@ -7,9 +7,11 @@ CREATE TABLE sources (
     -- A short slug: lowercase letters, digits and dashes.
     name            TEXT NOT NULL UNIQUE,
     url             TEXT NOT NULL,
-    kind            TEXT NOT NULL CHECK (kind IN ('csv', 'warn')),
+    kind            TEXT NOT NULL CHECK (kind IN ('csv', 'warn', 'feed')),
     every_secs      INTEGER NOT NULL CHECK (every_secs >= 900),
     announce        INTEGER NOT NULL DEFAULT 0 CHECK (announce IN (0, 1)),
+    -- Feeds: the operator's words that also make a headline read as a layoff, comma-separated.
+    words           TEXT,
     added_at        TEXT NOT NULL,
     -- Validators of the last body imported, sent back as If-None-Match / If-Modified-Since.
     etag            TEXT,
@@ -17,7 +19,7 @@ CREATE TABLE sources (
     -- Syncs that imported a body: the first one is a backfill and never announces.
     imported_syncs  INTEGER NOT NULL DEFAULT 0,
     last_sync_at    TEXT,
-    -- 'imported', 'unchanged' (a 304 or the same body) or 'failed'.
+    -- 'imported' (a body was imported, or a feed read), 'unchanged' (a 304) or 'failed'.
     last_outcome    TEXT CHECK (last_outcome IN ('imported', 'unchanged', 'failed')),
     -- What the last sync that imported found, as the CLI prints it.
     last_counts     TEXT,

@@ -1,5 +1,6 @@
 //! The `layoffs-bot` command line: import, export, query, companies and totals.
 
+mod candidates;
 mod companies;
 mod deliveries;
 mod import_files;
@@ -130,6 +131,16 @@ pub enum Command {
         /// The store to put in place.
         file: PathBuf,
     },
+    /// News items that read as a layoff (from feed sources), waiting for review: list them,
+    /// `candidates add ID` or `candidates dismiss ID`.
+    #[command(args_conflicts_with_subcommands = true)]
+    Candidates {
+        #[command(subcommand)]
+        action: Option<candidates::CandidateAction>,
+        /// Also list the settled ones, and how they were settled.
+        #[arg(long)]
+        all: bool,
+    },
     /// Sources the running bot fetches on a schedule and imports: add, list, remove, sync.
     Sources {
         #[command(subcommand)]
@@ -245,6 +256,7 @@ async fn on_store(store: &Store, command: Command, today: NaiveDate) -> Result<E
         }
         Command::Deliveries { retry_dead } => deliveries::deliveries(store, retry_dead).await?,
         Command::Sources { command } => sources::run(store, command).await?,
+        Command::Candidates { action, all } => candidates::run(store, action, all).await?,
         Command::Stats(args) => stats::run(store, args, today).await?,
         Command::Digest { send_now: _, guild } => deliveries::digest_now(store, guild).await?,
         Command::Totals { company, days } => {

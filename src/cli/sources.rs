@@ -22,7 +22,8 @@ pub enum SourcesCommand {
         name: String,
         /// Where to fetch it: an http(s) URL.
         url: String,
-        /// What the URL serves: csv (a layoffs.fyi export) or warn (a WARN file).
+        /// What the URL serves: csv (a layoffs.fyi export), warn (a WARN file) or feed (an
+        /// RSS or Atom news feed, whose layoff headlines become candidates for review).
         #[arg(long)]
         kind: String,
         /// Time between syncs, such as 15m, 6h or 1d (at least 15m).
@@ -32,6 +33,10 @@ pub enum SourcesCommand {
         /// addition would; never on the first sync, and never more than 50 at once.
         #[arg(long)]
         announce: bool,
+        /// Feeds: more words that make a headline read as a layoff, separated by commas
+        /// (such as "furlough, restructuring").
+        #[arg(long)]
+        words: Option<String>,
     },
     /// List the sources: kind, URL, interval, the last sync and its counts, errors, next try.
     List,
@@ -55,13 +60,35 @@ pub async fn run(store: &Store, command: SourcesCommand) -> Result<ExitCode> {
             kind,
             every,
             announce,
+            words,
         } => {
+            let kind = SourceKind::parse(&kind)?;
+            if announce && kind == SourceKind::Feed {
+                return Err(crate::domain::DomainError::invalid(
+                    "announce",
+                    "--announce is for csv and warn sources: a feed's items are candidates \
+                     for review, never posted by themselves",
+                )
+                .into());
+            }
+            let words = match (&words, kind) {
+                (None, _) => Vec::new(),
+                (Some(w), SourceKind::Feed) => source_spec::parse_words(w)?,
+                (Some(_), _) => {
+                    return Err(crate::domain::DomainError::invalid(
+                        "words",
+                        "--words is for news feeds (--kind feed)",
+                    )
+                    .into());
+                }
+            };
             let spec = SourceSpec {
                 name: SourceName::parse(&name)?,
                 url: source_spec::parse_url(&url)?,
-                kind: SourceKind::parse(&kind)?,
+                kind,
                 every: source_spec::parse_every(&every)?,
                 announce,
+                words,
             };
             service::add(store, &spec, Utc::now()).await?;
             emit(&format!(
@@ -118,6 +145,10 @@ async fn sync(store: &Store, name: Option<&str>) -> Result<ExitCode> {
             Synced::Imported(report) => {
                 super::import_files::print_report(&format!("{n}: imported"), &report);
             }
+            Synced::Read(report) => emit(&format!(
+                "{n}: read: {} (see `layoffs-bot candidates`)\n",
+                sources::feed_counts(&report)
+            ))?,
             Synced::Unchanged => emit(&format!("{n}: unchanged since the last sync (HTTP 304)\n"))?,
             Synced::Busy => {
                 failed = true;
@@ -150,6 +181,10 @@ pub fn list_text(sources: &[SourceRow], now: DateTime<Utc>) -> String {
     for s in sources {
         let every = Duration::from_secs(u64::try_from(s.every_secs).unwrap_or_default());
         let announce = if s.announce { ", announces" } else { "" };
+        let announce = match &s.words {
+            Some(words) => format!("{announce}, also reading as layoffs: {words}"),
+            None => announce.to_string(),
+        };
         let _ = writeln!(
             out,
             "{} ({}, every {}{announce}): {}",

@@ -22,6 +22,8 @@ pub enum SourceKind {
     Csv,
     /// A WARN file (Washington, or warn-transformer's consolidated or integrated layout).
     Warn,
+    /// An RSS or Atom news feed: items that read as a layoff become candidates for review.
+    Feed,
 }
 
 impl SourceKind {
@@ -29,13 +31,10 @@ impl SourceKind {
         match raw.trim().to_ascii_lowercase().as_str() {
             "csv" => Ok(Self::Csv),
             "warn" => Ok(Self::Warn),
-            "feed" => Err(DomainError::invalid(
-                "kind",
-                "news feeds (--kind feed) are not supported yet; use csv or warn",
-            )),
+            "feed" => Ok(Self::Feed),
             other => Err(DomainError::invalid(
                 "kind",
-                format!("unknown kind {other:?}: use csv or warn"),
+                format!("unknown kind {other:?}: use csv, warn or feed"),
             )),
         }
     }
@@ -44,6 +43,7 @@ impl SourceKind {
         match self {
             Self::Csv => "csv",
             Self::Warn => "warn",
+            Self::Feed => "feed",
         }
     }
 }
@@ -179,6 +179,24 @@ pub struct SourceSpec {
     pub kind: SourceKind,
     pub every: Duration,
     pub announce: bool,
+    /// Feeds: more words that make a headline read as a layoff.
+    pub words: Vec<String>,
+}
+
+/// `--words "furlough, restructuring"`: up to 20 words or phrases of up to 40 characters.
+pub fn parse_words(raw: &str) -> Result<Vec<String>, DomainError> {
+    let words: Vec<String> = raw
+        .split(',')
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() > 20 || words.iter().any(|w| w.chars().count() > 40) {
+        return Err(DomainError::invalid(
+            "words",
+            "give at most 20 words or phrases of at most 40 characters, separated by commas",
+        ));
+    }
+    Ok(words)
 }
 
 #[cfg(test)]
@@ -229,15 +247,15 @@ mod tests {
     }
 
     #[test]
-    fn kinds_are_csv_or_warn_and_feed_says_it_is_not_there_yet() {
+    fn kinds_are_csv_warn_or_feed() {
         assert_eq!(SourceKind::parse("CSV").unwrap(), SourceKind::Csv);
         assert_eq!(SourceKind::parse("warn").unwrap(), SourceKind::Warn);
-        assert!(
-            SourceKind::parse("feed")
-                .unwrap_err()
-                .message
-                .contains("not supported yet")
-        );
+        assert_eq!(SourceKind::parse("feed").unwrap(), SourceKind::Feed);
         assert!(SourceKind::parse("rss").is_err());
+        assert_eq!(
+            parse_words(" Furlough, ,restructuring ").unwrap(),
+            ["furlough", "restructuring"]
+        );
+        assert!(parse_words(&"x,".repeat(21)).is_err());
     }
 }

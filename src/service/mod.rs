@@ -6,6 +6,7 @@ pub mod alerts;
 mod batch;
 mod batch_import;
 pub mod buttons;
+pub mod candidates;
 pub mod curation;
 pub mod deliveries;
 pub mod digests;

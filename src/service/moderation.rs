@@ -116,7 +116,7 @@ pub async fn record_event(
     stored.ok_or_else(|| no_event(id))
 }
 
-async fn insert_and_enqueue(
+pub(super) async fn insert_and_enqueue(
     tx: &mut Conn,
     event: &NewEvent,
     actor: &Actor,

@@ -176,6 +176,7 @@ mod tests {
             kind: "csv".into(),
             every_secs: 6 * 3600,
             announce: false,
+            words: None,
             etag: None,
             last_modified: None,
             imported_syncs: 0,

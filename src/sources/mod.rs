@@ -2,6 +2,7 @@
 //! schedule (by the running bot's [`scheduler`], or now with `sources sync`) and imported
 //! through the same path as `import`, one transaction a sync.
 
+pub mod feed;
 pub mod fetch;
 pub mod scheduler;
 
@@ -14,6 +15,7 @@ use chrono::{DateTime, Utc};
 use crate::csv_io::{self, FileOptions, ImportReport};
 use crate::domain::source_spec::{SourceKind, SourceName};
 use crate::error::{Error, Result};
+use crate::service::candidates::FeedReport;
 use crate::service::sources::{self as service, SourceRow, SyncRecord};
 use crate::store::Store;
 use fetch::{FetchError, Fetched, Fetcher, Validators};
@@ -23,6 +25,8 @@ use fetch::{FetchError, Fetched, Fetcher, Validators};
 pub enum Synced {
     /// A new body was imported; its report.
     Imported(Box<ImportReport>),
+    /// A news feed was read; what became candidates.
+    Read(FeedReport),
     /// Nothing new (304).
     Unchanged,
     /// Another process is syncing this source now.
@@ -48,6 +52,9 @@ pub async fn sync(
     match &synced {
         Synced::Failed(error) => {
             tracing::warn!(source = %source.name, %error, %next, "source sync failed");
+        }
+        Synced::Read(r) => {
+            tracing::info!(source = %source.name, items = r.items, taken = r.taken, new = r.new, "feed read");
         }
         Synced::Imported(r) => {
             tracing::info!(source = %source.name, imported = r.imported, announced = r.announced, "source synced");
@@ -76,20 +83,32 @@ async fn run(
         };
         (Synced::Failed(message), record, retry)
     };
-    match fetcher
-        .fetch(&source.url, &known, fetch::MAX_FILE_BODY)
-        .await
-    {
+    let is_feed = source.kind == SourceKind::Feed.as_str();
+    let cap = if is_feed {
+        feed::MAX_FEED_BODY
+    } else {
+        fetch::MAX_FILE_BODY
+    };
+    match fetcher.fetch(&source.url, &known, cap).await {
         Ok(Fetched::NotModified) => (Synced::Unchanged, SyncRecord::Unchanged, None),
         Ok(Fetched::Body { file, validators }) => {
-            match import(store, source, file.path(), now).await {
-                Ok(report) => {
+            let done = if is_feed {
+                read_feed(store, source, file.path(), now)
+                    .await
+                    .map(Synced::Read)
+            } else {
+                import(store, source, file.path(), now)
+                    .await
+                    .map(|r| Synced::Imported(Box::new(r)))
+            };
+            match done {
+                Ok(synced) => {
                     let record = SyncRecord::Imported {
                         etag: validators.etag,
                         last_modified: validators.last_modified,
-                        counts: counts(&report),
+                        counts: counts(&synced),
                     };
-                    (Synced::Imported(Box::new(report)), record, None)
+                    (synced, record, None)
                 }
                 Err(e) => failed(import_error(&e), None),
             }
@@ -100,6 +119,25 @@ async fn run(
             ..
         }) => failed(message, retry_after.map(Duration::from_secs)),
     }
+}
+
+/// A feed's items that read as a layoff, kept as candidates.
+async fn read_feed(
+    store: &Store,
+    source: &SourceRow,
+    path: &std::path::Path,
+    now: DateTime<Utc>,
+) -> Result<FeedReport> {
+    let items = feed::items(path).await?;
+    let words: Vec<String> = source
+        .words
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    crate::service::candidates::keep(store, &source.name, &items, &words, now).await
 }
 
 /// The body through `import`'s path, checked to be the kind the source says.
@@ -124,6 +162,9 @@ async fn import(
                  warn-transformer's consolidated or integrated)"
                     .into(),
             ));
+        }
+        (SourceKind::Feed, _) => {
+            return Err(Error::Internal("a feed reached the file import".into()));
         }
         _ => {}
     }
@@ -158,8 +199,24 @@ fn import_error(e: &Error) -> String {
     }
 }
 
-/// The report's counts in one line, as `sources list` shows them.
-pub fn counts(r: &ImportReport) -> String {
+/// What a sync found, in one line, as `sources list` shows it.
+pub fn counts(synced: &Synced) -> String {
+    match synced {
+        Synced::Imported(r) => import_counts(r),
+        Synced::Read(r) => feed_counts(r),
+        _ => String::new(),
+    }
+}
+
+/// A feed's sync in one line.
+pub fn feed_counts(r: &FeedReport) -> String {
+    format!(
+        "{} items, {} read as layoffs, {} new candidates",
+        r.items, r.taken, r.new
+    )
+}
+
+fn import_counts(r: &ImportReport) -> String {
     let mut out = format!(
         "{} rows read, {} imported, {} duplicates skipped, {} merged, {} probable duplicates held back, {} rejected",
         r.read,

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod candidates;
 pub mod companies;
 pub mod curation;
 pub mod events;

@@ -17,6 +17,8 @@ pub struct SourceRow {
     pub kind: String,
     pub every_secs: i64,
     pub announce: bool,
+    /// Feeds: the operator's extra layoff words, comma-separated.
+    pub words: Option<String>,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     /// Syncs that imported a body; 0: the next one is the backfill.
@@ -50,7 +52,7 @@ macro_rules! select_sources {
         sqlx::query_as!(
             SourceRow,
             r#"SELECT id AS "id!", name, url, kind, every_secs, announce AS "announce: bool",
-                      etag, last_modified, imported_syncs,
+                      words, etag, last_modified, imported_syncs,
                       last_sync_at AS "last_sync_at: DateTime<Utc>", last_outcome, last_counts,
                       last_error, last_error_at AS "last_error_at: DateTime<Utc>", failures,
                       next_at AS "next_at: DateTime<Utc>"
@@ -65,16 +67,18 @@ impl Store {
     pub async fn add_source(&self, spec: &SourceSpec, now: DateTime<Utc>) -> Result<bool> {
         let (name, kind) = (spec.name.as_str(), spec.kind.as_str());
         let every = i64::try_from(spec.every.as_secs()).unwrap_or(i64::MAX);
+        let words = (!spec.words.is_empty()).then(|| spec.words.join(","));
         let done = sqlx::query!(
-            "INSERT INTO sources (name, url, kind, every_secs, announce, added_at, next_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+            "INSERT INTO sources (name, url, kind, every_secs, announce, words, added_at, next_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6, ?6)
              ON CONFLICT (name) DO NOTHING",
             name,
             spec.url,
             kind,
             every,
             spec.announce,
-            now
+            now,
+            words
         )
         .execute(&self.pool)
         .await?;

@@ -15,6 +15,7 @@ mod cli;
 mod commands;
 mod delivery;
 mod fanout_removal;
+mod feeds;
 mod health;
 mod import;
 mod litestream;

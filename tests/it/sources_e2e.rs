@@ -62,7 +62,7 @@ async fn the_sources_verbs_refuse_bad_input_with_a_sentence_and_a_failing_exit()
         ),
         (
             vec!["sources", "add", "x", &file, "--kind", "pdf"],
-            "use csv or warn",
+            "use csv, warn or feed",
         ),
         (
             vec!["sources", "sync", "nothing"],

@@ -1,0 +1,170 @@
+//! Candidates: news items that read as a layoff, kept for review; and the recorded event each
+//! is probably the same as.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{Conn, Store};
+use crate::error::Result;
+
+/// A feed item as read, to be kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCandidate {
+    pub source: String,
+    pub title: String,
+    pub link: String,
+    pub link_key: String,
+    pub published_at: DateTime<Utc>,
+    pub company_id: Option<i64>,
+    pub headcount: Option<i64>,
+    pub percentage: Option<f64>,
+    pub headcount_text: Option<String>,
+    pub teams: Option<String>,
+    pub location: Option<String>,
+}
+
+/// A candidate as stored, with its company's name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CandidateRow {
+    pub id: i64,
+    pub source: String,
+    pub title: String,
+    pub link: String,
+    pub published_at: DateTime<Utc>,
+    pub company_id: Option<i64>,
+    pub company: Option<String>,
+    pub headcount: Option<i64>,
+    pub percentage: Option<f64>,
+    pub headcount_text: Option<String>,
+    pub teams: Option<String>,
+    pub location: Option<String>,
+    pub near_event_id: Option<i64>,
+    pub status: String,
+    pub event_id: Option<i64>,
+    pub handled_by: Option<String>,
+    pub handled_at: Option<DateTime<Utc>>,
+}
+
+macro_rules! select_candidates {
+    ($where:literal, $($arg:expr),*) => {
+        sqlx::query_as!(
+            CandidateRow,
+            r#"SELECT k.id AS "id!", k.source, k.title, k.link,
+                      k.published_at AS "published_at: DateTime<Utc>", k.company_id,
+                      c.name AS "company?", k.headcount, k.percentage, k.headcount_text, k.teams,
+                      k.location, k.near_event_id, k.status, k.event_id, k.handled_by,
+                      k.handled_at AS "handled_at: DateTime<Utc>"
+               FROM candidates k LEFT JOIN companies c ON c.id = k.company_id "# + $where,
+            $($arg),*
+        )
+    };
+}
+
+impl Store {
+    /// Keeps the items not kept already (by link key), in one transaction; how many were new.
+    pub async fn keep_candidates(
+        &self,
+        items: &[NewCandidate],
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        let mut tx = self.begin_write().await?;
+        let mut new = 0;
+        for c in items {
+            let date = c.published_at.date_naive();
+            let near = near_event(&mut tx, c.company_id, date, &c.link, &c.link_key).await?;
+            let done = sqlx::query!(
+                "INSERT INTO candidates (source, title, link, link_key, published_at, company_id,
+                     headcount, percentage, headcount_text, teams, location, near_event_id,
+                     created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT (link_key) DO NOTHING",
+                c.source,
+                c.title,
+                c.link,
+                c.link_key,
+                c.published_at,
+                c.company_id,
+                c.headcount,
+                c.percentage,
+                c.headcount_text,
+                c.teams,
+                c.location,
+                near,
+                now
+            )
+            .execute(&mut *tx)
+            .await?;
+            new += usize::try_from(done.rows_affected()).unwrap_or(0);
+        }
+        tx.commit().await?;
+        Ok(new)
+    }
+
+    /// Open candidates (or all of them), newest first, at most `limit`.
+    pub async fn candidates(&self, all: bool, limit: u32) -> Result<Vec<CandidateRow>> {
+        Ok(select_candidates!(
+            "WHERE (?1 OR k.status = 'open') ORDER BY k.published_at DESC, k.id DESC LIMIT ?2",
+            all,
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn candidate(&self, id: i64) -> Result<Option<CandidateRow>> {
+        Ok(select_candidates!("WHERE k.id = ?1", id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+}
+
+/// A global event the item probably is: the same link, or the same company within 3 days.
+async fn near_event(
+    conn: &mut Conn,
+    company_id: Option<i64>,
+    date: NaiveDate,
+    link: &str,
+    link_key: &str,
+) -> Result<Option<i64>> {
+    let from = (date - chrono::Days::new(3)).to_string();
+    let to = (date + chrono::Days::new(3)).to_string();
+    Ok(sqlx::query_scalar!(
+        r#"SELECT id AS "id!" FROM events
+           WHERE deleted_at IS NULL AND tenant_id IS NULL
+             AND (source IN (?1, ?2)
+                  OR (company_id = ?3 AND announced_on BETWEEN ?4 AND ?5))
+           ORDER BY source IN (?1, ?2) DESC, abs(julianday(announced_on) - julianday(?6)), id
+           LIMIT 1"#,
+        link,
+        link_key,
+        company_id,
+        from,
+        to,
+        date
+    )
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Settles an open candidate as `status` ('added', 'same', 'dismissed') by `by`, part of the
+/// caller's transaction. False when it was handled already.
+pub async fn settle(
+    conn: &mut Conn,
+    id: i64,
+    status: &str,
+    event_id: Option<i64>,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let done = sqlx::query!(
+        "UPDATE candidates SET status = ?2, event_id = ?3, handled_by = ?4, handled_at = ?5
+         WHERE id = ?1 AND status = 'open'",
+        id,
+        status,
+        event_id,
+        by,
+        now
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
