@@ -1,4 +1,5 @@
-//! `layoffs-bot candidates [--all]`, `candidates add ID`, `candidates dismiss ID`: news items
+//! `layoffs-bot candidates [--all]`, `candidates add ID`, `candidates same ID EVENT`,
+//! `candidates dismiss ID`: news items
 //! that read as a layoff, reviewed from the command line.
 
 use std::fmt::Write as _;
@@ -32,6 +33,13 @@ pub enum CandidateAction {
         #[arg(long)]
         date: Option<String>,
     },
+    /// The candidate is an event already recorded: its link becomes a further source of it.
+    Same {
+        /// The candidate's number.
+        id: i64,
+        /// The recorded event's number (#N, as "probably #N" says).
+        event: i64,
+    },
     /// Dismiss a candidate: not a layoff, or not one for the record.
     Dismiss {
         /// The candidate's number.
@@ -43,6 +51,13 @@ pub async fn run(store: &Store, action: Option<CandidateAction>, all: bool) -> R
     let actor = Actor::cli("candidates");
     match action {
         None => emit(&list_text(&candidates::list(store, all).await?, all))?,
+        Some(CandidateAction::Same { id, event }) => {
+            let event = candidates::same(store, id, event, &actor, Utc::now()).await?;
+            emit(&format!(
+                "Candidate #{id} is event #{} ({} on {}): its link is now one of the event's sources.\n",
+                event.id, event.company, event.date
+            ))?;
+        }
         Some(CandidateAction::Dismiss { id }) => {
             candidates::dismiss(store, id, &actor, Utc::now()).await?;
             emit(&format!("Dismissed candidate #{id}.\n"))?;

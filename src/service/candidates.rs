@@ -165,3 +165,35 @@ pub async fn dismiss(store: &Store, id: i64, actor: &Actor, now: DateTime<Utc>) 
     tx.commit().await?;
     Ok(())
 }
+
+/// Settles the candidate as the same cut as global event `event_id`: its link becomes a
+/// further source of that event (posts already sent are edited to show it).
+pub async fn same(
+    store: &Store,
+    id: i64,
+    event_id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<LayoffEvent> {
+    let candidate = get(store, id).await?;
+    let mut tx = store.begin_write().await?;
+    let event = crate::store::events::get(&mut tx, event_id)
+        .await?
+        .filter(|e| e.scope == EventScope::Global)
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "there is no event #{event_id} in the global record"
+            ))
+        })?;
+    if !crate::store::candidates::settle(&mut tx, id, "same", Some(event.id), actor.as_str(), now)
+        .await?
+    {
+        return Err(handled(&candidate));
+    }
+    crate::store::candidates::add_source(&mut tx, event.id, &candidate.link, actor, now).await?;
+    crate::store::outbox::mark_edits_due(&mut tx, event.id).await?;
+    let stored = crate::store::events::get(&mut tx, event.id).await?;
+    tx.commit().await?;
+    store.outbox_written();
+    stored.ok_or_else(|| Error::Internal(format!("event {event_id} vanished")))
+}

@@ -381,3 +381,67 @@ async fn candidates_are_listed_added_with_their_posts_or_dismissed_once_from_the
         "{all}"
     );
 }
+
+#[tokio::test]
+async fn a_candidate_that_is_a_recorded_event_becomes_one_of_its_sources() {
+    let up = Upstream::start().await;
+    let link = "https://news.example/amazon-16000";
+    up.put(
+        "news.xml",
+        rss(&[(
+            "Amazon to cut 16,000 corporate jobs",
+            link,
+            "Thu, 29 Jan 2026 09:00:00 GMT",
+        )]),
+    );
+    let t = recorded().await;
+    let news = add(&t, "news", &up.url("/file/news.xml"), &[]).await;
+    sync(&t, &news).await;
+    let candidate = service::candidates::list(&t.store, false).await.unwrap()[0].clone();
+    let near = candidate.near_event_id.expect("probably recorded");
+    let (ok, out, err) = cli(
+        &t.url,
+        &["candidates", "same", &candidate.id.to_string(), "999999"],
+    )
+    .await;
+    assert!(
+        !ok && err.contains("there is no event #999999"),
+        "{out}{err}"
+    );
+    let (ok, out, err) = cli(
+        &t.url,
+        &[
+            "candidates",
+            "same",
+            &candidate.id.to_string(),
+            &near.to_string(),
+        ],
+    )
+    .await;
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(&format!("is event #{near} (Amazon on 2026-01-28)")),
+        "{out}"
+    );
+    let event = t.store.event(near).await.unwrap().unwrap();
+    let sources: Vec<&str> = event
+        .more_sources
+        .iter()
+        .map(layoffs_bot::domain::Source::as_str)
+        .collect();
+    assert_eq!(sources, [link], "the link is a further source");
+    let again = service::candidates::same(
+        &t.store,
+        candidate.id,
+        near,
+        &layoffs_bot::domain::Actor::cli("x"),
+        now(),
+    )
+    .await;
+    assert!(
+        again
+            .unwrap_err()
+            .user_message()
+            .contains("already handled by cli:candidates (same)")
+    );
+}
