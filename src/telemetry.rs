@@ -179,6 +179,12 @@ pub fn digest_run(ok: bool) {
 }
 
 /// The outbox as the scrape finds it.
+/// A source sync ended: `imported` (a body imported or a feed read), `unchanged`, `failed`
+/// or `busy` (another process had it).
+pub fn source_run(outcome: &'static str) {
+    METRICS.source_runs.with_label_values(&[outcome]).inc();
+}
+
 pub fn outbox(waiting: u64, oldest_seconds: u64) {
     let clamp = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     METRICS.outbox_waiting.set(clamp(waiting));
@@ -189,7 +195,8 @@ pub fn outbox(waiting: u64, oldest_seconds: u64) {
 pub fn render() -> String {
     let m = &*METRICS;
     // Touch the source counter so it is listed before the first sync (as 0).
-    m.source_runs.with_label_values(&["ok"]);
+    m.source_runs.with_label_values(&["imported"]);
+    m.source_runs.with_label_values(&["failed"]);
     let mut out = Vec::new();
     if let Err(e) = TextEncoder::new().encode(&m.registry.gather(), &mut out) {
         tracing::error!(error = %e, "cannot encode the metrics");
@@ -217,5 +224,7 @@ mod tests {
             "layoffs_deliveries_total{kind=\"event\",outcome=\"sent\",platform=\"discord\"}"
         ));
         assert!(text.contains("# TYPE layoffs_command_seconds histogram"));
+        source_run("unchanged");
+        assert!(render().contains("layoffs_source_runs_total{outcome=\"unchanged\"} 1"));
     }
 }

@@ -210,6 +210,15 @@ pub fn list_text(sources: &[SourceRow], now: DateTime<Utc>) -> String {
             };
             let _ = writeln!(out, "  last error ({}, {failing}): {error}", when(at));
         }
+        if let (Some(owner), Some(until)) = (&s.lease_owner, s.lease_until)
+            && until > now
+        {
+            let _ = writeln!(
+                out,
+                "  syncing now: {owner} (its lease runs until {})",
+                when(until)
+            );
+        }
         let next = if s.next_at <= now {
             "now".to_string()
         } else {

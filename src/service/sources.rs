@@ -187,6 +187,8 @@ mod tests {
             last_error_at: None,
             failures,
             next_at: Utc::now(),
+            lease_owner: None,
+            lease_until: None,
         }
     }
 

@@ -45,10 +45,16 @@ pub async fn sync(
     now: DateTime<Utc>,
 ) -> Result<Synced> {
     let Some(source) = service::lease(store, name, owner, now).await? else {
+        crate::telemetry::source_run("busy");
         return Ok(Synced::Busy);
     };
     let (synced, record, retry_after) = run(store, fetcher, &source, now).await;
     let next = service::finish(store, &source, owner, &record, retry_after, now).await?;
+    crate::telemetry::source_run(match record {
+        SyncRecord::Imported { .. } => "imported",
+        SyncRecord::Unchanged => "unchanged",
+        SyncRecord::Failed { .. } => "failed",
+    });
     match &synced {
         Synced::Failed(error) => {
             tracing::warn!(source = %source.name, %error, %next, "source sync failed");

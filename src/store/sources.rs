@@ -30,6 +30,9 @@ pub struct SourceRow {
     pub last_error_at: Option<DateTime<Utc>>,
     pub failures: i64,
     pub next_at: DateTime<Utc>,
+    /// Who is syncing it, and until when their lease runs.
+    pub lease_owner: Option<String>,
+    pub lease_until: Option<DateTime<Utc>>,
 }
 
 /// What a finished sync records.
@@ -55,7 +58,8 @@ macro_rules! select_sources {
                       words, etag, last_modified, imported_syncs,
                       last_sync_at AS "last_sync_at: DateTime<Utc>", last_outcome, last_counts,
                       last_error, last_error_at AS "last_error_at: DateTime<Utc>", failures,
-                      next_at AS "next_at: DateTime<Utc>"
+                      next_at AS "next_at: DateTime<Utc>", lease_owner,
+                      lease_until AS "lease_until: DateTime<Utc>"
                FROM sources "# + $where,
             $($arg),*
         )
