@@ -193,14 +193,21 @@ pub fn list_text(sources: &[SourceRow], now: DateTime<Utc>) -> String {
             source_spec::format_every(every),
             s.url
         );
+        let feed = s.kind == SourceKind::Feed.as_str();
         match (&s.last_sync_at, s.last_outcome.as_deref()) {
             (Some(at), Some(outcome)) => {
+                let outcome = if feed && outcome == "imported" {
+                    "read"
+                } else {
+                    outcome
+                };
                 let _ = writeln!(out, "  last sync: {} ({outcome})", when(*at));
             }
             _ => out.push_str("  last sync: never\n"),
         }
         if let Some(counts) = &s.last_counts {
-            let _ = writeln!(out, "  last import: {counts}");
+            let what = if feed { "last read" } else { "last import" };
+            let _ = writeln!(out, "  {what}: {counts}");
         }
         if let (Some(error), Some(at)) = (&s.last_error, s.last_error_at) {
             let failing = if s.failures > 0 {
