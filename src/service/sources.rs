@@ -77,10 +77,27 @@ pub async fn next_due(store: &Store) -> Result<Option<DateTime<Utc>>> {
     store.next_source_at().await
 }
 
-/// This process as a lease holder: its pid and host, so a lease left by a killed process on
-/// this host is known to be stale.
+/// This process as a lease holder: its pid, host and start, so that a lease left by a
+/// process of this host that stopped (killed half way) is known to be stale, even when a
+/// restarted process got the same pid (pid 1 in a container).
 pub fn lease_owner(role: &str) -> String {
-    format!("{role} pid {} on {}", std::process::id(), host())
+    format!(
+        "{role} pid {} on {} since {}",
+        std::process::id(),
+        host(),
+        started()
+    )
+}
+
+/// When this process first asked (nanoseconds since the epoch): tells it from an earlier
+/// process that had its pid.
+fn started() -> u128 {
+    static STARTED: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    *STARTED.get_or_init(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    })
 }
 
 fn host() -> String {
@@ -91,15 +108,21 @@ fn host() -> String {
 
 /// Whether `owner` names a process of this host that no longer runs.
 fn is_stale(owner: &str) -> bool {
-    let Some((pid, on)) = owner
+    let Some((pid, rest)) = owner
         .split_once(" pid ")
         .and_then(|(_, rest)| rest.split_once(" on "))
     else {
         return false;
     };
-    on == host()
-        && !std::path::Path::new("/proc").join(pid).exists()
-        && std::path::Path::new("/proc/self").exists()
+    let (on, since) = rest.split_once(" since ").unwrap_or((rest, ""));
+    if on != host() || !std::path::Path::new("/proc/self").exists() {
+        return false;
+    }
+    if pid == std::process::id().to_string() {
+        // This pid is ours now: the holder was an earlier process with it, or is us.
+        return since != started().to_string();
+    }
+    !std::path::Path::new("/proc").join(pid).exists()
 }
 
 /// The source, leased to `owner`; `Ok(None)` when another live process is syncing it.
@@ -211,8 +234,17 @@ mod tests {
     #[test]
     fn a_lease_of_a_dead_process_here_is_stale_and_a_live_one_is_not() {
         assert!(!is_stale(&lease_owner("cli")), "this process runs");
-        let dead = format!("cli pid 4194305 on {}", host());
+        assert!(
+            !is_stale(&lease_owner("bot")),
+            "this process, in another role"
+        );
+        let dead = format!("cli pid 4194305 on {} since 1", host());
         assert!(is_stale(&dead));
+        let before_me = format!("bot pid {} on {} since 1", std::process::id(), host());
+        assert!(
+            is_stale(&before_me),
+            "an earlier process with this pid (a restarted container)"
+        );
         assert!(!is_stale("cli pid 1 on another-host"));
         assert!(!is_stale("garbage"));
     }

@@ -516,7 +516,7 @@ async fn one_sync_of_a_source_at_a_time_and_a_dead_holders_lease_is_taken_over()
     );
     // The holder was killed half way: its import rolled back, its lease stays.
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
-    let dead = format!("bot pid 4194305 on {}", host.trim());
+    let dead = format!("bot pid 4194305 on {} since 1", host.trim());
     t.store
         .take_over_source("fyi", &live, &dead, until)
         .await
