@@ -9,6 +9,8 @@
 #[allow(dead_code, clippy::all, clippy::pedantic)]
 #[path = "../tests/it/support/fake_discord.rs"]
 mod fake_discord;
+#[path = "support/measure.rs"]
+mod measure;
 #[allow(dead_code, clippy::all, clippy::pedantic)]
 #[path = "../tests/it/support/multipart.rs"]
 mod multipart;
@@ -17,6 +19,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fake_discord::{FakeDiscord, Who, slash};
+use measure::{big_store, percentile};
 use serde_json::json;
 use tokio::process::Child;
 
@@ -35,36 +38,6 @@ fn main() {
             start_up(dir.path(), guilds).await;
         }
     });
-}
-
-/// A store with the generated 100k-row file imported; its company names.
-async fn big_store(dir: &Path) -> (String, Vec<String>) {
-    let csv = dir.join("100k.csv");
-    let made = std::process::Command::new("python3")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/benches/gen_layoffs_csv.py"
-        ))
-        .arg(&csv)
-        .arg("100000")
-        .status()
-        .expect("python3");
-    assert!(made.success());
-    let url = format!("sqlite://{}", dir.join("big.db").display());
-    let store = layoffs_bot::Store::open(&url).await.expect("store");
-    let now = chrono::Utc::now();
-    layoffs_bot::csv_io::import_file(&store, &csv, false, now)
-        .await
-        .expect("import");
-    let mut reader = csv::Reader::from_path(&csv).expect("csv");
-    let mut names: Vec<String> = reader
-        .records()
-        .filter_map(|r| Some(r.ok()?.get(0)?.to_string()))
-        .collect();
-    names.sort();
-    names.dedup();
-    store.close().await;
-    (url, names)
 }
 
 fn spawn_bot(url: &str, fake: &FakeDiscord, dir: &Path) -> Child {
@@ -86,12 +59,6 @@ fn layoffs(company: &str) -> serde_json::Value {
         "layoffs",
         json!([{"name": "company", "type": 3, "value": company}]),
     )
-}
-
-/// The `per_mille`-th of 1,000 of sorted times (500: the median).
-fn percentile(sorted: &[Duration], per_mille: usize) -> Duration {
-    let at = (sorted.len().saturating_sub(1) * per_mille).div_ceil(1000);
-    sorted[at.min(sorted.len() - 1)]
 }
 
 /// Sends `rate` interactions a second for `HOLD` seconds; their answer times, sorted.

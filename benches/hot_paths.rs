@@ -8,6 +8,8 @@
 #[allow(dead_code, clippy::all, clippy::pedantic)]
 #[path = "../tests/it/support/fake_discord.rs"]
 mod fake_discord;
+#[path = "support/measure.rs"]
+mod measure;
 #[allow(dead_code, clippy::all, clippy::pedantic)]
 #[path = "../tests/it/support/multipart.rs"]
 mod multipart;
@@ -16,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use fake_discord::{FakeDiscord, Who, autocomplete, slash};
+use measure::{big_store, percentile};
 use serde_json::{Value, json};
 
 const CALLS: usize = 300;
@@ -36,8 +39,8 @@ fn main() {
         for (what, times) in &bare {
             println!(
                 "  {what:<32} {:>9.2?} {:>9.2?}",
-                pct(times, 500),
-                pct(times, 990)
+                percentile(times, 500),
+                percentile(times, 990)
             );
         }
         let (ping, complete) = (&bare[0].1, &bare[1].1);
@@ -46,45 +49,16 @@ fn main() {
             ("/layoffs (latest)", &ours[1], ping),
             ("company autocomplete", &ours[2], complete),
         ] {
-            let x = |m| pct(times, m).as_secs_f64() / pct(against, m).as_secs_f64();
+            let x = |m| percentile(times, m).as_secs_f64() / percentile(against, m).as_secs_f64();
             println!(
                 "  {what:<32} {:>9.2?} {:>9.2?} {:>7.2} {:>7.2}",
-                pct(times, 500),
-                pct(times, 990),
+                percentile(times, 500),
+                percentile(times, 990),
                 x(500),
                 x(990)
             );
         }
     });
-}
-
-/// The generated 100k-row file imported into a store; its company names.
-async fn big_store(dir: &Path) -> (String, Vec<String>) {
-    let csv = dir.join("100k.csv");
-    let made = std::process::Command::new("python3")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/benches/gen_layoffs_csv.py"
-        ))
-        .arg(&csv)
-        .arg("100000")
-        .status()
-        .expect("python3");
-    assert!(made.success());
-    let url = format!("sqlite://{}", dir.join("big.db").display());
-    let store = layoffs_bot::Store::open(&url).await.expect("store");
-    layoffs_bot::csv_io::import_file(&store, &csv, false, chrono::Utc::now())
-        .await
-        .expect("import");
-    store.close().await;
-    let mut reader = csv::Reader::from_path(&csv).expect("csv");
-    let mut names: Vec<String> = reader
-        .records()
-        .filter_map(|r| Some(r.ok()?.get(0)?.to_string()))
-        .collect();
-    names.sort();
-    names.dedup();
-    (url, names)
 }
 
 fn example(name: &str) -> PathBuf {
@@ -175,10 +149,4 @@ async fn our_bot(url: &str, companies: &[String], dir: &Path) -> Vec<Vec<Duratio
     })
     .await;
     vec![one, latest, complete]
-}
-
-/// The `per_mille`-th of 1,000 of sorted times (500: the median).
-fn pct(sorted: &[Duration], per_mille: usize) -> Duration {
-    let at = (sorted.len().saturating_sub(1) * per_mille).div_ceil(1000);
-    sorted[at.min(sorted.len() - 1)]
 }

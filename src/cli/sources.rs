@@ -62,34 +62,7 @@ pub async fn run(store: &Store, command: SourcesCommand) -> Result<ExitCode> {
             announce,
             words,
         } => {
-            let kind = SourceKind::parse(&kind)?;
-            if announce && kind == SourceKind::Feed {
-                return Err(crate::domain::DomainError::invalid(
-                    "announce",
-                    "--announce is for csv and warn sources: a feed's items are candidates \
-                     for review, never posted by themselves",
-                )
-                .into());
-            }
-            let words = match (&words, kind) {
-                (None, _) => Vec::new(),
-                (Some(w), SourceKind::Feed) => source_spec::parse_words(w)?,
-                (Some(_), _) => {
-                    return Err(crate::domain::DomainError::invalid(
-                        "words",
-                        "--words is for news feeds (--kind feed)",
-                    )
-                    .into());
-                }
-            };
-            let spec = SourceSpec {
-                name: SourceName::parse(&name)?,
-                url: source_spec::parse_url(&url)?,
-                kind,
-                every: source_spec::parse_every(&every)?,
-                announce,
-                words,
-            };
+            let spec = SourceSpec::parse(&name, &url, &kind, &every, announce, words.as_deref())?;
             service::add(store, &spec, Utc::now()).await?;
             emit(&format!(
                 "Added source {} ({}, every {}{}): the running bot syncs it within a minute, or \
@@ -174,49 +147,13 @@ fn when(at: DateTime<Utc>) -> String {
 /// `sources list`: a block a source.
 pub fn list_text(sources: &[SourceRow], now: DateTime<Utc>) -> String {
     if sources.is_empty() {
-        return "No sources. Add one with `layoffs-bot sources add NAME URL --kind csv|warn`.\n"
+        return "No sources. Add one with `layoffs-bot sources add NAME URL --kind csv|warn|feed`.\n"
             .into();
     }
     let mut out = String::new();
     for s in sources {
-        let every = Duration::from_secs(u64::try_from(s.every_secs).unwrap_or_default());
-        let announce = if s.announce { ", announces" } else { "" };
-        let announce = match &s.words {
-            Some(words) => format!("{announce}, also reading as layoffs: {words}"),
-            None => announce.to_string(),
-        };
-        let _ = writeln!(
-            out,
-            "{} ({}, every {}{announce}): {}",
-            s.name,
-            s.kind,
-            source_spec::format_every(every),
-            s.url
-        );
-        let feed = s.kind == SourceKind::Feed.as_str();
-        match (&s.last_sync_at, s.last_outcome.as_deref()) {
-            (Some(at), Some(outcome)) => {
-                let outcome = if feed && outcome == "imported" {
-                    "read"
-                } else {
-                    outcome
-                };
-                let _ = writeln!(out, "  last sync: {} ({outcome})", when(*at));
-            }
-            _ => out.push_str("  last sync: never\n"),
-        }
-        if let Some(counts) = &s.last_counts {
-            let what = if feed { "last read" } else { "last import" };
-            let _ = writeln!(out, "  {what}: {counts}");
-        }
-        if let (Some(error), Some(at)) = (&s.last_error, s.last_error_at) {
-            let failing = if s.failures > 0 {
-                format!("failing, {} in a row", s.failures)
-            } else {
-                "since recovered".into()
-            };
-            let _ = writeln!(out, "  last error ({}, {failing}): {error}", when(at));
-        }
+        heading(&mut out, s);
+        last_sync(&mut out, s);
         if let (Some(owner), Some(until)) = (&s.lease_owner, s.lease_until)
             && until > now
         {
@@ -234,4 +171,50 @@ pub fn list_text(sources: &[SourceRow], now: DateTime<Utc>) -> String {
         let _ = writeln!(out, "  next try: {next}");
     }
     out
+}
+
+/// "name (kind, every 6h, announces): url".
+fn heading(out: &mut String, s: &SourceRow) {
+    let every = Duration::from_secs(u64::try_from(s.every_secs).unwrap_or_default());
+    let announce = if s.announce { ", announces" } else { "" };
+    let announce = match &s.words {
+        Some(words) => format!("{announce}, also reading as layoffs: {words}"),
+        None => announce.to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "{} ({}, every {}{announce}): {}",
+        s.name,
+        s.kind,
+        source_spec::format_every(every),
+        s.url
+    );
+}
+
+/// What the last sync did, what it found, and the last error.
+fn last_sync(out: &mut String, s: &SourceRow) {
+    let feed = s.kind == SourceKind::Feed.as_str();
+    match (&s.last_sync_at, s.last_outcome.as_deref()) {
+        (Some(at), Some(outcome)) => {
+            let outcome = if feed && outcome == "imported" {
+                "read"
+            } else {
+                outcome
+            };
+            let _ = writeln!(out, "  last sync: {} ({outcome})", when(*at));
+        }
+        _ => out.push_str("  last sync: never\n"),
+    }
+    if let Some(counts) = &s.last_counts {
+        let what = if feed { "last read" } else { "last import" };
+        let _ = writeln!(out, "  {what}: {counts}");
+    }
+    if let (Some(error), Some(at)) = (&s.last_error, s.last_error_at) {
+        let failing = if s.failures > 0 {
+            format!("failing, {} in a row", s.failures)
+        } else {
+            "since recovered".into()
+        };
+        let _ = writeln!(out, "  last error ({}, {failing}): {error}", when(at));
+    }
 }

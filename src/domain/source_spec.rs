@@ -183,6 +183,46 @@ pub struct SourceSpec {
     pub words: Vec<String>,
 }
 
+impl SourceSpec {
+    /// `sources add` as typed: each part parsed, and the parts that go together checked
+    /// (`--announce` is for files, `--words` for feeds).
+    pub fn parse(
+        name: &str,
+        url: &str,
+        kind: &str,
+        every: &str,
+        announce: bool,
+        words: Option<&str>,
+    ) -> Result<Self, DomainError> {
+        let kind = SourceKind::parse(kind)?;
+        if announce && kind == SourceKind::Feed {
+            return Err(DomainError::invalid(
+                "announce",
+                "--announce is for csv and warn sources: a feed's items are candidates for \
+                 review, never posted by themselves",
+            ));
+        }
+        let words = match (words, kind) {
+            (None, _) => Vec::new(),
+            (Some(w), SourceKind::Feed) => parse_words(w)?,
+            (Some(_), _) => {
+                return Err(DomainError::invalid(
+                    "words",
+                    "--words is for news feeds (--kind feed)",
+                ));
+            }
+        };
+        Ok(Self {
+            name: SourceName::parse(name)?,
+            url: parse_url(url)?,
+            kind,
+            every: parse_every(every)?,
+            announce,
+            words,
+        })
+    }
+}
+
 /// `--words "furlough, restructuring"`: up to 20 words or phrases of up to 40 characters.
 pub fn parse_words(raw: &str) -> Result<Vec<String>, DomainError> {
     let words: Vec<String> = raw

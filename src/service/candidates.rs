@@ -190,7 +190,7 @@ pub async fn same(
     {
         return Err(handled(&candidate));
     }
-    crate::store::candidates::add_source(&mut tx, event.id, &candidate.link, actor, now).await?;
+    crate::store::merge::add_source(&mut tx, event.id, &candidate.link, actor, now).await?;
     crate::store::outbox::mark_edits_due(&mut tx, event.id).await?;
     let stored = crate::store::events::get(&mut tx, event.id).await?;
     tx.commit().await?;

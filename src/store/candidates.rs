@@ -168,34 +168,3 @@ pub async fn settle(
     .await?;
     Ok(done.rows_affected() == 1)
 }
-
-/// Adds `link` as a further source of event `id` (once), audited; part of the caller's
-/// transaction.
-pub async fn add_source(
-    conn: &mut Conn,
-    id: i64,
-    link: &str,
-    actor: &crate::domain::Actor,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let by = actor.as_str();
-    sqlx::query!(
-        r#"UPDATE events SET
-               more_sources = CASE
-                   WHEN source IS NULL OR source = ?2
-                        OR EXISTS (SELECT 1 FROM json_each(more_sources) WHERE value = ?2)
-                   THEN more_sources
-                   ELSE json_insert(COALESCE(more_sources, '[]'), '$[#]', ?2) END,
-               source = COALESCE(source, ?2),
-               updated_by = ?3, updated_at = ?4
-           WHERE id = ?1"#,
-        id,
-        link,
-        by,
-        now
-    )
-    .execute(&mut *conn)
-    .await?;
-    let changes = serde_json::json!({"source_added": link});
-    super::audit::note(conn, id, super::audit::Action::Update, actor, now, &changes).await
-}

@@ -128,3 +128,34 @@ pub async fn merge_into(
     }});
     audit::note(conn, id, Action::Update, actor, now, &changes).await
 }
+
+/// Adds `link` as a further source of event `id` (once), by the same rule as
+/// [`merge_into`]'s sources, audited; part of the caller's transaction.
+pub async fn add_source(
+    conn: &mut Conn,
+    id: i64,
+    link: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let by = actor.as_str();
+    sqlx::query!(
+        r#"UPDATE events SET
+               more_sources = CASE
+                   WHEN source IS NULL OR source = ?2
+                        OR EXISTS (SELECT 1 FROM json_each(more_sources) WHERE value = ?2)
+                   THEN more_sources
+                   ELSE json_insert(COALESCE(more_sources, '[]'), '$[#]', ?2) END,
+               source = COALESCE(source, ?2),
+               updated_by = ?3, updated_at = ?4
+           WHERE id = ?1"#,
+        id,
+        link,
+        by,
+        now
+    )
+    .execute(&mut *conn)
+    .await?;
+    let changes = json!({"source_added": link});
+    audit::note(conn, id, Action::Update, actor, now, &changes).await
+}

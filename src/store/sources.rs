@@ -149,10 +149,7 @@ impl Store {
         )
         .execute(&self.pool)
         .await?;
-        if taken.rows_affected() == 0 {
-            return Ok(None);
-        }
-        self.source(name).await
+        self.if_taken(taken.rows_affected(), name).await
     }
 
     /// Records a sync's outcome, sets the next try and gives the lease back.
@@ -240,7 +237,14 @@ impl Store {
         )
         .execute(&self.pool)
         .await?;
-        if taken.rows_affected() == 0 {
+        self.if_taken(taken.rows_affected(), name).await
+    }
+}
+
+impl Store {
+    /// The source as just leased, when the lease statement took it.
+    async fn if_taken(&self, rows: u64, name: &str) -> Result<Option<SourceRow>> {
+        if rows == 0 {
             return Ok(None);
         }
         self.source(name).await

@@ -6,7 +6,6 @@ use layoffs_bot::domain::source_spec::{self, SourceKind, SourceName, SourceSpec}
 use layoffs_bot::service;
 use layoffs_bot::sources::fetch::Fetcher;
 use layoffs_bot::sources::{self, Synced};
-use tokio::process::Command;
 
 use crate::sources::Upstream;
 use crate::support::{TestStore, data, now};
@@ -225,19 +224,11 @@ async fn rss_1_and_atom_feeds_are_read_and_a_malformed_one_fails_with_a_sentence
     assert_eq!(r.taken, 1, "the operator's word");
 }
 
+/// The binary's exit status, stdout and stderr.
 async fn cli(url: &str, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_layoffs-bot"))
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env_remove("RUST_LOG")
-        .output()
-        .await
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let out = crate::sources_e2e::cli(url, args).await;
+    let (stdout, stderr) = crate::sources_e2e::text(&out);
+    (out.status.success(), stdout, stderr)
 }
 
 /// `sources add` (refusing --announce for a feed) and `sources sync` of the news feed.

@@ -15,7 +15,7 @@ use crate::support::fake_discord::{CHANNEL, GUILD_A};
 use crate::support::now;
 
 /// The binary, awaited (the fake upstream answers on this test's runtime meanwhile).
-async fn cli(url: &str, args: &[&str]) -> Output {
+pub(crate) async fn cli(url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_layoffs-bot"))
         .args(args)
         .env("DATABASE_URL", url)
@@ -25,7 +25,7 @@ async fn cli(url: &str, args: &[&str]) -> Output {
         .expect("run layoffs-bot")
 }
 
-fn text(o: &Output) -> (String, String) {
+pub(crate) fn text(o: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&o.stdout).into_owned(),
         String::from_utf8_lossy(&o.stderr).into_owned(),
