@@ -9,7 +9,6 @@ use chrono::Utc;
 use clap::Subcommand;
 
 use super::emit;
-use crate::domain::Actor;
 use crate::error::Result;
 use crate::service::candidates::{self, CandidateRow};
 use crate::store::Store;
@@ -48,7 +47,7 @@ pub enum CandidateAction {
 }
 
 pub async fn run(store: &Store, action: Option<CandidateAction>, all: bool) -> Result<ExitCode> {
-    let actor = Actor::cli("candidates");
+    let actor = candidates::Reviewer::operator("candidates");
     match action {
         None => emit(&list_text(&candidates::list(store, all).await?, all))?,
         Some(CandidateAction::Same { id, event }) => {

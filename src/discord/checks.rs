@@ -49,5 +49,18 @@ pub fn component_moderator(
     data: &Data,
 ) -> Result<Moderator> {
     let permissions = component.member.as_ref().and_then(|m| m.permissions);
-    moderator_of(component.guild_id, permissions, component.user.id, data)
+    let by = moderator_of(component.guild_id, permissions, component.user.id, data)?;
+    Ok(by.named(display_name(&component.user)))
+}
+
+/// The moderator behind a submitted form, with the name the review post shows.
+pub fn modal_moderator(modal: &serenity::ModalInteraction, data: &Data) -> Result<Moderator> {
+    let permissions = modal.member.as_ref().and_then(|m| m.permissions);
+    let by = moderator_of(modal.guild_id, permissions, modal.user.id, data)?;
+    Ok(by.named(display_name(&modal.user)))
+}
+
+/// How a user is shown: their display name, else their username.
+pub fn display_name(user: &serenity::User) -> &str {
+    user.global_name.as_deref().unwrap_or(&user.name)
 }

@@ -53,5 +53,6 @@ async fn respond(
     Ok(match pressed {
         Pressed::View(view) => update(&view),
         Pressed::Text(text) => update_text(&text),
+        Pressed::Form { candidate, fields } => super::forms::add_form(candidate, &fields),
     })
 }

@@ -8,6 +8,7 @@ pub mod choices;
 pub mod commands;
 pub mod components;
 pub mod errors;
+pub mod forms;
 pub mod permissions;
 pub mod poster;
 pub mod reply;
@@ -68,12 +69,15 @@ pub fn options() -> poise::FrameworkOptions<Data, Error> {
         },
         event_handler: |framework, event| {
             Box::pin(async move {
-                if let serenity::FullEvent::InteractionCreate {
-                    interaction: serenity::Interaction::Component(component),
-                } = event
-                {
-                    components::handle(framework.serenity_context, component, framework.user_data)
-                        .await;
+                let ctx = framework.serenity_context;
+                match event {
+                    serenity::FullEvent::InteractionCreate {
+                        interaction: serenity::Interaction::Component(component),
+                    } => components::handle(ctx, component, framework.user_data).await,
+                    serenity::FullEvent::InteractionCreate {
+                        interaction: serenity::Interaction::Modal(modal),
+                    } => forms::handle(ctx, modal, framework.user_data).await,
+                    _ => {}
                 }
                 Ok(())
             })

@@ -2,6 +2,7 @@
 //! pages and totals, name matching. No I/O here.
 
 pub mod alerts;
+pub mod candidate;
 pub mod channel;
 pub mod company;
 pub mod days;
@@ -10,6 +11,7 @@ pub mod fields;
 pub mod filing;
 pub mod headline;
 pub mod merge;
+pub mod people_field;
 pub mod records;
 pub mod search;
 pub mod source;

@@ -63,6 +63,7 @@ fn gone(item: Item) -> &'static str {
         Item::Event(_) | Item::Test(_) => "the event was removed before it was posted",
         Item::Filing(_) => "the filing is no longer on record",
         Item::Digest(_) => "nothing in the period matches any more",
+        Item::Review(_) => "the candidate was settled before it was posted",
     }
 }
 
@@ -219,10 +220,15 @@ impl<P: ChannelPoster> Worker<P> {
                     .await
             }
             PostOutcome::Unreachable { reason, .. } => {
+                let Some(subscription) = d.subscription_id else {
+                    counted("dead");
+                    tracing::warn!(delivery = d.id, channel = %d.channel, %reason, "the review channel cannot be reached");
+                    return self.store.mark_dead(d.id, &reason).await;
+                };
                 counted("disabled");
                 tracing::warn!(delivery = d.id, channel = %d.channel, %reason, "disabling the subscription");
                 self.store
-                    .disable_subscription(d.subscription_id, &reason, now)
+                    .disable_subscription(subscription, &reason, now)
                     .await
             }
             PostOutcome::Rejected(reason) => {

@@ -7,6 +7,7 @@ use super::{ChannelPoster, Worker};
 use crate::domain::Tenant;
 use crate::error::Result;
 use crate::render::alerts::{digest_view, filing_view, marker, test_view};
+use crate::render::review::review_view;
 use crate::render::{self, View, chart};
 use crate::service::digests;
 use crate::store::{Delivery, Item};
@@ -18,6 +19,7 @@ pub(super) fn marker_of(d: &Delivery) -> String {
         Item::Filing(id) => marker("Filing", &id.to_string()),
         Item::Digest(_) => marker("Digest", &d.id.to_string()),
         Item::Test(_) => marker("Test", &d.id.to_string()),
+        Item::Review(id) => marker("Candidate", &id.to_string()),
     }
 }
 
@@ -28,7 +30,10 @@ impl<P: ChannelPoster> Worker<P> {
             Item::Event(id) => self.post_view(id, &d.tenant).await,
             Item::Filing(id) => Ok(self.store.filing_post(id).await?.map(|f| filing_view(&f))),
             Item::Digest(period) => {
-                let Some(sub) = self.store.subscription(d.subscription_id).await? else {
+                let Some(id) = d.subscription_id else {
+                    return Ok(None);
+                };
+                let Some(sub) = self.store.subscription(id).await? else {
                     return Ok(None);
                 };
                 let Some(digest) = digests::digest(&self.store, &sub, period).await? else {
@@ -55,6 +60,12 @@ impl<P: ChannelPoster> Worker<P> {
                         format!("{}\n\nAlerts here mention <@&{role}>.", view.description);
                 }
                 Ok(Some(view.fit()))
+            }
+            Item::Review(id) => {
+                let candidate = self.store.candidate(id).await?;
+                Ok(candidate
+                    .filter(|c| c.status == "open")
+                    .map(|c| review_view(&c, &marker_of(d))))
             }
         }
     }

@@ -20,6 +20,14 @@ pub enum ButtonId {
     Remove(i64),
     /// Keep an event after all.
     Keep(i64),
+    /// Review queue: open the add form for a candidate, prefilled.
+    ReviewAdd(i64),
+    /// Review queue: the candidate is the same layoff as a recorded event.
+    ReviewSame { candidate: i64, event: i64 },
+    /// Review queue: not a layoff to record.
+    ReviewDismiss(i64),
+    /// The submission of a candidate's add form (a form id, not a button).
+    ReviewForm(i64),
 }
 
 const PAGE: &str = "lp";
@@ -27,6 +35,10 @@ const ADD_ANYWAY: &str = "la";
 const CANCEL: &str = "lc";
 const REMOVE: &str = "lr";
 const KEEP: &str = "lk";
+const REVIEW_ADD: &str = "va";
+const REVIEW_SAME: &str = "vs";
+const REVIEW_DISMISS: &str = "vd";
+const REVIEW_FORM: &str = "vf";
 const NONE: &str = "-";
 
 impl fmt::Display for ButtonId {
@@ -47,6 +59,12 @@ impl fmt::Display for ButtonId {
             Self::Cancel(id) => write!(f, "{CANCEL}:{id}"),
             Self::Remove(id) => write!(f, "{REMOVE}:{id}"),
             Self::Keep(id) => write!(f, "{KEEP}:{id}"),
+            Self::ReviewAdd(id) => write!(f, "{REVIEW_ADD}:{id}"),
+            Self::ReviewSame { candidate, event } => {
+                write!(f, "{REVIEW_SAME}:{candidate}:{event}")
+            }
+            Self::ReviewDismiss(id) => write!(f, "{REVIEW_DISMISS}:{id}"),
+            Self::ReviewForm(id) => write!(f, "{REVIEW_FORM}:{id}"),
         }
     }
 }
@@ -74,6 +92,13 @@ impl ButtonId {
             [CANCEL, pending] => pending.parse().ok().map(Self::Cancel),
             [REMOVE, event] => event.parse().ok().map(Self::Remove),
             [KEEP, event] => event.parse().ok().map(Self::Keep),
+            [REVIEW_ADD, id] => id.parse().ok().map(Self::ReviewAdd),
+            [REVIEW_SAME, candidate, event] => Some(Self::ReviewSame {
+                candidate: candidate.parse().ok()?,
+                event: event.parse().ok()?,
+            }),
+            [REVIEW_DISMISS, id] => id.parse().ok().map(Self::ReviewDismiss),
+            [REVIEW_FORM, id] => id.parse().ok().map(Self::ReviewForm),
             _ => None,
         }
     }
@@ -104,6 +129,15 @@ mod tests {
         assert_eq!(ButtonId::Cancel(7).to_string(), "lc:7");
         assert_eq!(ButtonId::parse("lr:9"), Some(ButtonId::Remove(9)));
         assert_eq!(ButtonId::Keep(9).to_string(), "lk:9");
+        let same = ButtonId::ReviewSame {
+            candidate: 4,
+            event: 12,
+        };
+        assert_eq!(same.to_string(), "vs:4:12");
+        assert_eq!(ButtonId::parse("vs:4:12"), Some(same));
+        assert_eq!(ButtonId::parse("va:4"), Some(ButtonId::ReviewAdd(4)));
+        assert_eq!(ButtonId::ReviewDismiss(4).to_string(), "vd:4");
+        assert_eq!(ButtonId::parse("vf:4"), Some(ButtonId::ReviewForm(4)));
         let longest = ButtonId::Page {
             company: Some(i64::MIN),
             days: Some(u32::MAX),

@@ -10,6 +10,7 @@ pub mod ids;
 pub mod limits;
 pub mod markup;
 pub mod replies;
+pub mod review;
 pub mod stats;
 pub mod text;
 pub mod views;

@@ -1,12 +1,13 @@
 //! One answer per pressed button, whatever the platform: listing pages (their state is in
-//! the id, so they work after a restart), "Add anyway" / "Cancel" on a held addition, and
-//! "Remove" / "Keep" on a removal to confirm. Front ends parse the id, find who pressed it
-//! and encode the answer; what it does and says is decided here.
+//! the id, so they work after a restart), "Add anyway" / "Cancel" on a held addition,
+//! "Remove" / "Keep" on a removal to confirm, and the review queue's Add / Same / Dismiss.
+//! Front ends parse the id, find who pressed it and encode the answer; what it does and says
+//! is decided here.
 
 use chrono::{DateTime, Utc};
 
-use super::{Moderator, cancel_addition, confirm_addition, listing_for, remove_event};
-use crate::domain::{Days, Viewer};
+use super::{Moderator, cancel_addition, confirm_addition, listing_for, remove_event, review};
+use crate::domain::{Days, RawEvent, Viewer};
 use crate::error::{Error, Result};
 use crate::render::{self, ButtonId, View, replies};
 use crate::store::Store;
@@ -17,6 +18,12 @@ pub enum Pressed {
     View(View),
     /// A short sentence, the message's embed and buttons removed.
     Text(String),
+    /// A form to open over the message: a candidate's add form, prefilled. Its submission
+    /// carries [`ButtonId::ReviewForm`].
+    Form {
+        candidate: i64,
+        fields: RawEvent,
+    },
 }
 
 /// Whether a button acts for a moderator: the front end finds one (its platform's rule)
@@ -60,6 +67,19 @@ pub async fn press(
         ButtonId::Keep(event) => {
             moderator()?;
             Pressed::Text(format!("Kept event #{event}."))
+        }
+        ButtonId::ReviewAdd(candidate) => Pressed::Form {
+            candidate,
+            fields: review::form(store, candidate, moderator()?).await?,
+        },
+        ButtonId::ReviewSame { candidate, event } => {
+            Pressed::View(review::same(store, candidate, event, moderator()?, now).await?)
+        }
+        ButtonId::ReviewDismiss(candidate) => {
+            Pressed::View(review::dismiss(store, candidate, moderator()?, now).await?)
+        }
+        ButtonId::ReviewForm(_) => {
+            return Err(Error::NotFound("This button is no longer valid.".into()));
         }
     })
 }

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::Moderator;
 use crate::domain::headline::{self, People, Where};
 use crate::domain::{Actor, EventScope, LayoffEvent, NewEvent, RawEvent};
 use crate::error::{Error, Result};
@@ -111,12 +112,63 @@ pub fn raw_event(c: &CandidateRow) -> RawEvent {
     }
 }
 
+/// Who settles a candidate: the operator, or a moderator of the home tenant (whose events
+/// are the global record), with the name people know them by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reviewer {
+    pub actor: Actor,
+    pub name: Option<String>,
+}
+
+impl Reviewer {
+    pub fn operator(verb: &str) -> Self {
+        Self {
+            actor: Actor::cli(verb),
+            name: None,
+        }
+    }
+
+    /// A moderator may review only in the home server or workspace.
+    pub fn moderator(by: &Moderator) -> Result<Self> {
+        if !by.global {
+            return Err(Error::Forbidden(
+                "Only moderators of the bot's home server or workspace review news.".into(),
+            ));
+        }
+        let name = by.name.as_deref().map(|n| {
+            n.chars()
+                .filter(|c| !c.is_control())
+                .take(80)
+                .collect::<String>()
+        });
+        Ok(Self {
+            actor: by.actor.clone(),
+            name: name.filter(|n| !n.trim().is_empty()),
+        })
+    }
+}
+
 fn handled(c: &CandidateRow) -> Error {
-    let by = c.handled_by.as_deref().unwrap_or("someone");
+    let what = match c.status.as_str() {
+        "added" => "added",
+        "same" => "marked the same as a recorded event",
+        _ => "dismissed",
+    };
     Error::Forbidden(format!(
-        "candidate #{} was already handled by {by} ({})",
-        c.id, c.status
+        "Candidate #{} was already handled by {} ({what}).",
+        c.id,
+        crate::render::review::handled_by(c)
     ))
+}
+
+/// An open candidate, or why it cannot be reviewed any more.
+pub async fn open(store: &Store, id: i64) -> Result<CandidateRow> {
+    let candidate = get(store, id).await?;
+    if candidate.status == "open" {
+        Ok(candidate)
+    } else {
+        Err(handled(&candidate))
+    }
 }
 
 /// Adds the candidate to the global record as `raw` says (what was read, changed as the
@@ -125,13 +177,10 @@ pub async fn add(
     store: &Store,
     id: i64,
     raw: &RawEvent,
-    actor: &Actor,
+    by: &Reviewer,
     now: DateTime<Utc>,
 ) -> Result<LayoffEvent> {
-    let candidate = get(store, id).await?;
-    if candidate.status != "open" {
-        return Err(handled(&candidate));
-    }
+    open(store, id).await?;
     if raw.company.is_none() {
         return Err(Error::Invalid(crate::domain::DomainError::invalid(
             "company",
@@ -140,11 +189,10 @@ pub async fn add(
     }
     let event = NewEvent::parse(raw, EventScope::Global, now.date_naive())?;
     let mut tx = store.begin_write().await?;
-    let event_id = super::moderation::insert_and_enqueue(&mut tx, &event, actor, now).await?;
-    if !crate::store::candidates::settle(&mut tx, id, "added", Some(event_id), actor.as_str(), now)
-        .await?
-    {
+    let event_id = super::moderation::insert_and_enqueue(&mut tx, &event, &by.actor, now).await?;
+    if !settle(&mut tx, id, "added", Some(event_id), by, now).await? {
         // Settled by someone else meanwhile: nothing of this is kept.
+        drop(tx);
         return Err(handled(&get(store, id).await?));
     }
     let stored = crate::store::events::get(&mut tx, event_id).await?;
@@ -154,16 +202,27 @@ pub async fn add(
 }
 
 /// Dismisses an open candidate.
-pub async fn dismiss(store: &Store, id: i64, actor: &Actor, now: DateTime<Utc>) -> Result<()> {
-    let candidate = get(store, id).await?;
+pub async fn dismiss(store: &Store, id: i64, by: &Reviewer, now: DateTime<Utc>) -> Result<()> {
+    get(store, id).await?;
     let mut tx = store.begin_write().await?;
-    if !crate::store::candidates::settle(&mut tx, id, "dismissed", None, actor.as_str(), now)
-        .await?
-    {
-        return Err(handled(&candidate));
+    if !settle(&mut tx, id, "dismissed", None, by, now).await? {
+        drop(tx);
+        return Err(handled(&get(store, id).await?));
     }
     tx.commit().await?;
     Ok(())
+}
+
+async fn settle(
+    tx: &mut crate::store::Conn,
+    id: i64,
+    status: &str,
+    event_id: Option<i64>,
+    by: &Reviewer,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let (actor, name) = (by.actor.as_str(), by.name.as_deref());
+    crate::store::candidates::settle(tx, id, status, event_id, actor, name, now).await
 }
 
 /// Settles the candidate as the same cut as global event `event_id`: its link becomes a
@@ -172,10 +231,10 @@ pub async fn same(
     store: &Store,
     id: i64,
     event_id: i64,
-    actor: &Actor,
+    by: &Reviewer,
     now: DateTime<Utc>,
 ) -> Result<LayoffEvent> {
-    let candidate = get(store, id).await?;
+    let candidate = open(store, id).await?;
     let mut tx = store.begin_write().await?;
     let event = crate::store::events::get(&mut tx, event_id)
         .await?
@@ -185,12 +244,11 @@ pub async fn same(
                 "there is no event #{event_id} in the global record"
             ))
         })?;
-    if !crate::store::candidates::settle(&mut tx, id, "same", Some(event.id), actor.as_str(), now)
-        .await?
-    {
-        return Err(handled(&candidate));
+    if !settle(&mut tx, id, "same", Some(event.id), by, now).await? {
+        drop(tx);
+        return Err(handled(&get(store, id).await?));
     }
-    crate::store::merge::add_source(&mut tx, event.id, &candidate.link, actor, now).await?;
+    crate::store::merge::add_source(&mut tx, event.id, &candidate.link, &by.actor, now).await?;
     crate::store::outbox::mark_edits_due(&mut tx, event.id).await?;
     let stored = crate::store::events::get(&mut tx, event.id).await?;
     tx.commit().await?;

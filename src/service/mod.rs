@@ -16,6 +16,7 @@ pub mod listing;
 mod merging;
 pub mod moderation;
 pub mod requests;
+pub mod review;
 pub mod snapshots;
 pub mod sources;
 pub mod stats;

@@ -22,6 +22,8 @@ pub struct Moderator {
     pub tenant: Tenant,
     /// The home tenant's moderators curate the global record (`HOME_GUILD_ID`).
     pub global: bool,
+    /// The name people know them by, where something shows who acted (a review post).
+    pub name: Option<String>,
 }
 
 impl Moderator {
@@ -31,7 +33,14 @@ impl Moderator {
             actor,
             tenant,
             global,
+            name: None,
         }
+    }
+
+    #[must_use]
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = Some(name.to_string());
+        self
     }
 
     /// Events added here are global in the home tenant, the tenant's own elsewhere.

@@ -1,6 +1,6 @@
 //! Slack's slash commands: `/layoffs [company] [days]`, `/layoffs-stats …`,
-//! `/layoff add|edit|remove` (modals, see `modals`) and `/layoff-alerts
-//! subscribe|unsubscribe|list|test`. Each answers with Block Kit within Slack's 3 seconds; work
+//! `/layoff add|edit|remove` (modals, see `modals`), `/layoff-alerts
+//! subscribe|unsubscribe|list|test` and `/layoff-review set|off`. Each answers with Block Kit within Slack's 3 seconds; work
 //! that takes longer (a chart's upload) follows on its own.
 
 use chrono::Utc;
@@ -26,9 +26,10 @@ pub async fn handle(app: &SlackApp, event: SlackCommandEvent) -> Value {
         "/layoffs-stats" => stats(app, &command).await,
         "/layoff" => modals::layoff(app, &command).await,
         "/layoff-alerts" => super::alerts::command(app, &command).await,
+        "/layoff-review" => super::review::command(app, &command).await,
         other => Err(Error::NotFound(format!(
-            "I don't know the command {other}. Try /layoffs, /layoffs-stats, /layoff or \
-             /layoff-alerts."
+            "I don't know the command {other}. Try /layoffs, /layoffs-stats, /layoff, \
+             /layoff-alerts or /layoff-review."
         ))),
     };
     let name = event.command.0.trim_start_matches('/');

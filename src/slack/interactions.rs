@@ -26,7 +26,9 @@ pub async fn handle(app: &SlackApp, payload: &Value) -> Option<Value> {
                 let outcome = crate::telemetry::Outcome::of(&answered);
                 crate::telemetry::command("button", outcome, started.elapsed().as_secs_f64());
                 let answer = match answered {
-                    Ok(view) => replace(&view),
+                    Ok(Some(view)) => replace(&view),
+                    // A form opened over the message: it stays as it is.
+                    Ok(None) => return,
                     Err(e) => ephemeral_text(&user_text(&e)),
                 };
                 if let Err(e) = app.respond(url, &answer).await {
@@ -35,12 +37,21 @@ pub async fn handle(app: &SlackApp, payload: &Value) -> Option<Value> {
             });
             None
         }
-        Some("view_submission") => Some(match modals::submitted(app, payload).await {
+        Some("view_submission") => Some(match submitted(app, payload).await {
             Ok(answer) => answer,
             Err(e) => json!({ "response_action": "errors",
                               "errors": { "company": super::markup::plain_text(&user_text(&e)) } }),
         }),
         _ => None,
+    }
+}
+
+/// A submitted form: the review queue's add form, or `/layoff add|edit`'s.
+async fn submitted(app: &SlackApp, payload: &Value) -> Result<Value> {
+    if payload["view"]["callback_id"].as_str() == Some(super::review::FORM) {
+        super::review::submitted(app, payload).await
+    } else {
+        modals::submitted(app, payload).await
     }
 }
 
@@ -51,8 +62,8 @@ fn replace(view: &View) -> Value {
     m
 }
 
-/// What a pressed button does, as the view that replaces its message.
-async fn pressed(app: &SlackApp, payload: &Value) -> Result<View> {
+/// What a pressed button does, as the view that replaces its message (None: a form opened).
+async fn pressed(app: &SlackApp, payload: &Value) -> Result<Option<View>> {
     let action = payload["actions"][0]["action_id"]
         .as_str()
         .unwrap_or_default();
@@ -61,15 +72,20 @@ async fn pressed(app: &SlackApp, payload: &Value) -> Result<View> {
     let team = payload["team"]["id"].as_str().unwrap_or_default();
     let user = payload["user"]["id"].as_str().unwrap_or_default();
     let by = if buttons::needs_moderator(&id) {
-        Some(app.moderator(team, user).await?)
+        let name = super::review::user_name(payload);
+        Some(app.moderator(team, user).await?.named(name))
     } else {
         None
     };
     let viewer = SlackApp::viewer(team)?;
     let pressed = buttons::press(&app.store, id, &viewer, by.as_ref(), Utc::now()).await?;
     Ok(match pressed {
-        Pressed::View(view) => view,
-        Pressed::Text(text) => note(&text),
+        Pressed::View(view) => Some(view),
+        Pressed::Text(text) => Some(note(&text)),
+        Pressed::Form { candidate, fields } => {
+            super::review::open_form(app, payload, candidate, &fields).await?;
+            None
+        }
     })
 }
 

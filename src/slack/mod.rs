@@ -12,6 +12,7 @@ mod interactions;
 pub mod markup;
 mod modals;
 mod poster;
+mod review;
 mod socket;
 mod text;
 

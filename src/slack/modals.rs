@@ -105,56 +105,95 @@ async fn open(
     Ok(Value::Null)
 }
 
-fn initial(event: &LayoffEvent, field: &str) -> Option<String> {
-    match field {
-        "company" => Some(event.company.clone()),
-        "date" => Some(event.date.to_string()),
-        "count" => event.headcount.known().map(|n| n.to_string()),
-        "approx" => match &event.headcount {
+/// An event's fields as the form shows them.
+fn raw_of(event: &LayoffEvent) -> RawEvent {
+    RawEvent {
+        company: Some(event.company.clone()),
+        date: Some(event.date.to_string()),
+        count: event.headcount.known().map(i64::from),
+        approx: match &event.headcount {
             Headcount::Approx(text) => Some(text.clone()),
             _ => None,
         },
-        "percent" => event
+        percent: event
             .percentage
-            .map(|p| p.to_string().trim_end_matches('%').to_string()),
-        "teams" => event.teams.clone(),
-        "location" => event.location.clone(),
-        "source" => event.source.as_ref().map(|s| s.as_str().to_string()),
-        "notes" => event.notes.clone(),
+            .and_then(|p| p.to_string().trim_end_matches('%').parse().ok()),
+        teams: event.teams.clone(),
+        location: event.location.clone(),
+        source: event.source.as_ref().map(|s| s.as_str().to_string()),
+        notes: event.notes.clone(),
+    }
+}
+
+fn initial(raw: &RawEvent, field: &str) -> Option<String> {
+    match field {
+        "company" => raw.company.clone(),
+        "date" => raw.date.clone(),
+        "count" => raw.count.map(|n| n.to_string()),
+        "approx" => raw.approx.clone(),
+        "percent" => raw.percent.map(|p| p.to_string()),
+        "teams" => raw.teams.clone(),
+        "location" => raw.location.clone(),
+        "source" => raw.source.clone(),
+        "notes" => raw.notes.clone(),
         _ => None,
     }
 }
 
-/// The modal: every field optional but the company on `add`.
+/// The modal for `/layoff add|edit`: every field optional but the company on `add`.
 pub fn modal(kind: &str, channel: &str, event: Option<&LayoffEvent>) -> Value {
-    let blocks: Vec<Value> = FIELDS
-        .iter()
-        .map(|(id, label, hint, multiline, max)| {
-            let mut element = json!({
-                "type": "plain_text_input", "action_id": "value", "multiline": multiline,
-                "max_length": max, "placeholder": { "type": "plain_text", "text": hint },
-            });
-            if let Some(value) = event.and_then(|e| initial(e, id)) {
-                element["initial_value"] = json!(value);
-            }
-            json!({
-                "type": "input", "block_id": id, "optional": !(kind == ADD && *id == "company"),
-                "label": { "type": "plain_text", "text": label }, "element": element,
-            })
-        })
-        .collect();
     let (title, submit) = match event {
         Some(e) => (format!("Edit event #{}", e.id), "Save"),
         None => ("Add a layoff".to_string(), "Add"),
     };
     let metadata = json!({ "channel": channel, "event": event.map(|e| e.id) });
-    json!({
-        "type": "modal", "callback_id": kind, "private_metadata": metadata.to_string(),
-        "title": { "type": "plain_text", "text": title },
-        "submit": { "type": "plain_text", "text": submit },
-        "close": { "type": "plain_text", "text": "Cancel" },
-        "blocks": blocks,
-    })
+    let form = Form {
+        kind,
+        title: &title,
+        submit,
+        metadata: &metadata,
+    };
+    form.modal(event.map(raw_of).as_ref())
+}
+
+/// A modal's kind (its callback id), title, submit label and what it carries along.
+pub struct Form<'a> {
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub submit: &'a str,
+    pub metadata: &'a Value,
+}
+
+impl Form<'_> {
+    /// The modal with the event form's fields, prefilled from `raw`.
+    pub fn modal(&self, raw: Option<&RawEvent>) -> Value {
+        let blocks: Vec<Value> = FIELDS
+            .iter()
+            .map(|(id, label, hint, multiline, max)| {
+                let mut element = json!({
+                    "type": "plain_text_input", "action_id": "value", "multiline": multiline,
+                    "max_length": max, "placeholder": { "type": "plain_text", "text": hint },
+                });
+                if let Some(value) = raw.and_then(|r| initial(r, id)) {
+                    let value: String = value.chars().take(*max as usize).collect();
+                    element["initial_value"] = json!(value);
+                }
+                let optional = !(self.kind != EDIT && *id == "company");
+                json!({
+                    "type": "input", "block_id": id, "optional": optional,
+                    "label": { "type": "plain_text", "text": label }, "element": element,
+                })
+            })
+            .collect();
+        json!({
+            "type": "modal", "callback_id": self.kind,
+            "private_metadata": self.metadata.to_string(),
+            "title": { "type": "plain_text", "text": self.title },
+            "submit": { "type": "plain_text", "text": self.submit },
+            "close": { "type": "plain_text", "text": "Cancel" },
+            "blocks": blocks,
+        })
+    }
 }
 
 /// The question `/layoff remove` asks, with Remove and Keep.
@@ -208,11 +247,16 @@ pub async fn submitted(app: &SlackApp, payload: &Value) -> Result<Value> {
                 AddOutcome::Held { pending_id, nearby } => render::nearby_view(&nearby, pending_id),
             }),
     };
+    answer(done.map(|view| {
+        tell(app, &channel, user, &view);
+        Value::Null
+    }))
+}
+
+/// The answer to a submission: the modal closed, or the errors under the fields.
+pub(super) fn answer(done: Result<Value>) -> Result<Value> {
     match done {
-        Ok(view) => {
-            tell(app, &channel, user, &view);
-            Ok(json!({ "response_action": "clear" }))
-        }
+        Ok(_) => Ok(json!({ "response_action": "clear" })),
         Err(Error::Invalid(e)) => Ok(field_errors(&e)),
         Err(e @ (Error::UnknownCompany { .. } | Error::NotFound(_) | Error::Forbidden(_))) => {
             let message = super::markup::plain_text(&super::text::user_text(&e));
@@ -235,7 +279,7 @@ fn tell(app: &SlackApp, channel: &str, user: &str, view: &View) {
 }
 
 /// The modal's values as a [`RawEvent`]; a number that does not parse is its field's error.
-fn raw_event(values: &Value) -> std::result::Result<RawEvent, DomainError> {
+pub(super) fn raw_event(values: &Value) -> std::result::Result<RawEvent, DomainError> {
     let text = |id: &str| {
         values[id]["value"]["value"]
             .as_str()
@@ -267,7 +311,7 @@ fn raw_event(values: &Value) -> std::result::Result<RawEvent, DomainError> {
 }
 
 /// `response_action: errors` with the message under its field.
-fn field_errors(e: &DomainError) -> Value {
+pub(super) fn field_errors(e: &DomainError) -> Value {
     let block = match e.field {
         "percentage" => "percent",
         f if FIELDS.iter().any(|(id, ..)| *id == f) => f,

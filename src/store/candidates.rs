@@ -22,27 +22,7 @@ pub struct NewCandidate {
     pub location: Option<String>,
 }
 
-/// A candidate as stored, with its company's name.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CandidateRow {
-    pub id: i64,
-    pub source: String,
-    pub title: String,
-    pub link: String,
-    pub published_at: DateTime<Utc>,
-    pub company_id: Option<i64>,
-    pub company: Option<String>,
-    pub headcount: Option<i64>,
-    pub percentage: Option<f64>,
-    pub headcount_text: Option<String>,
-    pub teams: Option<String>,
-    pub location: Option<String>,
-    pub near_event_id: Option<i64>,
-    pub status: String,
-    pub event_id: Option<i64>,
-    pub handled_by: Option<String>,
-    pub handled_at: Option<DateTime<Utc>>,
-}
+pub use crate::domain::candidate::CandidateRow;
 
 macro_rules! select_candidates {
     ($where:literal, $($arg:expr),*) => {
@@ -52,15 +32,19 @@ macro_rules! select_candidates {
                       k.published_at AS "published_at: DateTime<Utc>", k.company_id,
                       c.name AS "company?", k.headcount, k.percentage, k.headcount_text, k.teams,
                       k.location, k.near_event_id, k.status, k.event_id, k.handled_by,
-                      k.handled_at AS "handled_at: DateTime<Utc>"
+                      k.handled_at AS "handled_at: DateTime<Utc>", k.handled_by_name
                FROM candidates k LEFT JOIN companies c ON c.id = k.company_id "# + $where,
             $($arg),*
         )
     };
 }
 
+/// The most review posts one sync writes: a feed's first read can hold a backlog.
+const REVIEW_POSTS_MAX: usize = 50;
+
 impl Store {
-    /// Keeps the items not kept already (by link key), in one transaction; how many were new.
+    /// Keeps the items not kept already (by link key), in one transaction with their posts in
+    /// the review channels (the first [`REVIEW_POSTS_MAX`]); how many were new.
     pub async fn keep_candidates(
         &self,
         items: &[NewCandidate],
@@ -71,12 +55,12 @@ impl Store {
         for c in items {
             let date = c.published_at.date_naive();
             let near = near_event(&mut tx, c.company_id, date, &c.link, &c.link_key).await?;
-            let done = sqlx::query!(
+            let id = sqlx::query_scalar!(
                 "INSERT INTO candidates (source, title, link, link_key, published_at, company_id,
                      headcount, percentage, headcount_text, teams, location, near_event_id,
                      created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                 ON CONFLICT (link_key) DO NOTHING",
+                 ON CONFLICT (link_key) DO NOTHING RETURNING id",
                 c.source,
                 c.title,
                 c.link,
@@ -91,11 +75,23 @@ impl Store {
                 near,
                 now
             )
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
-            new += usize::try_from(done.rows_affected()).unwrap_or(0);
+            let Some(id) = id else { continue };
+            new += 1;
+            if new <= REVIEW_POSTS_MAX {
+                super::outbox::enqueue_review(&mut tx, id, now).await?;
+            }
+        }
+        if new > REVIEW_POSTS_MAX {
+            tracing::warn!(
+                new,
+                posted = REVIEW_POSTS_MAX,
+                "more new candidates than a review channel should get at once; the rest are in `layoffs-bot candidates`"
+            );
         }
         tx.commit().await?;
+        self.outbox_written();
         Ok(new)
     }
 
@@ -153,16 +149,19 @@ pub async fn settle(
     status: &str,
     event_id: Option<i64>,
     by: &str,
+    name: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let done = sqlx::query!(
-        "UPDATE candidates SET status = ?2, event_id = ?3, handled_by = ?4, handled_at = ?5
+        "UPDATE candidates SET status = ?2, event_id = ?3, handled_by = ?4, handled_at = ?5,
+                               handled_by_name = ?6
          WHERE id = ?1 AND status = 'open'",
         id,
         status,
         event_id,
         by,
-        now
+        now,
+        name
     )
     .execute(&mut *conn)
     .await?;

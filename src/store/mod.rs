@@ -14,6 +14,7 @@ pub mod merge;
 pub mod names;
 pub mod outbox;
 pub mod pending;
+pub mod reviews;
 pub mod signatures;
 pub mod snapshot;
 pub mod sources;

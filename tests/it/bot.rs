@@ -57,7 +57,7 @@ async fn start_up_registers_every_command_with_its_options_and_gates() {
     assert_eq!(layoffs["options"][0]["autocomplete"], true);
     assert!(layoffs["default_member_permissions"].is_null());
 
-    for gated in ["layoff", "layoff-alerts"] {
+    for gated in ["layoff", "layoff-alerts", "layoff-review"] {
         let c = by_name(gated);
         assert_eq!(c["default_member_permissions"], "32", "{gated}");
         assert_eq!(c["contexts"], json!([0]), "{gated} is for servers");

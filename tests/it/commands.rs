@@ -40,7 +40,13 @@ fn every_command_and_option_is_described_and_within_discords_limits() {
     let names: Vec<&str> = all.iter().map(|c| c.name.as_ref()).collect();
     assert_eq!(
         names,
-        ["layoffs", "layoffs-stats", "layoff", "layoff-alerts"]
+        [
+            "layoffs",
+            "layoffs-stats",
+            "layoff",
+            "layoff-alerts",
+            "layoff-review"
+        ]
     );
     for command in &all {
         check(command, "");

@@ -10,7 +10,7 @@ use layoffs_bot::sources::{self, Synced};
 use crate::sources::Upstream;
 use crate::support::{TestStore, data, now};
 
-fn rss(items: &[(&str, &str, &str)]) -> String {
+pub(crate) fn rss(items: &[(&str, &str, &str)]) -> String {
     use std::fmt::Write as _;
     let items = items
         .iter()
@@ -337,7 +337,7 @@ async fn candidates_are_listed_added_with_their_posts_or_dismissed_once_from_the
     );
     let (ok, _, err) = cli(&url, &["candidates", "add", &aws]).await;
     assert!(
-        !ok && err.contains("already handled by cli:candidates (added)"),
+        !ok && err.contains("already handled by the operator (added)"),
         "{err}"
     );
     let (ok, _, err) = cli(&url, &["candidates", "add", &tiny]).await;
@@ -425,7 +425,7 @@ async fn a_candidate_that_is_a_recorded_event_becomes_one_of_its_sources() {
         &t.store,
         candidate.id,
         near,
-        &layoffs_bot::domain::Actor::cli("x"),
+        &service::candidates::Reviewer::operator("x"),
         now(),
     )
     .await;
@@ -433,6 +433,6 @@ async fn a_candidate_that_is_a_recorded_event_becomes_one_of_its_sources() {
         again
             .unwrap_err()
             .user_message()
-            .contains("already handled by cli:candidates (same)")
+            .contains("already handled by the operator (marked the same as a recorded event)")
     );
 }

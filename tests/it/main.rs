@@ -24,6 +24,8 @@ mod migrate;
 mod migrate_channels;
 mod outbox;
 mod period_rule;
+mod review;
+mod review_slack;
 mod serve;
 mod slack;
 mod slack_hardening;

@@ -3,6 +3,7 @@
 mod alerts;
 mod layoff;
 mod layoffs;
+mod review;
 mod stats;
 
 use poise::serenity_prelude as serenity;
@@ -21,6 +22,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         stats::layoffs_stats(),
         layoff::layoff(),
         alerts::layoff_alerts(),
+        review::layoff_review(),
     ]
 }
 

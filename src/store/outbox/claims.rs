@@ -15,7 +15,8 @@ use crate::store::{Conn, Store, snowflake_from_db, tenants};
 pub struct Delivery {
     pub id: i64,
     pub item: Item,
-    pub subscription_id: i64,
+    /// None for a review post (review channels are not subscriptions).
+    pub subscription_id: Option<i64>,
     pub channel: ChannelRef,
     /// The one role its posts may ping, if a moderator opted in.
     pub mention_role: Option<u64>,
@@ -159,11 +160,15 @@ impl Store {
                          subscription_id, platform AS channel_platform, channel, thread,
                          attempts,
                          created_at AS "created_at!: DateTime<Utc>",
-                         (SELECT t.platform FROM subscriptions s JOIN tenants t
-                                 ON t.id = s.tenant_id WHERE s.id = subscription_id)
+                         (SELECT t.platform FROM tenants t WHERE t.id = COALESCE(
+                              (SELECT s.tenant_id FROM subscriptions s WHERE s.id = subscription_id),
+                              (SELECT r.tenant_id FROM review_channels r
+                               WHERE r.id = review_channel_id)))
                              AS "platform?: String",
-                         (SELECT t.external_id FROM subscriptions s JOIN tenants t
-                                 ON t.id = s.tenant_id WHERE s.id = subscription_id)
+                         (SELECT t.external_id FROM tenants t WHERE t.id = COALESCE(
+                              (SELECT s.tenant_id FROM subscriptions s WHERE s.id = subscription_id),
+                              (SELECT r.tenant_id FROM review_channels r
+                               WHERE r.id = review_channel_id)))
                              AS "external?: String",
                          (SELECT s.mention_role FROM subscriptions s WHERE s.id = subscription_id)
                              AS "mention_role?: i64""#,
@@ -214,7 +219,7 @@ impl Store {
                                         SELECT 1 FROM events e WHERE e.id = deliveries.event_id
                                           AND (e.deleted_at IS NOT NULL OR e.updated_at >= ?3))
                                     THEN 1 ELSE edit_due END,
-                    crosspost_state = CASE WHEN kind = 'test' THEN 0
+                    crosspost_state = CASE WHEN kind IN ('test', 'review') THEN 0
                                            ELSE (SELECT crosspost FROM subscriptions s
                                                  WHERE s.id = deliveries.subscription_id) END
              WHERE id = ?1",
@@ -305,8 +310,10 @@ impl Store {
             "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?1,
                     leased_until = NULL
              WHERE status = 'dead'
-               AND subscription_id IN (SELECT id FROM subscriptions
-                                       WHERE active = 1 AND removed_at IS NULL)",
+               AND (subscription_id IN (SELECT id FROM subscriptions
+                                        WHERE active = 1 AND removed_at IS NULL)
+                    OR review_channel_id IN (SELECT id FROM review_channels
+                                             WHERE removed_at IS NULL))",
             now
         )
         .execute(&self.pool)
@@ -350,7 +357,7 @@ struct ClaimedRow {
     filing_id: Option<i64>,
     period_start: Option<DateTime<Utc>>,
     period_end: Option<DateTime<Utc>>,
-    subscription_id: i64,
+    subscription_id: Option<i64>,
     channel_platform: String,
     channel: String,
     thread: String,

@@ -16,7 +16,7 @@ pub use report::{DeliveryRow, DeliveryStatus};
 
 use super::{Conn, Store, tenants};
 use crate::domain::{AlertFilter, DigestPeriod, Mode, Subject, Tenant};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// What a delivery row posts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -27,6 +27,8 @@ pub enum Item {
     Digest(DigestPeriod),
     /// A marked sample: the newest matching event, if any.
     Test(Option<i64>),
+    /// A candidate's post in a review channel (no subscription: a home tenant's setting).
+    Review(i64),
 }
 
 impl Item {
@@ -36,6 +38,7 @@ impl Item {
             Self::Filing(_) => "filing",
             Self::Digest(_) => "digest",
             Self::Test(_) => "test",
+            Self::Review(_) => "review",
         }
     }
 }
@@ -75,6 +78,9 @@ pub async fn insert(
         Item::Filing(id) => (None, Some(id), None, None),
         Item::Digest(p) => (None, None, Some(p.start), Some(p.end)),
         Item::Test(None) => (None, None, None, None),
+        Item::Review(_) => {
+            return Err(Error::Internal("review posts go to review channels".into()));
+        }
     };
     let id = sqlx::query_scalar!(
         r#"INSERT INTO deliveries (kind, key, event_id, filing_id, period_start, period_end,
@@ -148,6 +154,25 @@ pub async fn enqueue_filing(
     enqueue_matching(conn, candidates, item, company_id, jobs, now).await
 }
 
+/// Writes the candidate's post in every review channel; part of the transaction that keeps
+/// it. Returns how many.
+pub async fn enqueue_review(conn: &mut Conn, candidate_id: i64, now: DateTime<Utc>) -> Result<u64> {
+    let key = format!("review:{candidate_id}");
+    let done = sqlx::query!(
+        "INSERT INTO deliveries (kind, key, candidate_id, review_channel_id, platform, channel,
+                                 next_attempt_at, created_at)
+         SELECT 'review', ?1, ?2, r.id, r.platform, r.channel, ?3, ?3
+         FROM review_channels r WHERE r.removed_at IS NULL
+         ON CONFLICT (platform, channel, thread, key) DO NOTHING",
+        key,
+        candidate_id,
+        now
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 async fn enqueue_matching(
     conn: &mut Conn,
     candidates: impl Iterator<Item = Candidate>,
@@ -172,6 +197,7 @@ async fn enqueue_matching(
         Item::Filing(id) => format!("filing:{id}"),
         Item::Digest(p) => p.key(),
         Item::Test(_) => format!("test:{}", now.timestamp_micros()),
+        Item::Review(id) => format!("review:{id}"),
     };
     let mut added = 0;
     for c in candidates.filter(|c| c.filter.matches(&subject)) {
@@ -382,6 +408,7 @@ impl StoredItem {
             "event" => Item::Event(self.event_id?),
             "filing" => Item::Filing(self.filing_id?),
             "test" => Item::Test(self.event_id),
+            "review" => Item::Review(self.key.strip_prefix("review:")?.parse().ok()?),
             "digest" => {
                 let mode = self
                     .key
@@ -403,6 +430,7 @@ impl StoredItem {
             Some(Item::Event(id)) => format!("event #{id}"),
             Some(Item::Filing(id)) => format!("WARN filing #{id}"),
             Some(Item::Test(_)) => "test post".to_string(),
+            Some(Item::Review(id)) => format!("review of candidate #{id}"),
             Some(Item::Digest(p)) => format!(
                 "{} digest of {} to {}",
                 p.mode.as_str(),

@@ -834,6 +834,17 @@ pub fn button(who: Who<'_>, custom_id: &str) -> Value {
     i
 }
 
+/// A form (modal) submitted from a message of the bot: `fields` as (custom id, value).
+pub fn modal_submit(who: Who<'_>, custom_id: &str, fields: &[(&str, &str)]) -> Value {
+    let rows: Vec<Value> = fields
+        .iter()
+        .map(|(id, value)| json!({"type": 1, "components": [{"type": 4, "custom_id": id, "value": value}]}))
+        .collect();
+    let mut i = envelope(5, who, json!({"custom_id": custom_id, "components": rows}));
+    i["message"] = button(who, "x")["message"].clone();
+    i
+}
+
 /// A slash command in a DM with the bot.
 pub fn dm_slash(name: &str, options: Value) -> Value {
     json!({

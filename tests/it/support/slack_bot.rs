@@ -66,6 +66,10 @@ impl SlackBot {
         format!("http://127.0.0.1:{}/slack/interactivity", self.port)
     }
 
+    pub fn store_url(&self) -> &str {
+        &self.url
+    }
+
     /// The `layoffs-bot` command line on the bot's store.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
         std::process::Command::new(env!("CARGO_BIN_EXE_layoffs-bot"))
