@@ -12,15 +12,40 @@ CREATE TABLE review_channels (
     removed_at  TEXT
 ) STRICT;
 
+-- Follows: a person's own alerts by direct message about one company. Only what delivery
+-- needs is kept: the platform's user id, the company, and the tenant where the follow was made
+-- (its private events are seen too; NULL: made in a DM, the global record only).
+CREATE TABLE follows (
+    id          INTEGER PRIMARY KEY,
+    platform    TEXT NOT NULL CHECK (platform IN ('discord', 'slack')),
+    user_id     TEXT NOT NULL CHECK (user_id != ''),
+    company_id  INTEGER NOT NULL REFERENCES companies (id),
+    tenant_id   INTEGER REFERENCES tenants (id),
+    UNIQUE (platform, user_id, company_id)
+) STRICT;
+CREATE INDEX follows_company ON follows (company_id);
+
+-- A person whose DMs the platform refused (closed, the bot blocked): their follows wait until
+-- they use `/layoffs-follow list`; `told` once they were told why on their next command.
+CREATE TABLE follow_pauses (
+    platform    TEXT NOT NULL CHECK (platform IN ('discord', 'slack')),
+    user_id     TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    told        INTEGER NOT NULL DEFAULT 0 CHECK (told IN (0, 1)),
+    PRIMARY KEY (platform, user_id)
+) STRICT;
+
 -- Who settled a candidate as people saw them (the audit keeps `handled_by`, the actor id).
 ALTER TABLE candidates ADD COLUMN handled_by_name TEXT;
 
--- Deliveries are rebuilt for a fifth kind, `review`: a candidate's post in a review channel,
--- which belongs to no subscription. Every other kind still has one.
+-- Deliveries are rebuilt for two kinds without a subscription: `review`, a candidate's post
+-- in a review channel, and `follow`, an event's DM to a person who follows its company. A
+-- follow's row names the person as its channel ('@' and their id: exactly once per person and
+-- event) and keeps the DM channel it was posted in (`dm_channel`).
 CREATE TABLE deliveries_v3 (
     id                  INTEGER PRIMARY KEY,
     kind                TEXT NOT NULL
-                        CHECK (kind IN ('event', 'filing', 'digest', 'test', 'review')),
+                        CHECK (kind IN ('event', 'filing', 'digest', 'test', 'review', 'follow')),
     key                 TEXT NOT NULL,
     event_id            INTEGER REFERENCES events (id),
     filing_id           INTEGER REFERENCES filings (id),
@@ -29,6 +54,8 @@ CREATE TABLE deliveries_v3 (
     period_end          TEXT,
     subscription_id     INTEGER REFERENCES subscriptions (id),
     review_channel_id   INTEGER REFERENCES review_channels (id),
+    follow_id           INTEGER REFERENCES follows (id),
+    dm_channel          TEXT,
     platform            TEXT NOT NULL CHECK (platform IN ('discord', 'slack')),
     channel             TEXT NOT NULL CHECK (channel != ''),
     thread              TEXT NOT NULL DEFAULT '',
@@ -54,7 +81,8 @@ CREATE TABLE deliveries_v3 (
     CHECK (kind != 'filing' OR filing_id IS NOT NULL),
     CHECK (kind != 'digest' OR (period_start IS NOT NULL AND period_end IS NOT NULL)),
     CHECK ((kind = 'review') = (candidate_id IS NOT NULL AND review_channel_id IS NOT NULL)),
-    CHECK (kind = 'review' OR subscription_id IS NOT NULL)
+    CHECK ((kind = 'follow') = (follow_id IS NOT NULL AND event_id IS NOT NULL)),
+    CHECK (kind IN ('review', 'follow') OR subscription_id IS NOT NULL)
 ) STRICT;
 
 INSERT INTO deliveries_v3 (id, kind, key, event_id, filing_id, period_start, period_end,
@@ -77,3 +105,4 @@ CREATE INDEX deliveries_event ON deliveries (event_id) WHERE event_id IS NOT NUL
 CREATE INDEX deliveries_edit_due ON deliveries (edit_due) WHERE edit_due = 1;
 CREATE INDEX deliveries_crosspost_due ON deliveries (crosspost_state) WHERE crosspost_state = 1;
 CREATE INDEX deliveries_candidate ON deliveries (candidate_id) WHERE candidate_id IS NOT NULL;
+CREATE INDEX deliveries_follow ON deliveries (follow_id) WHERE follow_id IS NOT NULL;

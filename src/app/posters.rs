@@ -78,6 +78,14 @@ impl ChannelPoster for Posters {
         }
     }
 
+    async fn open_dm(&self, person: &ChannelRef) -> Result<ChannelRef, PostOutcome> {
+        match self.route(person) {
+            Route::Discord(d) => d.open_dm(person).await,
+            Route::Slack(s) => s.open_dm(person).await,
+            Route::Off(p) => Err(off(p)),
+        }
+    }
+
     fn dedupes_nonces(&self, channel: &ChannelRef) -> bool {
         match self.route(channel) {
             Route::Discord(d) => d.dedupes_nonces(channel),

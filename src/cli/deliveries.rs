@@ -1,5 +1,5 @@
-//! `layoffs-bot deliveries [--retry-dead]` and `digest --send-now`: the outbox as the operator
-//! sees it.
+//! `layoffs-bot deliveries [--retry-dead]`, `digest --send-now` and `follows`: the outbox and
+//! who it posts to, as the operator sees them.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -93,4 +93,20 @@ async fn deliveries_text(store: &Store) -> Result<String> {
         let _ = writeln!(out, "  channel {} of {}: {}", d.channel, d.tenant, d.reason);
     }
     Ok(out)
+}
+
+/// `follows`: followers per company, most followed first.
+pub(super) async fn follows(store: &Store) -> Result<ExitCode> {
+    let counts = service::follows::counts(store).await?;
+    if counts.is_empty() {
+        emit("Nobody follows a company yet (/layoffs-follow add).\n")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let people: i64 = counts.iter().map(|(_, n)| n).sum();
+    let mut out = format!("{people} follows of {} companies:\n", counts.len());
+    for (company, n) in &counts {
+        let _ = writeln!(out, "{n:>6}  {company}");
+    }
+    emit(&out)?;
+    Ok(ExitCode::SUCCESS)
 }

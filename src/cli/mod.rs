@@ -141,6 +141,8 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// How many people follow each company by DM (`/layoffs-follow`); no user ids.
+    Follows,
     /// Sources the running bot fetches on a schedule and imports: add, list, remove, sync.
     Sources {
         #[command(subcommand)]
@@ -257,6 +259,7 @@ async fn on_store(store: &Store, command: Command, today: NaiveDate) -> Result<E
         Command::Deliveries { retry_dead } => deliveries::deliveries(store, retry_dead).await?,
         Command::Sources { command } => sources::run(store, command).await?,
         Command::Candidates { action, all } => candidates::run(store, action, all).await?,
+        Command::Follows => deliveries::follows(store).await?,
         Command::Stats(args) => stats::run(store, args, today).await?,
         Command::Digest { send_now: _, guild } => deliveries::digest_now(store, guild).await?,
         Command::Totals { company, days } => {
@@ -295,6 +298,7 @@ async fn open_store(cli: &Cli) -> Result<Store> {
             | Command::Stats(_)
             | Command::Export { .. }
             | Command::Deliveries { retry_dead: false }
+            | Command::Follows
     );
     if only_reads {
         Store::open_existing(&cli.database_url).await

@@ -55,7 +55,12 @@ pub fn options() -> poise::FrameworkOptions<Data, Error> {
         commands: commands::all(),
         allowed_mentions: Some(CreateAllowedMentions::new()),
         on_error: |error| Box::pin(errors::on_error(error)),
-        post_command: |ctx| Box::pin(errors::counted(ctx, crate::telemetry::Outcome::Ok)),
+        post_command: |ctx| {
+            Box::pin(async move {
+                errors::counted(ctx, crate::telemetry::Outcome::Ok).await;
+                tell_paused_follows(ctx).await;
+            })
+        },
         pre_command: |ctx| {
             Box::pin(async move {
                 ctx.set_invocation_data(std::time::Instant::now()).await;
@@ -85,6 +90,21 @@ pub fn options() -> poise::FrameworkOptions<Data, Error> {
         // Owners are not used; skipping the lookup saves a request at start.
         initialize_owners: false,
         ..Default::default()
+    }
+}
+
+/// Once after the person's follows were paused (a DM refused), their next command says why
+/// and how to resume, only to them.
+async fn tell_paused_follows(ctx: Context<'_>) {
+    let who = commands::follow::person(ctx);
+    match crate::service::follows::pause_notice(&ctx.data().store, &who).await {
+        Ok(Some(notice)) => {
+            if let Err(e) = ctx.send(reply::ephemeral(&notice)).await {
+                tracing::warn!(error = %e, "could not tell a person their follows are paused");
+            }
+        }
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, "could not read a person's follow pause"),
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::reply;
 use crate::config::Secret;
-use crate::domain::ChannelRef;
+use crate::domain::{ChannelRef, Platform};
 use crate::notify::{ChannelPoster, PostOutcome};
 use crate::render::{Mentions, View};
 
@@ -155,6 +155,10 @@ impl ChannelPoster for DiscordPoster {
         self.send(self.client.patch(url), &body).await
     }
 
+    async fn open_dm(&self, person: &ChannelRef) -> Result<ChannelRef, PostOutcome> {
+        self.dm_channel(person).await
+    }
+
     async fn find_post(
         &self,
         channel: &ChannelRef,
@@ -181,6 +185,34 @@ impl ChannelPoster for DiscordPoster {
 }
 
 impl DiscordPoster {
+    /// POST `/users/@me/channels`: the DM channel with the user (the same one every time).
+    async fn dm_channel(&self, person: &ChannelRef) -> Result<ChannelRef, PostOutcome> {
+        let user = person
+            .id
+            .strip_prefix('@')
+            .filter(|u| u.parse::<u64>().is_ok())
+            .ok_or_else(|| PostOutcome::Rejected(format!("{person} is not a Discord user")))?;
+        let url = format!("{}/api/v10/users/@me/channels", self.base);
+        let body = serde_json::json!({ "recipient_id": user });
+        let request = self
+            .client
+            .post(url)
+            .header("Authorization", format!("Bot {}", self.token.expose()))
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+        let response = request
+            .send()
+            .await
+            .map_err(|e| PostOutcome::Failed(format!("request failed: {e}")))?;
+        let status = response.status().as_u16();
+        let json: Value = serde_json::from_slice(&response.bytes().await.unwrap_or_default())
+            .unwrap_or(Value::Null);
+        match classify(status, None, false, &json) {
+            PostOutcome::Sent { message } => Ok(ChannelRef::new(Platform::Discord, message)),
+            other => Err(other),
+        }
+    }
+
     /// GET `{base}/api/v10/channels/{id}/messages?limit=50`, newest first.
     async fn recent(&self, channel_id: u64) -> Result<Value, PostOutcome> {
         let url = format!(
@@ -235,6 +267,9 @@ impl DiscordPoster {
     }
 }
 
+/// "Cannot send messages to this user": DMs closed, or the bot blocked.
+const CANNOT_DM: u64 = 50007;
+
 /// Reads Discord's answer. Separate from the I/O so it can be tested.
 pub fn classify(
     status: u16,
@@ -243,6 +278,14 @@ pub fn classify(
     body: &Value,
 ) -> PostOutcome {
     let message = body["message"].as_str().unwrap_or("no message").to_string();
+    if body["code"].as_u64() == Some(CANNOT_DM) {
+        return PostOutcome::Unreachable {
+            status,
+            reason: format!(
+                "Discord {CANNOT_DM} ({message}): the person's DMs are closed to the bot"
+            ),
+        };
+    }
     match status {
         200..=299 => match body["id"].as_str().filter(|id| id.parse::<u64>().is_ok()) {
             Some(id) => PostOutcome::sent(id),

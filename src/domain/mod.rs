@@ -9,6 +9,7 @@ pub mod days;
 pub mod event;
 pub mod fields;
 pub mod filing;
+pub mod follow;
 pub mod headline;
 pub mod merge;
 pub mod people_field;

@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    ChannelPoster, PostOutcome, UNAUTHORIZED, UNAUTHORIZED_PAUSE, Worker, after, unauthorized,
+    ChannelPoster, LEASE, PostOutcome, UNAUTHORIZED, UNAUTHORIZED_PAUSE, Worker, after,
+    unauthorized,
 };
 use crate::error::Result;
 use crate::store::{DueCrosspost, DueEdit, FollowUp};
@@ -29,13 +30,23 @@ impl<P: ChannelPoster> Worker<P> {
     /// Brings a sent post in line with its corrected event, or replaces it with a notice
     /// when the event was removed.
     async fn edit(&self, e: DueEdit, now: DateTime<Utc>) -> Result<()> {
-        let view = match self.post_view(e.event_id, &e.tenant).await? {
+        // Unique per round: what marks the edit due again clears it.
+        let lease = after(now, LEASE);
+        if !self.store.lease_edit(e.id, lease).await? {
+            return Ok(());
+        }
+        let shown = if e.follow {
+            self.follow_view(e.event_id, e.tenant.as_ref()).await?
+        } else {
+            self.post_view(e.event_id, e.tenant.as_ref()).await?
+        };
+        let view = match shown {
             Some(view) => view,
             None => crate::render::removed_view(e.event_id),
         };
         self.pacer.acquire().await;
         let outcome = self.poster.edit(&e.channel, &e.message, &view).await;
-        self.settle(FollowUp::Edit, e.id, e.attempts, outcome, now)
+        self.settle(FollowUp::Edit, e.id, e.attempts, outcome, now, lease)
             .await
     }
 
@@ -44,11 +55,12 @@ impl<P: ChannelPoster> Worker<P> {
     async fn crosspost(&self, c: DueCrosspost, now: DateTime<Utc>) -> Result<()> {
         self.pacer.acquire().await;
         let outcome = self.poster.crosspost(&c.channel, &c.message).await;
-        self.settle(FollowUp::Crosspost, c.id, c.attempts, outcome, now)
+        self.settle(FollowUp::Crosspost, c.id, c.attempts, outcome, now, now)
             .await
     }
 
-    /// Records how a follow-up went; `attempts` is how many failed before.
+    /// Records how a follow-up went; `attempts` is how many failed before; an edit's `lease`
+    /// (see `Store::lease_edit`).
     async fn settle(
         &self,
         kind: FollowUp,
@@ -56,10 +68,11 @@ impl<P: ChannelPoster> Worker<P> {
         attempts: u32,
         outcome: PostOutcome,
         now: DateTime<Utc>,
+        lease: DateTime<Utc>,
     ) -> Result<()> {
         let store = &self.store;
         match outcome {
-            PostOutcome::Sent { .. } => store.follow_up_done(kind, id, None).await,
+            PostOutcome::Sent { .. } => store.follow_up_done(kind, id, None, lease).await,
             PostOutcome::RateLimited {
                 retry_after,
                 global,
@@ -88,12 +101,12 @@ impl<P: ChannelPoster> Worker<P> {
                 } else {
                     tracing::error!(delivery = id, ?kind, %reason, "follow-up failed; giving up");
                     let why = format!("gave up after {failures} attempts: {reason}");
-                    store.follow_up_done(kind, id, Some(&why)).await
+                    store.follow_up_done(kind, id, Some(&why), lease).await
                 }
             }
             PostOutcome::Unreachable { reason, .. } | PostOutcome::Rejected(reason) => {
                 tracing::warn!(delivery = id, ?kind, %reason, "cannot do the follow-up; leaving the post");
-                store.follow_up_done(kind, id, Some(&reason)).await
+                store.follow_up_done(kind, id, Some(&reason), lease).await
             }
         }
     }

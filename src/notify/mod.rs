@@ -20,7 +20,8 @@ pub use backoff::Backoff;
 pub use pacer::Pacer;
 pub use poster::{ChannelPoster, PostOutcome};
 
-use crate::domain::Tenant;
+use crate::domain::follow::Person;
+use crate::domain::{ChannelRef, Tenant};
 use crate::error::Result;
 use crate::render::{Mentions, View};
 use crate::store::{Delivery, Item, OutboxSignal, Store};
@@ -64,6 +65,7 @@ fn gone(item: Item) -> &'static str {
         Item::Filing(_) => "the filing is no longer on record",
         Item::Digest(_) => "nothing in the period matches any more",
         Item::Review(_) => "the candidate was settled before it was posted",
+        Item::Follow { .. } => "the event was removed before it was sent",
     }
 }
 
@@ -82,7 +84,13 @@ pub struct Worker<P> {
     wake: OutboxSignal,
     /// When digests go out (UTC hour).
     digest_hour: u32,
+    /// DM channels opened, by person ('@' and id, per platform): a person's DM channel does
+    /// not change, so the next DM costs one request, not two.
+    dm_channels: std::sync::Mutex<HashMap<(crate::domain::Platform, String), ChannelRef>>,
 }
+
+/// DM channels remembered at most; past that the memory starts over.
+const DM_CHANNELS_KEPT: usize = 100_000;
 
 impl<P: ChannelPoster> Worker<P> {
     pub fn new(store: Store, poster: P, backoff: Backoff) -> Self {
@@ -93,6 +101,7 @@ impl<P: ChannelPoster> Worker<P> {
             backoff,
             pacer: Pacer::per_second(POSTS_PER_SECOND),
             digest_hour: crate::domain::alerts::DEFAULT_DIGEST_HOUR,
+            dm_channels: std::sync::Mutex::default(),
         }
     }
 
@@ -120,7 +129,7 @@ impl<P: ChannelPoster> Worker<P> {
         let due = self.store.claim_due(now, after(now, LEASE), BATCH).await?;
         let mut count = due.len();
         // A fan-out puts one event in many rows: render it once per tenant, not once per row.
-        let mut views: HashMap<(Item, Tenant), Option<View>> = HashMap::new();
+        let mut views: HashMap<(Item, Option<Tenant>), Option<View>> = HashMap::new();
         let mut prepared = Vec::with_capacity(due.len());
         for d in due {
             let shared = matches!(d.item, Item::Event(_) | Item::Filing(_));
@@ -156,14 +165,17 @@ impl<P: ChannelPoster> Worker<P> {
         if let (Some(role), false) = (d.mention_role, matches!(d.item, Item::Test(_))) {
             view.mentions = Mentions::Role(role);
         }
+        let to = match self.destination(&d).await? {
+            Ok(to) => to,
+            Err(outcome) => return self.record(&d, outcome, now).await,
+        };
         let nonce = format!("lb-{}", d.id);
-        let forgotten =
-            !self.poster.dedupes_nonces(&d.channel) || now - d.created_at >= NONCE_WINDOW;
+        let forgotten = !self.poster.dedupes_nonces(&to) || now - d.created_at >= NONCE_WINDOW;
         if d.attempts > 1 && forgotten {
             // No nonce protects this retry: an earlier attempt may have landed.
             match self
                 .poster
-                .find_post(&d.channel, &views::marker_of(&d), &nonce)
+                .find_post(&to, &views::marker_of(&d), &nonce)
                 .await
             {
                 Ok(Some(message)) => {
@@ -183,14 +195,48 @@ impl<P: ChannelPoster> Worker<P> {
             );
             return Ok(());
         }
-        let mut outcome = self.poster.post(&d.channel, &view, &nonce).await;
+        let mut outcome = self.poster.post(&to, &view, &nonce).await;
         if view.image.is_some() && matches!(outcome, PostOutcome::Unreachable { status: 403, .. }) {
             // Perhaps only files are not allowed there: the digest goes without its chart.
             view.image = None;
             self.pacer.acquire().await;
-            outcome = self.poster.post(&d.channel, &view, &nonce).await;
+            outcome = self.poster.post(&to, &view, &nonce).await;
         }
         self.record(&d, outcome, now).await
+    }
+
+    /// Where a delivery is posted: its channel, or for a follower's DM the DM channel with
+    /// them (opened, paced like any request, and kept on the row for its edits).
+    async fn destination(
+        &self,
+        d: &Delivery,
+    ) -> Result<std::result::Result<ChannelRef, PostOutcome>> {
+        if !matches!(d.item, Item::Follow { .. }) {
+            return Ok(Ok(d.channel.clone()));
+        }
+        let person = (d.channel.platform, d.channel.id.clone());
+        let known = self
+            .dm_channels
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&person).cloned());
+        let dm = if let Some(dm) = known {
+            dm
+        } else {
+            self.pacer.acquire().await;
+            match self.poster.open_dm(&d.channel).await {
+                Ok(dm) => dm,
+                Err(outcome) => return Ok(Err(outcome)),
+            }
+        };
+        if let Ok(mut m) = self.dm_channels.lock() {
+            if m.len() >= DM_CHANNELS_KEPT {
+                m.clear();
+            }
+            m.insert(person, dm.clone());
+        }
+        self.store.note_dm_channel(d.id, &dm.id).await?;
+        Ok(Ok(dm))
     }
 
     /// Stores what one post attempt came to.
@@ -200,6 +246,11 @@ impl<P: ChannelPoster> Worker<P> {
         match outcome {
             PostOutcome::Sent { message } => {
                 counted("sent");
+                if let Item::Follow { follow, .. } = d.item {
+                    self.store
+                        .fold_burst(d.id, follow, d.created_at, now)
+                        .await?;
+                }
                 self.store.mark_sent(d.id, &message, now).await
             }
             PostOutcome::RateLimited {
@@ -218,6 +269,15 @@ impl<P: ChannelPoster> Worker<P> {
                 self.store
                     .mark_retry(d.id, at, "rate limited (429)", false)
                     .await
+            }
+            PostOutcome::Unreachable { reason, .. } if matches!(d.item, Item::Follow { .. }) => {
+                counted("paused");
+                tracing::info!(delivery = d.id, %reason, "a follower's DMs are closed; their follows pause");
+                let person = Person {
+                    platform: d.channel.platform,
+                    user_id: d.channel.id.trim_start_matches('@').to_string(),
+                };
+                self.store.pause_follows(&person, &reason).await
             }
             PostOutcome::Unreachable { reason, .. } => {
                 let Some(subscription) = d.subscription_id else {

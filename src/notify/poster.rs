@@ -68,6 +68,16 @@ pub trait ChannelPoster: Send + Sync + 'static {
         nonce: &str,
     ) -> impl Future<Output = Result<Option<String>, PostOutcome>> + Send;
 
+    /// The DM channel with a person (`person.id` is '@' and their user id), opened if new.
+    /// A refusal (DMs closed, the bot blocked, no such user) is `Unreachable`.
+    fn open_dm(
+        &self,
+        person: &ChannelRef,
+    ) -> impl Future<Output = Result<ChannelRef, PostOutcome>> + Send {
+        let refused = PostOutcome::Rejected(format!("{person}: this poster sends no DMs"));
+        async move { Err(refused) }
+    }
+
     /// Whether the platform drops a post whose nonce it saw in the last minute (Discord
     /// does); where it does not (Slack), every retry looks for its post first.
     fn dedupes_nonces(&self, channel: &ChannelRef) -> bool {

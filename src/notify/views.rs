@@ -20,6 +20,7 @@ pub(super) fn marker_of(d: &Delivery) -> String {
         Item::Digest(_) => marker("Digest", &d.id.to_string()),
         Item::Test(_) => marker("Test", &d.id.to_string()),
         Item::Review(id) => marker("Candidate", &id.to_string()),
+        Item::Follow { event, .. } => render::footer_marker(event),
     }
 }
 
@@ -27,7 +28,17 @@ impl<P: ChannelPoster> Worker<P> {
     /// The view a delivery posts, or None if what it is about is gone.
     pub(super) async fn view_for(&self, d: &Delivery, now: DateTime<Utc>) -> Result<Option<View>> {
         match d.item {
-            Item::Event(id) => self.post_view(id, &d.tenant).await,
+            Item::Event(id) => self.post_view(id, d.tenant.as_ref()).await,
+            Item::Follow { event, follow } => {
+                let Some(view) = self.follow_view(event, d.tenant.as_ref()).await? else {
+                    return Ok(None);
+                };
+                let mut others = Vec::new();
+                for id in self.store.follow_burst(d.id, follow, d.created_at).await? {
+                    others.extend(self.store.event(id).await?);
+                }
+                Ok(Some(render::views::with_burst(view, &others)))
+            }
             Item::Filing(id) => Ok(self.store.filing_post(id).await?.map(|f| filing_view(&f))),
             Item::Digest(period) => {
                 let Some(id) = d.subscription_id else {
@@ -50,7 +61,7 @@ impl<P: ChannelPoster> Worker<P> {
             }
             Item::Test(event) => {
                 let post = match event {
-                    Some(id) => self.post_view(id, &d.tenant).await?,
+                    Some(id) => self.post_view(id, d.tenant.as_ref()).await?,
                     None => None,
                 };
                 let mut view = test_view(post, d.id, now);
@@ -72,7 +83,11 @@ impl<P: ChannelPoster> Worker<P> {
 
     /// The post about an event as seen in a tenant (its context counts that tenant's events),
     /// or None if the event was removed.
-    pub(super) async fn post_view(&self, event_id: i64, tenant: &Tenant) -> Result<Option<View>> {
+    pub(super) async fn post_view(
+        &self,
+        event_id: i64,
+        tenant: Option<&Tenant>,
+    ) -> Result<Option<View>> {
         let Some(event) = self.store.event(event_id).await? else {
             return Ok(None);
         };
@@ -81,5 +96,21 @@ impl<P: ChannelPoster> Worker<P> {
             .recent_totals(event.company_id, tenant, event.date)
             .await?;
         Ok(Some(render::post_view(&event, &recent)))
+    }
+
+    /// A follower's DM: the post, its footer saying why they get it and how to stop.
+    pub(super) async fn follow_view(
+        &self,
+        event_id: i64,
+        tenant: Option<&Tenant>,
+    ) -> Result<Option<View>> {
+        let Some(event) = self.store.event(event_id).await? else {
+            return Ok(None);
+        };
+        let recent = self
+            .store
+            .recent_totals(event.company_id, tenant, event.date)
+            .await?;
+        Ok(Some(render::follow_view(&event, &recent)))
     }
 }

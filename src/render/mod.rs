@@ -6,6 +6,7 @@
 
 pub mod alerts;
 pub mod chart;
+pub mod follows;
 pub mod ids;
 pub mod limits;
 pub mod markup;
@@ -19,7 +20,9 @@ pub use ids::ButtonId;
 pub use markup::{escape_markdown, source_markdown};
 pub use stats::{no_stats_text, stats_text, stats_title, stats_view};
 pub use text::{event_summary, headcount_phrase, listing_text, totals_phrase};
-pub use views::{event_view, footer_marker, listing_view, nearby_view, post_view, removed_view};
+pub use views::{
+    event_view, follow_view, footer_marker, listing_view, nearby_view, post_view, removed_view,
+};
 
 use limits::{
     EMBED_DESCRIPTION_LENGTH, EMBED_FIELD_COUNT, EMBED_FIELD_NAME_LENGTH, EMBED_FIELD_VALUE_LENGTH,

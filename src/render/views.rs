@@ -185,6 +185,45 @@ pub fn footer_marker(event_id: i64) -> String {
     format!("Event #{event_id} ·")
 }
 
+/// A follower's DM about a new event: the post, its footer naming the follow and how to stop.
+pub fn follow_view(e: &LayoffEvent, recent: &Totals) -> View {
+    let mut view = post_view(e, recent);
+    view.footer = format!(
+        "{} You follow {} · /layoffs-follow remove",
+        footer_marker(e.id),
+        e.company
+    );
+    view.fit()
+}
+
+/// A follower's DM that also carries the other events of the same burst (an import that
+/// announced many at once): one DM, "and N more", not one each.
+pub fn with_burst(mut view: View, others: &[LayoffEvent]) -> View {
+    const LISTED: usize = 10;
+    if others.is_empty() {
+        return view;
+    }
+    let mut lines: Vec<String> = others
+        .iter()
+        .take(LISTED)
+        .map(|e| {
+            format!(
+                "{} · {} `#{}`",
+                e.date,
+                escape_markdown(&headcount_phrase(&e.headcount)),
+                e.id
+            )
+        })
+        .collect();
+    if others.len() > LISTED {
+        lines.push(format!("…and {} more", others.len() - LISTED));
+    }
+    view.title = format!("{} (and {} more)", view.title, others.len());
+    view.fields
+        .push((format!("And {} more", others.len()), lines.join("\n")));
+    view.fit()
+}
+
 /// The question shown when the company has an event close to the new one, with Add anyway
 /// and Cancel.
 pub fn nearby_view(nearby: &[LayoffEvent], pending_id: i64) -> View {

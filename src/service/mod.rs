@@ -11,6 +11,7 @@ pub mod curation;
 pub mod deliveries;
 pub mod digests;
 pub mod filings;
+pub mod follows;
 pub mod import;
 pub mod listing;
 mod merging;

@@ -1,6 +1,7 @@
 //! Slack's slash commands: `/layoffs [company] [days]`, `/layoffs-stats …`,
 //! `/layoff add|edit|remove` (modals, see `modals`), `/layoff-alerts
-//! subscribe|unsubscribe|list|test` and `/layoff-review set|off`. Each answers with Block Kit within Slack's 3 seconds; work
+//! subscribe|unsubscribe|list|test`, `/layoff-review set|off` and `/layoffs-follow` (see
+//! `follow`). Each answers with Block Kit within Slack's 3 seconds; work
 //! that takes longer (a chart's upload) follows on its own.
 
 use chrono::Utc;
@@ -27,11 +28,15 @@ pub async fn handle(app: &SlackApp, event: SlackCommandEvent) -> Value {
         "/layoff" => modals::layoff(app, &command).await,
         "/layoff-alerts" => super::alerts::command(app, &command).await,
         "/layoff-review" => super::review::command(app, &command).await,
+        "/layoffs-follow" => super::follow::command(app, &command).await,
         other => Err(Error::NotFound(format!(
             "I don't know the command {other}. Try /layoffs, /layoffs-stats, /layoff, \
-             /layoff-alerts or /layoff-review."
+             /layoff-alerts, /layoff-review or /layoffs-follow."
         ))),
     };
+    if answer.is_ok() {
+        super::follow::tell_if_paused(app, &command);
+    }
     let name = event.command.0.trim_start_matches('/');
     let seconds = started.elapsed().as_secs_f64();
     telemetry::command(name, telemetry::Outcome::of(&answer), seconds);

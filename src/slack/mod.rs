@@ -7,6 +7,7 @@ mod alerts;
 pub mod api;
 pub mod blocks;
 mod commands;
+mod follow;
 mod http;
 mod interactions;
 pub mod markup;

@@ -37,6 +37,10 @@ pub fn outcome(error: ApiError) -> PostOutcome {
                 status: 404,
                 reason: "Slack channel_not_found: the channel no longer exists".into(),
             },
+            "cannot_dm_bot" | "user_not_found" | "user_disabled" => PostOutcome::Unreachable {
+                status: 403,
+                reason: format!("Slack {code}: the person cannot get DMs from the bot"),
+            },
             "not_in_channel" | "is_archived" | "account_inactive" => PostOutcome::Unreachable {
                 status: 403,
                 reason: format!("Slack {code}: the bot can no longer post in this channel"),
@@ -108,6 +112,22 @@ impl ChannelPoster for SlackPoster {
             Ok(_) => PostOutcome::sent(ts),
             Err(e) => outcome(e),
         }
+    }
+
+    async fn open_dm(&self, person: &ChannelRef) -> Result<ChannelRef, PostOutcome> {
+        let user = person
+            .id
+            .strip_prefix('@')
+            .ok_or_else(|| PostOutcome::Rejected(format!("{person} is not a Slack user")))?;
+        let opened = self
+            .api
+            .call("conversations.open", &json!({ "users": user }))
+            .await
+            .map_err(outcome)?;
+        opened["channel"]["id"]
+            .as_str()
+            .map(|id| ChannelRef::new(Platform::Slack, id))
+            .ok_or_else(|| PostOutcome::Failed("Slack opened no DM channel".into()))
     }
 
     async fn crosspost(&self, _channel: &ChannelRef, _ts: &str) -> PostOutcome {

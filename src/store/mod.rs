@@ -10,6 +10,7 @@ pub mod curation;
 pub mod events;
 pub mod filing_stats;
 pub mod filings;
+pub mod follows;
 pub mod merge;
 pub mod names;
 pub mod outbox;
@@ -161,6 +162,9 @@ async fn connect(options: SqliteConnectOptions, size: u32) -> sqlx::Result<Sqlit
         .page_size(16_384)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
+        // Deleted and moved content is zeroed, so `forget-me` leaves no copy of a person's id
+        // in free space (a page split long before leaves one otherwise).
+        .pragma("secure_delete", "ON")
         .busy_timeout(Duration::from_secs(10));
     SqlitePoolOptions::new()
         .max_connections(size)

@@ -91,10 +91,10 @@ impl Store {
     pub async fn recent_totals(
         &self,
         company_id: i64,
-        tenant: &Tenant,
+        tenant: Option<&Tenant>,
         date: NaiveDate,
     ) -> Result<Totals> {
-        let (platform, external) = tenants::bind(Some(tenant));
+        let (platform, external) = tenants::bind(tenant);
         let from = date.checked_sub_days(Days::new(365)).unwrap_or(date);
         let row = sqlx::query!(
             r#"SELECT COUNT(*) AS "events!: i64",

@@ -45,7 +45,8 @@ fn every_command_and_option_is_described_and_within_discords_limits() {
             "layoffs-stats",
             "layoff",
             "layoff-alerts",
-            "layoff-review"
+            "layoff-review",
+            "layoffs-follow"
         ]
     );
     for command in &all {
@@ -61,7 +62,7 @@ fn every_command_and_option_is_described_and_within_discords_limits() {
 #[test]
 fn moderator_commands_are_gated_and_the_public_ones_are_not() {
     for command in commands::all() {
-        if ["layoffs", "layoffs-stats"].contains(&command.name.as_ref()) {
+        if ["layoffs", "layoffs-stats", "layoffs-follow"].contains(&command.name.as_ref()) {
             assert!(command.default_member_permissions.is_empty());
             assert!(!command.guild_only, "/{} works in DMs too", command.name);
         } else {

@@ -228,7 +228,7 @@ async fn stats_answer_in_the_channel_and_upload_the_chart_with_the_external_flow
 }
 
 /// A modal submission with these values (block id -> text).
-fn submission(
+pub(crate) fn submission(
     team: &str,
     user: &str,
     callback: &str,
@@ -258,7 +258,7 @@ fn submission(
     })
 }
 
-async fn submit(bot: &SlackBot, payload: &Value) -> Value {
+pub(crate) async fn submit(bot: &SlackBot, payload: &Value) -> Value {
     let (status, answer) = Signed::new(interaction(payload))
         .send(&bot.interactivity_url())
         .await;

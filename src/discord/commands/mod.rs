@@ -1,6 +1,7 @@
 //! The slash commands, one module per group, and the company autocomplete they share.
 
 mod alerts;
+pub mod follow;
 mod layoff;
 mod layoffs;
 mod review;
@@ -23,6 +24,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         layoff::layoff(),
         alerts::layoff_alerts(),
         review::layoff_review(),
+        follow::layoffs_follow(),
     ]
 }
 

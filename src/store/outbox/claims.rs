@@ -20,25 +20,29 @@ pub struct Delivery {
     pub channel: ChannelRef,
     /// The one role its posts may ping, if a moderator opted in.
     pub mention_role: Option<u64>,
-    /// Whose channel: a post counts that tenant's events in its context.
-    pub tenant: Tenant,
+    /// Whose channel: a post counts that tenant's events in its context. None: a DM of a
+    /// follow made outside any server (the global record only).
+    pub tenant: Option<Tenant>,
     pub attempts: u32,
     /// When the post was queued: a retry long after may follow an accepted attempt.
     pub created_at: DateTime<Utc>,
 }
 
-/// Asks for the event's sent posts to be edited; part of the edit's transaction. Only in
-/// channels whose subscription may see the event: a channel another workspace took over after
-/// an unsubscribe never gets the old owner's private events edited in.
+/// Asks for the event's sent posts (and DMs) to be edited; part of the edit's transaction.
+/// Only in channels whose subscription may see the event: a channel another workspace took
+/// over after an unsubscribe never gets the old owner's private events edited in.
 pub async fn mark_edits_due(conn: &mut Conn, event_id: i64) -> Result<()> {
     sqlx::query!(
         "UPDATE deliveries SET edit_due = 1, edit_attempts = 0, edit_next_at = NULL,
                 edit_error = NULL
-         WHERE event_id = ?1 AND status = 'sent' AND kind = 'event'
-           AND subscription_id IN (
-               SELECT s.id FROM subscriptions s, events e
-               WHERE e.id = ?1 AND s.active = 1 AND s.removed_at IS NULL
-                 AND (e.tenant_id IS NULL OR e.tenant_id = s.tenant_id))",
+         WHERE event_id = ?1 AND status = 'sent'
+           AND ((kind = 'event' AND subscription_id IN (
+                    SELECT s.id FROM subscriptions s, events e
+                    WHERE e.id = ?1 AND s.active = 1 AND s.removed_at IS NULL
+                      AND (e.tenant_id IS NULL OR e.tenant_id = s.tenant_id)))
+                OR (kind = 'follow' AND follow_id IN (
+                    SELECT f.id FROM follows f, events e
+                    WHERE e.id = ?1 AND (e.tenant_id IS NULL OR e.tenant_id = f.tenant_id))))",
         event_id
     )
     .execute(&mut *conn)
@@ -91,9 +95,11 @@ pub struct DueEdit {
     pub channel: ChannelRef,
     /// The platform's id of the sent message.
     pub message: String,
-    pub tenant: Tenant,
+    pub tenant: Option<Tenant>,
     /// Failed edit attempts so far.
     pub attempts: u32,
+    /// A follower's DM (its footer says so).
+    pub follow: bool,
 }
 
 impl Store {
@@ -103,13 +109,16 @@ impl Store {
         // Rows waiting after a failure are skipped, so they never hold up the others.
         let rows = sqlx::query!(
             r#"SELECT d.id, d.event_id AS "event_id!", d.platform AS channel_platform,
-                      d.channel, d.thread, d.message AS "message!", d.edit_attempts,
+                      COALESCE(d.dm_channel, d.channel) AS "channel!: String", d.thread,
+                      d.message AS "message!", d.edit_attempts,
+                      d.kind = 'follow' AS "follow!: bool",
                       t.platform AS "platform?", t.external_id AS "external?"
-               FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
-                    LEFT JOIN tenants t ON t.id = s.tenant_id
+               FROM deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id
+                    LEFT JOIN follows f ON f.id = d.follow_id
+                    LEFT JOIN tenants t ON t.id = COALESCE(s.tenant_id, f.tenant_id)
                WHERE d.edit_due = 1 AND d.message IS NOT NULL
                  AND (d.edit_next_at IS NULL OR d.edit_next_at <= ?2)
-                 AND s.active = 1 AND s.removed_at IS NULL
+                 AND ((s.active = 1 AND s.removed_at IS NULL) OR f.id IS NOT NULL)
                ORDER BY d.id LIMIT ?1"#,
             limit,
             now
@@ -124,8 +133,9 @@ impl Store {
                     event_id: r.event_id,
                     channel: channel_of(&r.channel_platform, r.channel, r.thread)?,
                     message: r.message,
-                    tenant: tenant_of(r.platform.as_deref(), r.external)?,
+                    tenant: tenant_of(r.platform.as_deref(), r.external),
                     attempts: u32::try_from(r.edit_attempts).unwrap_or(u32::MAX),
+                    follow: r.follow,
                 })
             })
             .collect())
@@ -163,12 +173,14 @@ impl Store {
                          (SELECT t.platform FROM tenants t WHERE t.id = COALESCE(
                               (SELECT s.tenant_id FROM subscriptions s WHERE s.id = subscription_id),
                               (SELECT r.tenant_id FROM review_channels r
-                               WHERE r.id = review_channel_id)))
+                               WHERE r.id = review_channel_id),
+                              (SELECT f.tenant_id FROM follows f WHERE f.id = follow_id)))
                              AS "platform?: String",
                          (SELECT t.external_id FROM tenants t WHERE t.id = COALESCE(
                               (SELECT s.tenant_id FROM subscriptions s WHERE s.id = subscription_id),
                               (SELECT r.tenant_id FROM review_channels r
-                               WHERE r.id = review_channel_id)))
+                               WHERE r.id = review_channel_id),
+                              (SELECT f.tenant_id FROM follows f WHERE f.id = follow_id)))
                              AS "external?: String",
                          (SELECT s.mention_role FROM subscriptions s WHERE s.id = subscription_id)
                              AS "mention_role?: i64""#,
@@ -215,11 +227,11 @@ impl Store {
         sqlx::query!(
             "UPDATE deliveries SET status = 'sent', message = ?2, sent_at = ?3, leased_until = NULL,
                     last_error = NULL,
-                    edit_due = CASE WHEN kind = 'event' AND EXISTS (
+                    edit_due = CASE WHEN kind IN ('event', 'follow') AND EXISTS (
                                         SELECT 1 FROM events e WHERE e.id = deliveries.event_id
                                           AND (e.deleted_at IS NOT NULL OR e.updated_at >= ?3))
                                     THEN 1 ELSE edit_due END,
-                    crosspost_state = CASE WHEN kind IN ('test', 'review') THEN 0
+                    crosspost_state = CASE WHEN kind IN ('test', 'review', 'follow') THEN 0
                                            ELSE (SELECT crosspost FROM subscriptions s
                                                  WHERE s.id = deliveries.subscription_id) END
              WHERE id = ?1",
@@ -313,7 +325,10 @@ impl Store {
                AND (subscription_id IN (SELECT id FROM subscriptions
                                         WHERE active = 1 AND removed_at IS NULL)
                     OR review_channel_id IN (SELECT id FROM review_channels
-                                             WHERE removed_at IS NULL))",
+                                             WHERE removed_at IS NULL)
+                    OR follow_id IN (SELECT f.id FROM follows f WHERE NOT EXISTS (
+                           SELECT 1 FROM follow_pauses p
+                           WHERE p.platform = f.platform AND p.user_id = f.user_id)))",
             now
         )
         .execute(&self.pool)
@@ -379,13 +394,18 @@ impl ClaimedRow {
             start: self.period_start,
             end: self.period_end,
         };
+        let item = stored.item()?;
+        let tenant = tenant_of(self.platform.as_deref(), self.external);
+        if tenant.is_none() && !matches!(item, Item::Follow { .. }) {
+            return None;
+        }
         Some(Delivery {
             id: self.id,
-            item: stored.item()?,
+            item,
             subscription_id: self.subscription_id,
             channel: channel_of(&self.channel_platform, self.channel, self.thread)?,
             mention_role: self.mention_role.map(snowflake_from_db),
-            tenant: tenant_of(self.platform.as_deref(), self.external)?,
+            tenant,
             attempts: u32::try_from(self.attempts).unwrap_or(u32::MAX),
             created_at: self.created_at,
         })

@@ -76,25 +76,52 @@ impl Store {
             .collect())
     }
 
-    /// The edit or crosspost is done (`error` None), or never will be (why).
-    pub async fn follow_up_done(&self, kind: FollowUp, id: i64, error: Option<&str>) -> Result<()> {
+    /// Takes a due edit until `lease`: other rounds skip it meanwhile, and a process that dies
+    /// with it leaves it due again when the lease ends. False if it is not due any more.
+    pub async fn lease_edit(&self, id: i64, lease: DateTime<Utc>) -> Result<bool> {
+        let done = sqlx::query!(
+            "UPDATE deliveries SET edit_next_at = ?2 WHERE id = ?1 AND edit_due = 1",
+            id,
+            lease
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The edit or crosspost is done (`error` None), or never will be (why). An edit is done
+    /// only if still under its `lease`: a correction or removal marked while it was in flight
+    /// cleared the lease, so it is made again from the event as it now is.
+    pub async fn follow_up_done(
+        &self,
+        kind: FollowUp,
+        id: i64,
+        error: Option<&str>,
+        lease: DateTime<Utc>,
+    ) -> Result<()> {
         match kind {
-            FollowUp::Edit => sqlx::query!(
-                "UPDATE deliveries SET edit_due = 0, edit_next_at = NULL, edit_error = ?2 WHERE id = ?1",
-                id,
-                error
-            )
-            .execute(&self.pool)
-            .await?,
-            FollowUp::Crosspost => sqlx::query!(
-                "UPDATE deliveries SET crosspost_state = 2, crosspost_next_at = NULL,
+            FollowUp::Edit => {
+                sqlx::query!(
+                    "UPDATE deliveries SET edit_due = 0, edit_next_at = NULL, edit_error = ?2
+                 WHERE id = ?1 AND edit_next_at = ?3",
+                    id,
+                    error,
+                    lease
+                )
+                .execute(&self.pool)
+                .await?
+            }
+            FollowUp::Crosspost => {
+                sqlx::query!(
+                    "UPDATE deliveries SET crosspost_state = 2, crosspost_next_at = NULL,
                         crosspost_error = ?2
                  WHERE id = ?1",
-                id,
-                error
-            )
-            .execute(&self.pool)
-            .await?,
+                    id,
+                    error
+                )
+                .execute(&self.pool)
+                .await?
+            }
         };
         Ok(())
     }

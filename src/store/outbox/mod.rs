@@ -29,6 +29,11 @@ pub enum Item {
     Test(Option<i64>),
     /// A candidate's post in a review channel (no subscription: a home tenant's setting).
     Review(i64),
+    /// An event's DM to a person who follows its company.
+    Follow {
+        event: i64,
+        follow: i64,
+    },
 }
 
 impl Item {
@@ -39,6 +44,7 @@ impl Item {
             Self::Digest(_) => "digest",
             Self::Test(_) => "test",
             Self::Review(_) => "review",
+            Self::Follow { .. } => "follow",
         }
     }
 }
@@ -78,8 +84,10 @@ pub async fn insert(
         Item::Filing(id) => (None, Some(id), None, None),
         Item::Digest(p) => (None, None, Some(p.start), Some(p.end)),
         Item::Test(None) => (None, None, None, None),
-        Item::Review(_) => {
-            return Err(Error::Internal("review posts go to review channels".into()));
+        Item::Review(_) | Item::Follow { .. } => {
+            return Err(Error::Internal(
+                "reviews and DMs have no subscription".into(),
+            ));
         }
     };
     let id = sqlx::query_scalar!(
@@ -128,7 +136,37 @@ pub async fn enqueue_event(
         filter: filter_of(r.company_id, r.industry, r.country, r.min_people),
     });
     let item = Item::Event(event_id);
-    enqueue_matching(conn, candidates, item, company_id, people, now).await
+    let posts = enqueue_matching(conn, candidates, item, company_id, people, now).await?;
+    Ok(posts + enqueue_follows(conn, event_id, company_id, tenant_id, now).await?)
+}
+
+/// Writes one DM per person who follows the company and may see the event (a private
+/// event: only follows made in its tenant), unless their follows are paused.
+async fn enqueue_follows(
+    conn: &mut Conn,
+    event_id: i64,
+    company_id: i64,
+    tenant_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let done = sqlx::query!(
+        "INSERT INTO deliveries (kind, key, event_id, follow_id, platform, channel,
+                                 next_attempt_at, created_at)
+         SELECT 'follow', 'follow:' || f.id || ':' || ?1, ?1, f.id, f.platform,
+                '@' || f.user_id, ?4, ?4
+         FROM follows f
+         WHERE f.company_id = ?2 AND (?3 IS NULL OR f.tenant_id = ?3)
+           AND NOT EXISTS (SELECT 1 FROM follow_pauses p
+                           WHERE p.platform = f.platform AND p.user_id = f.user_id)
+         ON CONFLICT (platform, channel, thread, key) DO NOTHING",
+        event_id,
+        company_id,
+        tenant_id,
+        now
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Writes one post per active subscription that asked for filings, in `each` mode, whose
@@ -198,6 +236,7 @@ async fn enqueue_matching(
         Item::Digest(p) => p.key(),
         Item::Test(_) => format!("test:{}", now.timestamp_micros()),
         Item::Review(id) => format!("review:{id}"),
+        Item::Follow { event, follow } => format!("follow:{follow}:{event}"),
     };
     let mut added = 0;
     for c in candidates.filter(|c| c.filter.matches(&subject)) {
@@ -409,6 +448,13 @@ impl StoredItem {
             "filing" => Item::Filing(self.filing_id?),
             "test" => Item::Test(self.event_id),
             "review" => Item::Review(self.key.strip_prefix("review:")?.parse().ok()?),
+            "follow" => {
+                let (follow, _) = self.key.strip_prefix("follow:")?.split_once(':')?;
+                Item::Follow {
+                    event: self.event_id?,
+                    follow: follow.parse().ok()?,
+                }
+            }
             "digest" => {
                 let mode = self
                     .key
@@ -431,6 +477,7 @@ impl StoredItem {
             Some(Item::Filing(id)) => format!("WARN filing #{id}"),
             Some(Item::Test(_)) => "test post".to_string(),
             Some(Item::Review(id)) => format!("review of candidate #{id}"),
+            Some(Item::Follow { event, .. }) => format!("DM about event #{event}"),
             Some(Item::Digest(p)) => format!(
                 "{} digest of {} to {}",
                 p.mode.as_str(),

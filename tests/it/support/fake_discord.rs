@@ -55,6 +55,8 @@ pub enum Fault {
     RouteLimited(u32),
     /// The next `n` posts get a global 429.
     GlobalLimited(u32),
+    /// A DM channel whose person closed their DMs: 403 with code 50007.
+    ClosedDms,
 }
 
 /// Posts the fake accepted, and how it limited the bot.
@@ -367,6 +369,13 @@ async fn rest(
             json!({"id": BOT_ID, "username": "layoffs-bot", "discriminator": "0000", "bot": true}),
         ),
         ("PUT", ["applications", _, .., "commands"]) => ok(registered(&body)),
+        ("POST", ["users", "@me", "channels"]) => {
+            let user = body["recipient_id"].as_str().unwrap_or_default();
+            ok(
+                json!({"id": dm_channel(user), "type": 1, "last_message_id": null,
+                      "recipients": [{"id": user, "username": "someone", "discriminator": "0"}]}),
+            )
+        }
         ("POST", ["interactions", _, _, "callback"]) => {
             if let Some(waiting) = inner.answers.lock().unwrap().remove(&path) {
                 let _ = waiting.send(());
@@ -550,6 +559,12 @@ fn post_message(inner: &Inner, channel: &str, body: &Value) -> (StatusCode, Valu
         )
     };
     match m.faults.get(channel).copied() {
+        Some(Fault::ClosedDms) => {
+            return (
+                StatusCode::FORBIDDEN,
+                json!({"message": "Cannot send messages to this user", "code": 50007}),
+            );
+        }
         Some(Fault::Status(403)) => {
             return (
                 StatusCode::FORBIDDEN,
@@ -832,6 +847,11 @@ pub fn button(who: Who<'_>, custom_id: &str) -> Value {
         "components": [{"type": 1, "components": [{"type": 2, "style": 2, "custom_id": custom_id, "label": "x"}]}]
     });
     i
+}
+
+/// The DM channel the fake opens with a user (their id with a leading 5).
+pub fn dm_channel(user: &str) -> String {
+    format!("5{}", &user[1..])
 }
 
 /// A form (modal) submitted from a message of the bot: `fields` as (custom id, value).

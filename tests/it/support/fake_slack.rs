@@ -61,6 +61,8 @@ struct Inner {
     messages: Mutex<HashMap<String, Vec<Value>>>,
     faults: Mutex<HashMap<String, VecDeque<Fault>>>,
     admins: Mutex<HashSet<String>>,
+    /// Users who cannot get DMs from the bot (`conversations.open` says cannot_dm_bot).
+    closed_dms: Mutex<HashSet<String>>,
     uploads: Mutex<HashMap<String, Vec<u8>>>,
     /// What arrived at response URLs.
     responses: Mutex<Vec<Value>>,
@@ -111,6 +113,15 @@ impl FakeSlack {
         all.entry(channel.to_string())
             .or_default()
             .extend(faults.iter().cloned());
+    }
+
+    /// `user` no longer accepts DMs from the bot.
+    pub fn close_dms(&self, user: &str) {
+        self.inner
+            .closed_dms
+            .lock()
+            .unwrap()
+            .insert(user.to_string());
     }
 
     pub fn calls(&self, method: &str) -> Vec<Value> {
@@ -262,6 +273,13 @@ fn answer(fake: &FakeSlack, method: &str, args: &Value) -> Response {
     let inner = &fake.inner;
     let addr = inner.addr.lock().unwrap().expect("bound");
     match method {
+        "conversations.open" => {
+            let user = args["users"].as_str().unwrap_or_default();
+            if inner.closed_dms.lock().unwrap().contains(user) {
+                return slack_error("cannot_dm_bot");
+            }
+            ok(json!({"channel": {"id": format!("D{user}")}}))
+        }
         "users.info" => {
             let user = args["user"].as_str().unwrap_or_default();
             let admin = inner.admins.lock().unwrap().contains(user);
@@ -319,6 +337,12 @@ fn answer(fake: &FakeSlack, method: &str, args: &Value) -> Response {
 
 fn post_message(fake: &FakeSlack, args: &Value) -> Response {
     let channel = args["channel"].as_str().unwrap_or_default().to_string();
+    let closed = channel
+        .strip_prefix('D')
+        .is_some_and(|user| fake.inner.closed_dms.lock().unwrap().contains(user));
+    if closed {
+        return slack_error("cannot_dm_bot");
+    }
     let fault = fake
         .inner
         .faults
