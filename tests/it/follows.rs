@@ -239,6 +239,14 @@ async fn follows_are_capped_and_forget_me_leaves_nothing_of_the_person() {
     .await;
     assert!(said.contains("You no longer follow **Klarna**"), "{said}");
 
+    let listed = crate::sources_e2e::cli(bot.store_url(), &["follows"]).await;
+    let (out, _) = crate::sources_e2e::text(&listed);
+    assert!(out.starts_with("24 follows of 24 companies:"), "{out}");
+    assert!(
+        out.contains("     1  Amazon") && !out.contains(PLAIN_USER),
+        "{out}"
+    );
+
     add(f, HOME_MOD, "Amazon", "2026-11-30", 300).await;
     f.wait_for_posts("the DM", |p| p.contains_key(&dm_channel(PLAIN_USER)))
         .await;

@@ -19,6 +19,7 @@ mod feeds;
 mod follows;
 mod follows_fanout;
 mod follows_slack;
+mod follows_store;
 mod health;
 mod import;
 mod litestream;

@@ -5,12 +5,14 @@
 //! report.
 
 mod claims;
+mod direct;
 mod follow_ups;
 mod report;
 
 use chrono::{DateTime, Utc};
 
 pub use claims::{Delivery, DueEdit, cancel_for_event, cancel_for_subscription, mark_edits_due};
+pub use direct::enqueue_review;
 pub use follow_ups::{DeliveryOutcome, DueCrosspost, FollowUp};
 pub use report::{DeliveryRow, DeliveryStatus};
 
@@ -137,36 +139,7 @@ pub async fn enqueue_event(
     });
     let item = Item::Event(event_id);
     let posts = enqueue_matching(conn, candidates, item, company_id, people, now).await?;
-    Ok(posts + enqueue_follows(conn, event_id, company_id, tenant_id, now).await?)
-}
-
-/// Writes one DM per person who follows the company and may see the event (a private
-/// event: only follows made in its tenant), unless their follows are paused.
-async fn enqueue_follows(
-    conn: &mut Conn,
-    event_id: i64,
-    company_id: i64,
-    tenant_id: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<u64> {
-    let done = sqlx::query!(
-        "INSERT INTO deliveries (kind, key, event_id, follow_id, platform, channel,
-                                 next_attempt_at, created_at)
-         SELECT 'follow', 'follow:' || f.id || ':' || ?1, ?1, f.id, f.platform,
-                '@' || f.user_id, ?4, ?4
-         FROM follows f
-         WHERE f.company_id = ?2 AND (?3 IS NULL OR f.tenant_id = ?3)
-           AND NOT EXISTS (SELECT 1 FROM follow_pauses p
-                           WHERE p.platform = f.platform AND p.user_id = f.user_id)
-         ON CONFLICT (platform, channel, thread, key) DO NOTHING",
-        event_id,
-        company_id,
-        tenant_id,
-        now
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected())
+    Ok(posts + direct::enqueue_follows(conn, event_id, company_id, tenant_id, now).await?)
 }
 
 /// Writes one post per active subscription that asked for filings, in `each` mode, whose
@@ -190,25 +163,6 @@ pub async fn enqueue_filing(
     });
     let item = Item::Filing(filing_id);
     enqueue_matching(conn, candidates, item, company_id, jobs, now).await
-}
-
-/// Writes the candidate's post in every review channel; part of the transaction that keeps
-/// it. Returns how many.
-pub async fn enqueue_review(conn: &mut Conn, candidate_id: i64, now: DateTime<Utc>) -> Result<u64> {
-    let key = format!("review:{candidate_id}");
-    let done = sqlx::query!(
-        "INSERT INTO deliveries (kind, key, candidate_id, review_channel_id, platform, channel,
-                                 next_attempt_at, created_at)
-         SELECT 'review', ?1, ?2, r.id, r.platform, r.channel, ?3, ?3
-         FROM review_channels r WHERE r.removed_at IS NULL
-         ON CONFLICT (platform, channel, thread, key) DO NOTHING",
-        key,
-        candidate_id,
-        now
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected())
 }
 
 async fn enqueue_matching(
