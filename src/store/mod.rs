@@ -63,6 +63,7 @@ pub struct Store {
     pool: SqlitePool,
     names: Arc<RwLock<Option<CachedIndex>>>,
     outbox_written: OutboxSignal,
+    all_totals: Arc<totals::AllTotals>,
 }
 
 /// Rings after a use case commits outbox rows, so the delivery worker of this process posts
@@ -130,6 +131,7 @@ impl Store {
             pool,
             names: Arc::default(),
             outbox_written: OutboxSignal::default(),
+            all_totals: Arc::default(),
         };
         store.ensure_builtin_aliases().await?;
         Ok(store)

@@ -1,12 +1,56 @@
 //! Totals: people affected (known numbers summed) and events without a number, over a range,
 //! per month, and a company's last 12 months as a post's context sees them.
 
+use std::collections::HashMap;
+
 use chrono::{Days, NaiveDate};
 
 use super::events::{NO_DATE, company_range};
+use super::version::{Version, VersionProbe};
 use super::{Store, count, tenants};
 use crate::domain::{MonthTotal, Tenant, Totals, Viewer};
 use crate::error::Result;
+
+/// Totals over every event a viewer may see, kept until the store changes: `/layoffs`
+/// without a company would sum the whole record on every call otherwise.
+#[derive(Debug, Default)]
+pub(super) struct AllTotals {
+    /// None where the store's version cannot be read without a statement (in memory).
+    probe: tokio::sync::OnceCell<Option<VersionProbe>>,
+    kept: std::sync::Mutex<HashMap<TotalsKey, (Version, Totals)>>,
+}
+
+/// Whose totals (a tenant's view, or everyone's) from which date.
+type TotalsKey = (Option<Tenant>, NaiveDate);
+
+/// Kept totals at most (tenants x ranges); past that the memory starts over.
+const ALL_TOTALS_KEPT: usize = 1024;
+
+impl AllTotals {
+    async fn store_version(&self, store: &Store) -> Option<Version> {
+        let probe = self
+            .probe
+            .get_or_init(|| async { store.version_probe().await.ok() })
+            .await;
+        probe.as_ref().and_then(VersionProbe::wal_version)
+    }
+
+    fn kept_totals(&self, key: &TotalsKey, version: Version) -> Option<Totals> {
+        let kept = self.kept.lock().ok()?;
+        kept.get(key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, t)| *t)
+    }
+
+    fn keep_totals(&self, key: TotalsKey, version: Version, totals: Totals) {
+        if let Ok(mut kept) = self.kept.lock() {
+            if kept.len() >= ALL_TOTALS_KEPT {
+                kept.clear();
+            }
+            kept.insert(key, (version, totals));
+        }
+    }
+}
 
 pub(super) fn totals(events: i64, people: i64, unknown: i64) -> Totals {
     Totals {
@@ -17,16 +61,39 @@ pub(super) fn totals(events: i64, people: i64, unknown: i64) -> Totals {
 }
 
 impl Store {
-    /// Totals over one company's events (or all events) that `viewer` may see.
+    /// Totals over one company's events (or all events: kept until the store changes) that
+    /// `viewer` may see.
     pub async fn totals(
         &self,
         company_id: Option<i64>,
         viewer: &Viewer,
         since: Option<NaiveDate>,
     ) -> Result<Totals> {
+        let from = since.unwrap_or(NO_DATE);
+        if company_id.is_some() {
+            return self.count_totals(company_id, viewer, from).await;
+        }
+        // Read before the sums: a commit in between only makes the next call sum again.
+        let version = self.all_totals.store_version(self).await;
+        let key = (viewer.tenant.clone(), from);
+        if let Some(t) = version.and_then(|v| self.all_totals.kept_totals(&key, v)) {
+            return Ok(t);
+        }
+        let totals = self.count_totals(None, viewer, from).await?;
+        if let Some(v) = version {
+            self.all_totals.keep_totals(key, v, totals);
+        }
+        Ok(totals)
+    }
+
+    async fn count_totals(
+        &self,
+        company_id: Option<i64>,
+        viewer: &Viewer,
+        from: NaiveDate,
+    ) -> Result<Totals> {
         let (platform, external) = tenants::bind(viewer.tenant.as_ref());
         let (lo, hi) = company_range(company_id);
-        let from = since.unwrap_or(NO_DATE);
         let row = sqlx::query!(
             r#"SELECT COUNT(*) AS "events!: i64",
                       COALESCE(SUM(headcount), 0) AS "people!: i64",

@@ -377,3 +377,27 @@ async fn the_store_file_is_created_if_missing_and_reopens() {
         3
     );
 }
+
+#[tokio::test]
+async fn the_record_wide_totals_follow_every_commit_of_any_process_and_stay_per_tenant() {
+    let t = TestStore::new().await;
+    let everyone = |s: &Store| {
+        let s = s.clone();
+        async move { s.totals(None, &Viewer::EVERYONE, None).await.unwrap() }
+    };
+    add(&t.store, &event("Acme", "2026-01-01", Headcount::Exact(10))).await;
+    assert_eq!(everyone(&t.store).await.people, 10);
+    assert_eq!(everyone(&t.store).await.people, 10, "kept, the same");
+    // Another process: a second pool on the same file.
+    let other = Store::open(&t.url).await.unwrap();
+    add(&other, &event("Beta", "2026-02-01", Headcount::Exact(5))).await;
+    assert_eq!(everyone(&t.store).await.people, 15);
+    let mut private = event("Gamma", "2026-03-01", Headcount::Exact(7));
+    private.scope = EventScope::Tenant(Tenant::discord(1));
+    add(&t.store, &private).await;
+    assert_eq!(everyone(&t.store).await.people, 15, "not another tenant's");
+    let one = Viewer::in_guild(1);
+    assert_eq!(t.store.totals(None, &one, None).await.unwrap().people, 22);
+    let since = Some(day("2026-02-01"));
+    assert_eq!(t.store.totals(None, &one, since).await.unwrap().people, 12);
+}
