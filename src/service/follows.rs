@@ -49,6 +49,19 @@ pub async fn unfollow(
     Ok(text::unfollowed(&name, was))
 }
 
+/// The companies the person follows whose name contains `typed` (case aside), for the
+/// autocomplete of `remove`.
+pub async fn followed_matching(store: &Store, who: &Person, typed: &str) -> Result<Vec<String>> {
+    let typed = typed.trim().to_lowercase();
+    Ok(store
+        .follows_of(who)
+        .await?
+        .into_iter()
+        .map(|f| f.company)
+        .filter(|c| c.to_lowercase().contains(&typed))
+        .collect())
+}
+
 /// `/layoffs-follow list`; it resumes paused follows (the person is here to read it).
 pub async fn list(store: &Store, who: &Person) -> Result<String> {
     let resumed = store.resume_follows(who).await?;

@@ -12,7 +12,8 @@ use layoffs_bot::service;
 
 use crate::support::bot::{Bot, HOME};
 use crate::support::fake_discord::{
-    CAN_POST, FakeDiscord, Fault, MANAGE_GUILD, MOD_USER, PLAIN_USER, Who, dm_channel, slash,
+    CAN_POST, FakeDiscord, Fault, MANAGE_GUILD, MOD_USER, PLAIN_USER, Who, autocomplete,
+    dm_channel, slash,
 };
 use crate::support::{content, is_ephemeral, opt, sub};
 
@@ -83,6 +84,19 @@ async fn a_follower_gets_each_new_layoff_by_dm_corrected_and_removed_like_posts(
     )
     .await;
     assert!(said.contains("You already follow **Amazon**"), "{said}");
+    let typed = json!([{"name": "company", "type": 3, "value": "ama", "focused": true}]);
+    let choices = f
+        .interact(autocomplete(
+            Who::USER_A,
+            "layoffs-follow",
+            sub("remove", typed),
+        ))
+        .await;
+    assert_eq!(
+        choices["data"]["choices"],
+        json!([{"name": "Amazon", "value": "Amazon"}]),
+        "remove offers what the person follows"
+    );
 
     let id = add(f, HOME_MOD, "Amazon", "2026-11-30", 300).await;
     f.wait_for_posts("the DM", |p| p.contains_key(&dm_channel(PLAIN_USER)))

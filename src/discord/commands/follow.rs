@@ -1,12 +1,16 @@
 //! `/layoffs-follow add|remove|list|clear|forget-me`: anyone follows companies for themselves
 //! and gets their new layoffs by DM; in a server or in a DM with the bot. Always ephemeral.
 
+use poise::serenity_prelude as serenity;
+
 use super::autocomplete_company;
 use crate::discord::reply::ephemeral;
 use crate::discord::{Context, tenant};
 use crate::domain::follow::Person;
 use crate::domain::{Platform, Viewer};
 use crate::error::Error;
+use crate::render::limits::{AUTOCOMPLETE_CHOICE_COUNT, CHOICE_NAME_LENGTH};
+use crate::render::truncate;
 use crate::service::follows;
 
 /// Follow companies yourself: their new layoffs by direct message
@@ -50,12 +54,33 @@ async fn add(
     say(ctx, &text).await
 }
 
+/// The companies this person follows, for `remove`.
+async fn autocomplete_followed(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let names = follows::followed_matching(&ctx.data().store, &person(ctx), partial).await;
+    let choices = names
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "follow autocomplete failed");
+            Vec::new()
+        })
+        .into_iter()
+        .take(AUTOCOMPLETE_CHOICE_COUNT)
+        .map(|name| {
+            let name = truncate(&name, CHOICE_NAME_LENGTH);
+            serenity::AutocompleteChoice::new(name.clone(), name)
+        })
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
 /// Stop following a company
 #[poise::command(slash_command)]
 async fn remove(
     ctx: Context<'_>,
     #[description = "A company you follow"]
-    #[autocomplete = "autocomplete_company"]
+    #[autocomplete = "autocomplete_followed"]
     company: String,
 ) -> Result<(), Error> {
     let store = &ctx.data().store;
