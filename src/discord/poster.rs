@@ -44,14 +44,13 @@ fn trim_mentions(body: &mut Value) {
     }
 }
 
-/// A message body for PATCH after a correction.
+/// A message body for PATCH after a correction (or a settled review): its buttons are the
+/// view's, none removing those it had.
 pub fn edit_body(view: &View) -> Value {
-    let mut message = serenity::EditMessage::new()
+    let message = serenity::EditMessage::new()
         .embed(reply::embed(view))
-        .allowed_mentions(reply::mentions(&view.mentions));
-    if !view.buttons.is_empty() {
-        message = message.components(reply::components(view));
-    }
+        .allowed_mentions(reply::mentions(&view.mentions))
+        .components(reply::components(view));
     let mut body = serde_json::to_value(message).unwrap_or(Value::Null);
     trim_mentions(&mut body);
     body

@@ -10,7 +10,7 @@ use super::{
     unauthorized,
 };
 use crate::error::Result;
-use crate::store::{DueCrosspost, DueEdit, FollowUp};
+use crate::store::{DueCrosspost, DueEdit, Edited, FollowUp};
 
 impl<P: ChannelPoster> Worker<P> {
     /// Edits and crossposts due at `now`, up to `limit` of each; how many were handled.
@@ -35,14 +35,28 @@ impl<P: ChannelPoster> Worker<P> {
         if !self.store.lease_edit(e.id, lease).await? {
             return Ok(());
         }
-        let shown = if e.follow {
-            self.follow_view(e.event_id, e.tenant.as_ref()).await?
-        } else {
-            self.post_view(e.event_id, e.tenant.as_ref()).await?
+        let tenant = e.tenant.as_ref();
+        let view = match e.what {
+            Edited::Event(id) => self.post_view(id, tenant).await?,
+            Edited::Follow(id) => self.follow_view(id, tenant).await?,
+            Edited::Review(id) => self.store.candidate(id).await?.map(|c| {
+                if c.status == "open" {
+                    crate::render::review::review_view(&c, &super::views::review_marker(id))
+                } else {
+                    crate::render::review::settled_view(&c)
+                }
+            }),
         };
-        let view = match shown {
-            Some(view) => view,
-            None => crate::render::removed_view(e.event_id),
+        let view = match (view, e.what) {
+            (Some(view), _) => view,
+            (None, Edited::Event(id) | Edited::Follow(id)) => crate::render::removed_view(id),
+            (None, Edited::Review(_)) => {
+                let gone = Some("the candidate is no longer on record");
+                return self
+                    .store
+                    .follow_up_done(FollowUp::Edit, e.id, gone, lease)
+                    .await;
+            }
         };
         self.pacer.acquire().await;
         let outcome = self.poster.edit(&e.channel, &e.message, &view).await;

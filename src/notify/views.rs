@@ -19,9 +19,14 @@ pub(super) fn marker_of(d: &Delivery) -> String {
         Item::Filing(id) => marker("Filing", &id.to_string()),
         Item::Digest(_) => marker("Digest", &d.id.to_string()),
         Item::Test(_) => marker("Test", &d.id.to_string()),
-        Item::Review(id) => marker("Candidate", &id.to_string()),
+        Item::Review(id) => review_marker(id),
         Item::Follow { event, .. } => render::footer_marker(event),
     }
+}
+
+/// A review post's footer marker.
+pub(super) fn review_marker(candidate: i64) -> String {
+    marker("Candidate", &candidate.to_string())
 }
 
 impl<P: ChannelPoster> Worker<P> {

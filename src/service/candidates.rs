@@ -210,6 +210,7 @@ pub async fn dismiss(store: &Store, id: i64, by: &Reviewer, now: DateTime<Utc>) 
         return Err(handled(&get(store, id).await?));
     }
     tx.commit().await?;
+    store.outbox_written();
     Ok(())
 }
 
@@ -222,7 +223,13 @@ async fn settle(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let (actor, name) = (by.actor.as_str(), by.name.as_deref());
-    crate::store::candidates::settle(tx, id, status, event_id, actor, name, now).await
+    let settled =
+        crate::store::candidates::settle(tx, id, status, event_id, actor, name, now).await?;
+    if settled {
+        // Every review post says how it was settled, wherever that was done.
+        crate::store::outbox::mark_reviews_due(tx, id).await?;
+    }
+    Ok(settled)
 }
 
 /// Settles the candidate as the same cut as global event `event_id`: its link becomes a

@@ -5,7 +5,7 @@
 use layoffs_bot::domain::follow::Person;
 use layoffs_bot::domain::{Actor, EventScope, Headcount, Platform, RawEvent, Tenant, Viewer};
 use layoffs_bot::service::{self, Moderator};
-use layoffs_bot::store::FollowUp;
+use layoffs_bot::store::{Edited, FollowUp};
 
 use crate::support::{TestStore, event, now};
 
@@ -99,7 +99,11 @@ async fn a_correction_during_an_edit_in_flight_is_edited_again() {
         .await
         .unwrap();
     let due = t.store.due_edits(now(), 10).await.unwrap();
-    assert!(due[0].follow, "a follower's DM is edited as one");
+    assert_eq!(
+        due[0].what,
+        Edited::Follow(id),
+        "a follower's DM is edited as one"
+    );
     let lease = now() + chrono::Duration::minutes(1);
     assert!(t.store.lease_edit(due[0].id, lease).await.unwrap());
     assert!(

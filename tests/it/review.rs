@@ -42,6 +42,11 @@ pub(crate) fn news() -> String {
             "https://news.example/pin",
             "Fri, 20 Nov 2026 09:00:00 GMT",
         ),
+        (
+            "Meta lays off 5% of staff",
+            "https://news.example/meta",
+            "Sat, 21 Nov 2026 09:00:00 GMT",
+        ),
     ])
 }
 
@@ -119,12 +124,12 @@ async fn news_is_reviewed_in_the_home_server_with_add_same_and_dismiss() {
     assert!(added.status.success(), "{:?}", text(&added));
     let synced = cli(bot.store_url(), &["sources", "sync", "news"]).await;
     assert!(
-        text(&synced).0.contains("3 new candidates"),
+        text(&synced).0.contains("4 new candidates"),
         "{:?}",
         text(&synced)
     );
-    f.wait_for_posts("three review posts", |p| {
-        p.get(CHANNEL).is_some_and(|v| v.len() == 3)
+    f.wait_for_posts("four review posts", |p| {
+        p.get(CHANNEL).is_some_and(|v| v.len() == 4)
     })
     .await;
     let posts = f.posts()[CHANNEL].clone();
@@ -139,6 +144,27 @@ async fn news_is_reviewed_in_the_home_server_with_add_same_and_dismiss() {
     dismiss_once(&bot, review_post(&posts, "news.example/pin")).await;
     same_as_the_recorded_event(&bot, review_post(&posts, "news.example/aws")).await;
     add_through_the_form(&bot, review_post(&posts, "news.example/tiny")).await;
+    settled_elsewhere_is_shown(&bot, review_post(&posts, "news.example/meta")).await;
+}
+
+/// Dismissed from the command line: the review post is edited to say so, buttons gone.
+async fn settled_elsewhere_is_shown(bot: &Bot, post: &Value) {
+    let id = button_ids(post)
+        .into_iter()
+        .find_map(|i| i.strip_prefix("vd:").map(str::to_string))
+        .unwrap();
+    let out = cli(bot.store_url(), &["candidates", "dismiss", &id]).await;
+    assert!(out.status.success(), "{:?}", text(&out));
+    let message = post["id"].as_str().unwrap().to_string();
+    let edited = bot
+        .fake
+        .wait_for("the review post edited", |r| {
+            r.method == "PATCH" && r.path.ends_with(&format!("/messages/{message}"))
+        })
+        .await;
+    let shown = edited.body.to_string();
+    assert!(shown.contains("Dismissed** by the operator"), "{shown}");
+    assert_eq!(edited.body["components"], json!([]), "no buttons left");
 }
 
 async fn dismiss_once(bot: &Bot, post: &Value) {

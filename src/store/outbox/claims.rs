@@ -87,38 +87,48 @@ pub async fn cancel_for_subscription(
     Ok(())
 }
 
-/// A sent post to bring in line with its corrected event.
+/// What a sent post to edit shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edited {
+    /// An event's channel post.
+    Event(i64),
+    /// An event's DM to a follower (its footer says so).
+    Follow(i64),
+    /// A candidate's review post, settled since (by the CLI, or on another platform).
+    Review(i64),
+}
+
+/// A sent post to bring in line with what it shows: a corrected or removed event, a settled
+/// candidate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueEdit {
     pub id: i64,
-    pub event_id: i64,
+    pub what: Edited,
     pub channel: ChannelRef,
     /// The platform's id of the sent message.
     pub message: String,
     pub tenant: Option<Tenant>,
     /// Failed edit attempts so far.
     pub attempts: u32,
-    /// A follower's DM (its footer says so).
-    pub follow: bool,
 }
 
 impl Store {
-    /// Sent posts whose event was corrected since, oldest first.
+    /// Sent posts whose event was corrected since (or candidate settled), oldest first.
     pub async fn due_edits(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<DueEdit>> {
         let limit = i64::from(limit);
         // Rows waiting after a failure are skipped, so they never hold up the others.
         let rows = sqlx::query!(
-            r#"SELECT d.id, d.event_id AS "event_id!", d.platform AS channel_platform,
+            r#"SELECT d.id, d.kind, d.event_id, d.candidate_id, d.platform AS channel_platform,
                       COALESCE(d.dm_channel, d.channel) AS "channel!: String", d.thread,
                       d.message AS "message!", d.edit_attempts,
-                      d.kind = 'follow' AS "follow!: bool",
                       t.platform AS "platform?", t.external_id AS "external?"
                FROM deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id
                     LEFT JOIN follows f ON f.id = d.follow_id
                     LEFT JOIN tenants t ON t.id = COALESCE(s.tenant_id, f.tenant_id)
                WHERE d.edit_due = 1 AND d.message IS NOT NULL
                  AND (d.edit_next_at IS NULL OR d.edit_next_at <= ?2)
-                 AND ((s.active = 1 AND s.removed_at IS NULL) OR f.id IS NOT NULL)
+                 AND ((s.active = 1 AND s.removed_at IS NULL) OR f.id IS NOT NULL
+                      OR d.review_channel_id IS NOT NULL)
                ORDER BY d.id LIMIT ?1"#,
             limit,
             now
@@ -128,14 +138,19 @@ impl Store {
         Ok(rows
             .into_iter()
             .filter_map(|r| {
+                let what = match (r.kind.as_str(), r.event_id, r.candidate_id) {
+                    ("follow", Some(e), _) => Edited::Follow(e),
+                    ("review", _, Some(c)) => Edited::Review(c),
+                    (_, Some(e), _) => Edited::Event(e),
+                    _ => return None,
+                };
                 Some(DueEdit {
                     id: r.id,
-                    event_id: r.event_id,
+                    what,
                     channel: channel_of(&r.channel_platform, r.channel, r.thread)?,
                     message: r.message,
                     tenant: tenant_of(r.platform.as_deref(), r.external),
                     attempts: u32::try_from(r.edit_attempts).unwrap_or(u32::MAX),
-                    follow: r.follow,
                 })
             })
             .collect())
@@ -230,6 +245,10 @@ impl Store {
                     edit_due = CASE WHEN kind IN ('event', 'follow') AND EXISTS (
                                         SELECT 1 FROM events e WHERE e.id = deliveries.event_id
                                           AND (e.deleted_at IS NOT NULL OR e.updated_at >= ?3))
+                                    THEN 1
+                                    WHEN kind = 'review' AND EXISTS (
+                                        SELECT 1 FROM candidates k
+                                        WHERE k.id = deliveries.candidate_id AND k.status != 'open')
                                     THEN 1 ELSE edit_due END,
                     crosspost_state = CASE WHEN kind IN ('test', 'review', 'follow') THEN 0
                                            ELSE (SELECT crosspost FROM subscriptions s

@@ -25,6 +25,20 @@ pub async fn enqueue_review(conn: &mut Conn, candidate_id: i64, now: DateTime<Ut
     Ok(done.rows_affected())
 }
 
+/// Asks for the candidate's sent review posts to say how it was settled (part of settling it):
+/// the one whose button was pressed is edited by that press already; the others are not.
+pub async fn mark_reviews_due(conn: &mut Conn, candidate_id: i64) -> Result<()> {
+    sqlx::query!(
+        "UPDATE deliveries SET edit_due = 1, edit_attempts = 0, edit_next_at = NULL,
+                edit_error = NULL
+         WHERE candidate_id = ?1 AND kind = 'review' AND status = 'sent'",
+        candidate_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Writes one DM per person who follows the company and may see the event (a private
 /// event: only follows made in its tenant), unless their follows are paused.
 pub(super) async fn enqueue_follows(

@@ -11,8 +11,10 @@ mod report;
 
 use chrono::{DateTime, Utc};
 
-pub use claims::{Delivery, DueEdit, cancel_for_event, cancel_for_subscription, mark_edits_due};
-pub use direct::enqueue_review;
+pub use claims::{
+    Delivery, DueEdit, Edited, cancel_for_event, cancel_for_subscription, mark_edits_due,
+};
+pub use direct::{enqueue_review, mark_reviews_due};
 pub use follow_ups::{DeliveryOutcome, DueCrosspost, FollowUp};
 pub use report::{DeliveryRow, DeliveryStatus};
 
