@@ -78,17 +78,10 @@ async fn one_fan_out(channels: u64, followers: u64) -> Duration {
     let tenant = Tenant::discord(GUILD);
     let actor = Actor::cli("bench");
     // The company exists before anyone follows it; nothing is subscribed yet.
-    let seed = NewEvent {
-        company: CompanyName::parse("Acme").unwrap(),
-        date: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
-        headcount: Headcount::Exact(1),
-        percentage: None,
-        teams: None,
-        location: None,
-        source: None,
-        notes: None,
-        scope: EventScope::Tenant(tenant.clone()),
-    };
+    let seed = acme(
+        &tenant,
+        chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+    );
     service::record_event(&store, &seed, &actor, Utc::now())
         .await
         .unwrap();
@@ -107,17 +100,6 @@ async fn one_fan_out(channels: u64, followers: u64) -> Duration {
     }
     let poster = DiscordPoster::new(&fake.url, "a.b.c".parse().unwrap()).unwrap();
     let outbox = Worker::new(store.clone(), poster, Backoff::default());
-    let event = |date| NewEvent {
-        company: CompanyName::parse("Acme").unwrap(),
-        date,
-        headcount: Headcount::Exact(100),
-        percentage: None,
-        teams: None,
-        location: None,
-        source: None,
-        notes: None,
-        scope: EventScope::Tenant(tenant.clone()),
-    };
     let viewer = Viewer::in_tenant(tenant.clone());
     for i in 0..followers {
         let who = Person::new(Platform::Discord, (600_000_000_000_000_000 + i).to_string());
@@ -125,9 +107,14 @@ async fn one_fan_out(channels: u64, followers: u64) -> Duration {
             .await
             .unwrap();
     }
-    service::record_event(&store, &event(Utc::now().date_naive()), &actor, Utc::now())
-        .await
-        .unwrap();
+    service::record_event(
+        &store,
+        &acme(&tenant, Utc::now().date_naive()),
+        &actor,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     let started = Instant::now();
     while outbox.try_dispatch_once(Utc::now()).await.unwrap() > 0 {}
     let elapsed = started.elapsed();
@@ -143,6 +130,21 @@ async fn one_fan_out(channels: u64, followers: u64) -> Duration {
         (channels + followers) as f64 / elapsed.as_secs_f64()
     );
     elapsed
+}
+
+/// A layoff of Acme, private to the bench's guild.
+fn acme(tenant: &Tenant, date: chrono::NaiveDate) -> NewEvent {
+    NewEvent {
+        company: CompanyName::parse("Acme").unwrap(),
+        date,
+        headcount: Headcount::Exact(100),
+        percentage: None,
+        teams: None,
+        location: None,
+        source: None,
+        notes: None,
+        scope: EventScope::Tenant(tenant.clone()),
+    }
 }
 
 criterion_group!(benches, fan_out);

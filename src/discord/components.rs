@@ -6,7 +6,8 @@ use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, CreateInteractionResponse};
 
 use super::checks::component_moderator;
-use super::reply::{ephemeral_response, update, update_text};
+use super::errors::answer_or_error;
+use super::reply::{update, update_text};
 use super::{Data, tenant};
 use crate::domain::Viewer;
 use crate::error::{Error, Result};
@@ -17,19 +18,7 @@ use crate::service::buttons::{self, Pressed};
 pub async fn handle(ctx: &serenity::Context, component: &ComponentInteraction, data: &Data) {
     let started = std::time::Instant::now();
     let answered = respond(component, data).await;
-    let outcome = crate::telemetry::Outcome::of(&answered);
-    crate::telemetry::command("button", outcome, started.elapsed().as_secs_f64());
-    let response = match answered {
-        Ok(response) => response,
-        Err(error) => {
-            if error.is_user_error() {
-                tracing::debug!(custom_id = %component.data.custom_id, error = %error, "button refused");
-            } else {
-                tracing::error!(custom_id = %component.data.custom_id, error = %error, "button failed");
-            }
-            ephemeral_response(&super::errors::user_text(&error))
-        }
-    };
+    let response = answer_or_error("button", &component.data.custom_id, started, answered);
     if let Err(e) = component.create_response(&ctx.http, response).await {
         tracing::error!(error = %e, "could not answer a button press");
     }

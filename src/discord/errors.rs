@@ -79,3 +79,23 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         }
     }
 }
+
+/// The response to a button or form: its answer, or what went wrong, only to the user (and
+/// logged: at debug when it was their mistake). Counted as `what` in the metrics.
+pub fn answer_or_error(
+    what: &'static str,
+    custom_id: &str,
+    started: Instant,
+    answered: crate::error::Result<poise::serenity_prelude::CreateInteractionResponse>,
+) -> poise::serenity_prelude::CreateInteractionResponse {
+    let outcome = Outcome::of(&answered);
+    telemetry::command(what, outcome, started.elapsed().as_secs_f64());
+    answered.unwrap_or_else(|error| {
+        if error.is_user_error() {
+            tracing::debug!(%custom_id, error = %error, "{what} refused");
+        } else {
+            tracing::error!(%custom_id, error = %error, "{what} failed");
+        }
+        super::reply::ephemeral_response(&user_text(&error))
+    })
+}

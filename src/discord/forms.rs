@@ -11,7 +11,8 @@ use serenity::{
 
 use super::Data;
 use super::checks::modal_moderator;
-use super::reply::{ephemeral_response, update};
+use super::errors::answer_or_error;
+use super::reply::update;
 use crate::domain::{RawEvent, people_field};
 use crate::error::{Error, Result};
 use crate::render::ButtonId;
@@ -70,16 +71,7 @@ fn initial(raw: &RawEvent, field: &str) -> Option<String> {
 pub async fn handle(ctx: &serenity::Context, modal: &ModalInteraction, data: &Data) {
     let started = std::time::Instant::now();
     let answered = respond(modal, data).await;
-    let outcome = crate::telemetry::Outcome::of(&answered);
-    crate::telemetry::command("form", outcome, started.elapsed().as_secs_f64());
-    let response = answered.unwrap_or_else(|error| {
-        if error.is_user_error() {
-            tracing::debug!(custom_id = %modal.data.custom_id, error = %error, "form refused");
-        } else {
-            tracing::error!(custom_id = %modal.data.custom_id, error = %error, "form failed");
-        }
-        ephemeral_response(&super::errors::user_text(&error))
-    });
+    let response = answer_or_error("form", &modal.data.custom_id, started, answered);
     if let Err(e) = modal.create_response(&ctx.http, response).await {
         tracing::error!(error = %e, "could not answer a form");
     }

@@ -93,14 +93,7 @@ impl<P: ChannelPoster> Worker<P> {
         event_id: i64,
         tenant: Option<&Tenant>,
     ) -> Result<Option<View>> {
-        let Some(event) = self.store.event(event_id).await? else {
-            return Ok(None);
-        };
-        let recent = self
-            .store
-            .recent_totals(event.company_id, tenant, event.date)
-            .await?;
-        Ok(Some(render::post_view(&event, &recent)))
+        self.event_view(event_id, tenant, render::post_view).await
     }
 
     /// A follower's DM: the post, its footer saying why they get it and how to stop.
@@ -109,6 +102,15 @@ impl<P: ChannelPoster> Worker<P> {
         event_id: i64,
         tenant: Option<&Tenant>,
     ) -> Result<Option<View>> {
+        self.event_view(event_id, tenant, render::follow_view).await
+    }
+
+    async fn event_view(
+        &self,
+        event_id: i64,
+        tenant: Option<&Tenant>,
+        shown: fn(&crate::domain::LayoffEvent, &crate::domain::Totals) -> View,
+    ) -> Result<Option<View>> {
         let Some(event) = self.store.event(event_id).await? else {
             return Ok(None);
         };
@@ -116,6 +118,6 @@ impl<P: ChannelPoster> Worker<P> {
             .store
             .recent_totals(event.company_id, tenant, event.date)
             .await?;
-        Ok(Some(render::follow_view(&event, &recent)))
+        Ok(Some(shown(&event, &recent)))
     }
 }
