@@ -13,7 +13,7 @@ use layoffs_bot::service;
 use crate::support::bot::{Bot, HOME};
 use crate::support::fake_discord::{
     CAN_POST, FakeDiscord, Fault, MANAGE_GUILD, MOD_USER, PLAIN_USER, Who, autocomplete,
-    dm_channel, slash,
+    dm_channel, dm_slash, slash,
 };
 use crate::support::{content, is_ephemeral, opt, sub};
 
@@ -278,4 +278,16 @@ async fn follows_are_capped_and_forget_me_leaves_nothing_of_the_person() {
             at.map(|i| String::from_utf8_lossy(&bytes[i.saturating_sub(80)..i + 40]).into_owned())
         );
     }
+    // In a DM with the bot: the global record only.
+    let answer = f
+        .interact(dm_slash(
+            "layoffs-follow",
+            sub("add", json!([opt("company", 3, json!("Amazon"))])),
+        ))
+        .await;
+    let said = content(&answer);
+    assert!(
+        said.contains("You now follow **Amazon**") && !said.contains("this community"),
+        "{said}"
+    );
 }
