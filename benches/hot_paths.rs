@@ -100,7 +100,14 @@ async fn timed(fake: &FakeDiscord, make: impl Fn(usize) -> Value) -> Vec<Duratio
     }
     let mut times = Vec::with_capacity(CALLS);
     for i in 0..CALLS {
-        times.push(fake.interact_timed(make(WARM_UP + i)).await);
+        let t = fake.interact_timed(make(WARM_UP + i)).await;
+        if std::env::var("SLOW_CALLS").is_ok() && t > Duration::from_millis(10) {
+            eprintln!(
+                "slow call {i}: {t:?} {}",
+                make(WARM_UP + i)["data"]["options"]
+            );
+        }
+        times.push(t);
     }
     times.sort();
     times

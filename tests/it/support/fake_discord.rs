@@ -116,6 +116,11 @@ impl FakeDiscord {
             .route("/gateway", get(gateway))
             .route("/api/v10/{*rest}", any(rest))
             .with_state(Arc::clone(&inner));
+        // As Discord's servers do: without it, Nagle holds a gateway frame for the bot's
+        // delayed ACK (about 40 ms) now and then, and the bot seems that slow.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
