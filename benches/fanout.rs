@@ -69,15 +69,42 @@ async fn one_fan_out(channels: u64, followers: u64) -> Duration {
     let fake = fake_discord::FakeDiscord::start().await;
     fake.enforce_global_limit();
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&format!(
-        "sqlite://{}",
-        dir.path().join("fanout.db").display()
-    ))
+    let store = set_up(dir.path(), channels, followers).await;
+    let poster = DiscordPoster::new(&fake.url, "a.b.c".parse().unwrap()).unwrap();
+    let outbox = Worker::new(store.clone(), poster, Backoff::default());
+    let tenant = Tenant::discord(GUILD);
+    service::record_event(
+        &store,
+        &acme(&tenant, Utc::now().date_naive()),
+        &Actor::cli("bench"),
+        Utc::now(),
+    )
     .await
     .unwrap();
+    let started = Instant::now();
+    while outbox.try_dispatch_once(Utc::now()).await.unwrap() > 0 {}
+    let elapsed = started.elapsed();
+    let delivered: usize = fake.posts().values().map(Vec::len).sum();
+    assert_eq!(delivered as u64, channels + followers);
+    assert_eq!(fake.over_limit(), 0, "went over 50 requests a second");
+    let requests = channels + 2 * followers;
+    eprintln!(
+        "fan-out: {channels} posts + {followers} DMs ({requests} requests) in {elapsed:.2?} = \
+         {:.1} requests/s ({:.0}% of 50/s), {:.1} messages/s",
+        requests as f64 / elapsed.as_secs_f64(),
+        requests as f64 / elapsed.as_secs_f64() / 50.0 * 100.0,
+        (channels + followers) as f64 / elapsed.as_secs_f64()
+    );
+    elapsed
+}
+
+/// A store where Acme exists, `channels` of the guild are subscribed and `followers` people
+/// follow Acme; nothing is queued yet.
+async fn set_up(dir: &std::path::Path, channels: u64, followers: u64) -> Store {
+    let url = format!("sqlite://{}", dir.join("fanout.db").display());
+    let store = Store::open(&url).await.unwrap();
     let tenant = Tenant::discord(GUILD);
     let actor = Actor::cli("bench");
-    // The company exists before anyone follows it; nothing is subscribed yet.
     let seed = acme(
         &tenant,
         chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
@@ -98,38 +125,14 @@ async fn one_fan_out(channels: u64, followers: u64) -> Duration {
         .await
         .unwrap();
     }
-    let poster = DiscordPoster::new(&fake.url, "a.b.c".parse().unwrap()).unwrap();
-    let outbox = Worker::new(store.clone(), poster, Backoff::default());
-    let viewer = Viewer::in_tenant(tenant.clone());
+    let viewer = Viewer::in_tenant(tenant);
     for i in 0..followers {
         let who = Person::new(Platform::Discord, (600_000_000_000_000_000 + i).to_string());
         service::follows::follow(&store, &who, "Acme", &viewer)
             .await
             .unwrap();
     }
-    service::record_event(
-        &store,
-        &acme(&tenant, Utc::now().date_naive()),
-        &actor,
-        Utc::now(),
-    )
-    .await
-    .unwrap();
-    let started = Instant::now();
-    while outbox.try_dispatch_once(Utc::now()).await.unwrap() > 0 {}
-    let elapsed = started.elapsed();
-    let delivered: usize = fake.posts().values().map(Vec::len).sum();
-    assert_eq!(delivered as u64, channels + followers);
-    assert_eq!(fake.over_limit(), 0, "went over 50 requests a second");
-    let requests = channels + 2 * followers;
-    eprintln!(
-        "fan-out: {channels} posts + {followers} DMs ({requests} requests) in {elapsed:.2?} = \
-         {:.1} requests/s ({:.0}% of 50/s), {:.1} messages/s",
-        requests as f64 / elapsed.as_secs_f64(),
-        requests as f64 / elapsed.as_secs_f64() / 50.0 * 100.0,
-        (channels + followers) as f64 / elapsed.as_secs_f64()
-    );
-    elapsed
+    store
 }
 
 /// A layoff of Acme, private to the bench's guild.

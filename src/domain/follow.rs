@@ -17,6 +17,11 @@ impl Person {
         }
     }
 
+    /// The person a DM row is addressed to (its channel is [`Person::target`]).
+    pub fn of_target(target: &super::ChannelRef) -> Self {
+        Self::new(target.platform, target.id.trim_start_matches('@'))
+    }
+
     /// The channel column of their DM rows: '@' and their id (never a channel id).
     pub fn target(&self) -> String {
         format!("@{}", self.user_id)

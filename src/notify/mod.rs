@@ -270,27 +270,7 @@ impl<P: ChannelPoster> Worker<P> {
                     .mark_retry(d.id, at, "rate limited (429)", false)
                     .await
             }
-            PostOutcome::Unreachable { reason, .. } if matches!(d.item, Item::Follow { .. }) => {
-                counted("paused");
-                tracing::info!(delivery = d.id, %reason, "a follower's DMs are closed; their follows pause");
-                let person = Person {
-                    platform: d.channel.platform,
-                    user_id: d.channel.id.trim_start_matches('@').to_string(),
-                };
-                self.store.pause_follows(&person, &reason).await
-            }
-            PostOutcome::Unreachable { reason, .. } => {
-                let Some(subscription) = d.subscription_id else {
-                    counted("dead");
-                    tracing::warn!(delivery = d.id, channel = %d.channel, %reason, "the review channel cannot be reached");
-                    return self.store.mark_dead(d.id, &reason).await;
-                };
-                counted("disabled");
-                tracing::warn!(delivery = d.id, channel = %d.channel, %reason, "disabling the subscription");
-                self.store
-                    .disable_subscription(subscription, &reason, now)
-                    .await
-            }
+            PostOutcome::Unreachable { reason, .. } => self.unreachable(d, &reason, now).await,
             PostOutcome::Rejected(reason) => {
                 counted("dead");
                 tracing::error!(delivery = d.id, %reason, "the platform rejected the post");
@@ -305,6 +285,31 @@ impl<P: ChannelPoster> Worker<P> {
                 self.store.mark_retry(d.id, at, UNAUTHORIZED, false).await
             }
         }
+    }
+
+    /// The channel or person cannot be reached: a follower's follows pause, a subscription is
+    /// disabled, a review post dies (its channel is the home moderators' to fix).
+    async fn unreachable(&self, d: &Delivery, reason: &str, now: DateTime<Utc>) -> Result<()> {
+        let counted =
+            |result| telemetry::delivery(d.channel.platform.as_str(), d.item.kind(), result);
+        if matches!(d.item, Item::Follow { .. }) {
+            counted("paused");
+            tracing::info!(delivery = d.id, %reason, "a follower's DMs are closed; their follows pause");
+            return self
+                .store
+                .pause_follows(&Person::of_target(&d.channel), reason)
+                .await;
+        }
+        let Some(subscription) = d.subscription_id else {
+            counted("dead");
+            tracing::warn!(delivery = d.id, channel = %d.channel, %reason, "the review channel cannot be reached");
+            return self.store.mark_dead(d.id, reason).await;
+        };
+        counted("disabled");
+        tracing::warn!(delivery = d.id, channel = %d.channel, %reason, "disabling the subscription");
+        self.store
+            .disable_subscription(subscription, reason, now)
+            .await
     }
 
     async fn failed(&self, d: &Delivery, reason: &str, now: DateTime<Utc>) -> Result<()> {

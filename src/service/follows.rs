@@ -71,11 +71,7 @@ pub async fn list(store: &Store, who: &Person) -> Result<String> {
 
 /// `/layoffs-follow clear`.
 pub async fn clear(store: &Store, who: &Person) -> Result<String> {
-    let follows = store.follows_of(who).await?;
-    for f in &follows {
-        store.unfollow(who, f.company_id).await?;
-    }
-    Ok(text::cleared(follows.len()))
+    Ok(text::cleared(store.unfollow_all(who).await?))
 }
 
 /// `/layoffs-follow forget-me`.

@@ -88,6 +88,29 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Stops every follow of the person (their DMs not sent yet are dropped); how many.
+    pub async fn unfollow_all(&self, who: &Person) -> Result<usize> {
+        let platform = who.platform.as_str();
+        let mut tx = self.begin_write().await?;
+        sqlx::query!(
+            "DELETE FROM deliveries WHERE follow_id IN (
+                 SELECT id FROM follows WHERE platform = ?1 AND user_id = ?2)",
+            platform,
+            who.user_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        let done = sqlx::query!(
+            "DELETE FROM follows WHERE platform = ?1 AND user_id = ?2",
+            platform,
+            who.user_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(usize::try_from(done.rows_affected()).unwrap_or(usize::MAX))
+    }
+
     /// The person's follows, by company name.
     pub async fn follows_of(&self, who: &Person) -> Result<Vec<FollowRow>> {
         let platform = who.platform.as_str();

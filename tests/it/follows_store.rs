@@ -75,6 +75,12 @@ async fn each_follow_sees_the_global_record_and_its_own_servers_events_only() {
     );
     let said = service::follows::list(&t.store, &in_one).await.unwrap();
     assert!(said.contains("You follow no company"), "{said}");
+    let said = service::follows::clear(&t.store, &in_dm).await.unwrap();
+    assert!(said.contains("no longer follow the company"), "{said}");
+    assert!(
+        pending_dms(&t).await.is_empty(),
+        "clear drops the DMs not sent yet"
+    );
 }
 
 #[tokio::test]
