@@ -8,6 +8,9 @@
 #[path = "../tests/it/support/fake_discord.rs"]
 mod fake_discord;
 #[allow(dead_code, clippy::all, clippy::pedantic)]
+#[path = "../tests/it/support/fake_forum.rs"]
+mod fake_forum;
+#[allow(dead_code, clippy::all, clippy::pedantic)]
 #[path = "../tests/it/support/multipart.rs"]
 mod multipart;
 

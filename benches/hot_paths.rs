@@ -8,6 +8,9 @@
 #[allow(dead_code, clippy::all, clippy::pedantic)]
 #[path = "../tests/it/support/fake_discord.rs"]
 mod fake_discord;
+#[allow(dead_code, clippy::all, clippy::pedantic)]
+#[path = "../tests/it/support/fake_forum.rs"]
+mod fake_forum;
 #[path = "support/measure.rs"]
 mod measure;
 #[allow(dead_code, clippy::all, clippy::pedantic)]

@@ -78,6 +78,20 @@ impl ChannelPoster for Posters {
         }
     }
 
+    async fn open_thread(
+        &self,
+        channel: &ChannelRef,
+        message: &str,
+        name: &str,
+        archive_minutes: u32,
+    ) -> PostOutcome {
+        match self.route(channel) {
+            Route::Discord(d) => d.open_thread(channel, message, name, archive_minutes).await,
+            Route::Slack(s) => s.open_thread(channel, message, name, archive_minutes).await,
+            Route::Off(p) => off(p),
+        }
+    }
+
     async fn open_dm(&self, person: &ChannelRef) -> Result<ChannelRef, PostOutcome> {
         match self.route(person) {
             Route::Discord(d) => d.open_dm(person).await,

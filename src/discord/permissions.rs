@@ -34,6 +34,43 @@ pub async fn missing_for_posting(
     Ok(lacking)
 }
 
+/// What alerts in `channel` need that the bot lacks: in a forum, Create Posts (Send Messages
+/// there) and Send Messages in Threads; a thread under each post needs Create Public Threads.
+pub async fn missing_for_alerts(
+    ctx: Context<'_>,
+    channel: ChannelId,
+    forum: bool,
+    threads: bool,
+) -> Result<Vec<&'static str>> {
+    let have = bot_permissions(ctx, channel).await?;
+    if have.administrator() {
+        return Ok(Vec::new());
+    }
+    let needed: &[(Permissions, &str)] = match (forum, threads) {
+        (true, _) => &[
+            (Permissions::VIEW_CHANNEL, "View Channel"),
+            (Permissions::SEND_MESSAGES, "Create Posts"),
+            (
+                Permissions::SEND_MESSAGES_IN_THREADS,
+                "Send Messages in Threads",
+            ),
+            (Permissions::EMBED_LINKS, "Embed Links"),
+        ],
+        (false, true) => &[
+            (Permissions::VIEW_CHANNEL, "View Channel"),
+            (Permissions::SEND_MESSAGES, "Send Messages"),
+            (Permissions::EMBED_LINKS, "Embed Links"),
+            (Permissions::CREATE_PUBLIC_THREADS, "Create Public Threads"),
+        ],
+        (false, false) => &NEEDED,
+    };
+    Ok(needed
+        .iter()
+        .filter(|(p, _)| !have.contains(*p))
+        .map(|(_, name)| *name)
+        .collect())
+}
+
 pub fn missing(have: Permissions) -> Vec<&'static str> {
     if have.administrator() {
         return Vec::new();

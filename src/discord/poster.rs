@@ -158,6 +158,29 @@ impl ChannelPoster for DiscordPoster {
         self.dm_channel(person).await
     }
 
+    async fn open_thread(
+        &self,
+        channel: &ChannelRef,
+        message: &str,
+        name: &str,
+        archive_minutes: u32,
+    ) -> PostOutcome {
+        let channel_id = match snowflake(channel) {
+            Ok(id) => id,
+            Err(outcome) => return outcome,
+        };
+        let url = format!(
+            "{}/api/v10/channels/{channel_id}/messages/{message}/threads",
+            self.base
+        );
+        let body = serde_json::json!({ "name": name, "auto_archive_duration": archive_minutes });
+        match self.send(self.client.post(url), &body).await {
+            // 160004: the thread exists (an earlier attempt's answer was lost).
+            PostOutcome::Rejected(why) if why.ends_with("(160004)") => PostOutcome::sent(message),
+            outcome => outcome,
+        }
+    }
+
     async fn find_post(
         &self,
         channel: &ChannelRef,
@@ -313,7 +336,10 @@ pub fn classify(
             status,
             reason: format!("Discord 404 ({message}): the channel no longer exists"),
         },
-        400..=499 => PostOutcome::Rejected(format!("Discord {status}: {message}")),
+        400..=499 => match body["code"].as_u64() {
+            Some(code) => PostOutcome::Rejected(format!("Discord {status}: {message} ({code})")),
+            None => PostOutcome::Rejected(format!("Discord {status}: {message}")),
+        },
         _ => PostOutcome::Failed(format!("Discord {status}: {message}")),
     }
 }

@@ -1,7 +1,8 @@
-//! What a channel's alerts are: filters (company, industry, country, least people), the mode
-//! (a post per event, or a daily or weekly digest), and the digest periods on the clock.
+//! What a channel's alerts are: filters (lists of companies, industries and countries, what
+//! to leave out, least people), the mode (a post per event, or a daily or weekly digest) and
+//! when digests arrive ([`crate::domain::digest_time`]).
 
-use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 
 use super::{DomainError, fold_facet};
 
@@ -9,6 +10,8 @@ use super::{DomainError, fold_facet};
 pub const DEFAULT_DIGEST_HOUR: u32 = 14;
 /// Filter values are names of industries and countries: short.
 const MAX_FACET: usize = 100;
+/// Values one filter list takes.
+pub const MAX_VALUES: usize = 10;
 
 /// How a channel gets its posts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,24 +50,25 @@ impl Mode {
             Self::Weekly => "weekly digest",
         }
     }
-
-    /// How long one digest period is (None: no digest).
-    fn length(self) -> Option<Duration> {
-        match self {
-            Self::Each => None,
-            Self::Daily => Some(Duration::days(1)),
-            Self::Weekly => Some(Duration::weeks(1)),
-        }
-    }
 }
 
-/// Which events a channel wants; every filter given must match.
+/// Which events a channel wants: each non-empty list must have a value that matches (any of
+/// them), the minimum must be met, and nothing excluded may match.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AlertFilter {
-    pub company_id: Option<i64>,
-    pub industry: Option<String>,
-    pub country: Option<String>,
+    pub companies: Vec<i64>,
+    pub industries: Vec<String>,
+    pub countries: Vec<String>,
+    pub exclude_companies: Vec<i64>,
+    pub exclude_industries: Vec<String>,
     pub min_people: Option<u32>,
+}
+
+/// The names of a filter's companies, as the record spells them (for lists and replies).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CompanyNames {
+    pub companies: Vec<String>,
+    pub excluded: Vec<String>,
 }
 
 /// What a filter is checked against: an event or a filing, with its company's facts.
@@ -93,17 +97,40 @@ impl AlertFilter {
         Ok(Some(value.to_string()))
     }
 
+    /// A list option as typed ("Amazon, Meta"): its values, trimmed and without repeats (as
+    /// typed, case aside), at most [`MAX_VALUES`].
+    pub fn list(field: &'static str, raw: &str) -> Result<Vec<String>, DomainError> {
+        let mut out: Vec<String> = Vec::new();
+        for value in raw.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+            if !out.iter().any(|o| o.eq_ignore_ascii_case(value)) {
+                out.push(value.to_string());
+            }
+            if out.len() > MAX_VALUES {
+                return Err(DomainError::invalid(
+                    field,
+                    format!("{field} takes at most {MAX_VALUES} values, separated by commas."),
+                ));
+            }
+        }
+        Ok(out)
+    }
+
     pub fn matches(&self, s: &Subject<'_>) -> bool {
-        let same = |want: &Option<String>, have: Option<&str>| match want {
-            None => true,
-            Some(w) => have.is_some_and(|h| fold_facet(h) == fold_facet(w)),
+        let among = |list: &[String], have: Option<&str>| {
+            have.is_some_and(|h| {
+                let h = fold_facet(h);
+                list.iter().any(|w| fold_facet(w) == h)
+            })
         };
-        self.company_id.is_none_or(|id| id == s.company_id)
-            && same(&self.industry, s.industry)
-            && same(&self.country, s.country)
+        let any = |list: &[String], have| list.is_empty() || among(list, have);
+        (self.companies.is_empty() || self.companies.contains(&s.company_id))
+            && any(&self.industries, s.industry)
+            && any(&self.countries, s.country)
             && self
                 .min_people
                 .is_none_or(|m| s.people.is_some_and(|p| p >= m))
+            && !self.exclude_companies.contains(&s.company_id)
+            && !among(&self.exclude_industries, s.industry)
     }
 }
 
@@ -112,12 +139,18 @@ impl AlertFilter {
 pub struct AlertSettings {
     pub filter: AlertFilter,
     pub mode: Mode,
+    /// When digests arrive (the operator's hour in UTC, Mondays, unless set).
+    pub time: DigestTime,
     /// The one role posts ping (None: posts ping nobody).
     pub mention_role: Option<u64>,
     /// Publish each post to the channels following this announcement channel.
     pub crosspost: bool,
     /// Posts about new WARN filings too.
     pub filings: bool,
+    /// Discord: a public thread under each post, archived after this long.
+    pub thread: Option<ThreadArchive>,
+    /// Discord: the channel is a forum (or media) channel; each post is a forum post.
+    pub forum: bool,
 }
 
 impl Default for AlertSettings {
@@ -125,9 +158,12 @@ impl Default for AlertSettings {
         Self {
             filter: AlertFilter::default(),
             mode: Mode::Each,
+            time: DigestTime::default(),
             mention_role: None,
             crosspost: false,
             filings: false,
+            thread: None,
+            forum: false,
         }
     }
 }
@@ -136,15 +172,25 @@ impl AlertSettings {
     /// Which settings differ from `old`, by name, in the order a list shows them.
     pub fn changed_from(&self, old: &Self) -> Vec<&'static str> {
         let (a, b) = (&self.filter, &old.filter);
+        let (t, u) = (&self.time, &old.time);
         [
-            ("company", a.company_id != b.company_id),
-            ("industry", a.industry != b.industry),
-            ("country", a.country != b.country),
+            ("company", a.companies != b.companies),
+            ("industry", a.industries != b.industries),
+            ("country", a.countries != b.countries),
+            (
+                "exclude",
+                a.exclude_companies != b.exclude_companies
+                    || a.exclude_industries != b.exclude_industries,
+            ),
             ("min_people", a.min_people != b.min_people),
             ("mode", self.mode != old.mode),
+            ("hour", t.hour != u.hour),
+            ("timezone", t.zone != u.zone),
+            ("weekday", t.weekday != u.weekday),
             ("mention_role", self.mention_role != old.mention_role),
             ("crosspost", self.crosspost != old.crosspost),
             ("filings", self.filings != old.filings),
+            ("thread", self.thread != old.thread),
         ]
         .into_iter()
         .filter_map(|(name, changed)| changed.then_some(name))
@@ -152,7 +198,70 @@ impl AlertSettings {
     }
 }
 
-/// One digest period, [start, end): what a digest covers; `end` is when it is due.
+/// When a channel's digests arrive, as a moderator set it; each unset part falls back to the
+/// operator's default. Periods are [`crate::domain::digest_time`]'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DigestTime {
+    /// 0–23 (None: `DIGEST_HOUR_UTC`).
+    pub hour: Option<u32>,
+    /// None: UTC.
+    pub zone: Option<chrono_tz::Tz>,
+    /// Weekly digests' day (None: Monday).
+    pub weekday: Option<chrono::Weekday>,
+}
+
+/// How long a thread under a post stays open without messages (Discord's choices).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ThreadArchive {
+    Hour,
+    Day,
+    ThreeDays,
+    Week,
+}
+
+impl ThreadArchive {
+    pub const ALL: [Self; 4] = [Self::Hour, Self::Day, Self::ThreeDays, Self::Week];
+
+    pub fn minutes(self) -> u32 {
+        match self {
+            Self::Hour => 60,
+            Self::Day => 1440,
+            Self::ThreeDays => 4320,
+            Self::Week => 10080,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Hour => "1h",
+            Self::Day => "1d",
+            Self::ThreeDays => "3d",
+            Self::Week => "1w",
+        }
+    }
+
+    pub fn from_minutes(minutes: i64) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|a| i64::from(a.minutes()) == minutes)
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let raw = raw.trim().to_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|a| a.label() == raw)
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "thread_archive",
+                    format!("{raw:?} is not an archive time: use 1h, 1d, 3d or 1w."),
+                )
+            })
+    }
+}
+
+/// One digest period, [start, end): what a digest covers; `end` is when it is due. Where
+/// periods fall is [`crate::domain::digest_time`]'s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DigestPeriod {
     pub mode: Mode,
@@ -161,37 +270,6 @@ pub struct DigestPeriod {
 }
 
 impl DigestPeriod {
-    /// The last period that ended at or before `now` (daily: at `hour` each day; weekly: at
-    /// `hour` on Mondays). None for [`Mode::Each`].
-    pub fn latest_ended(mode: Mode, now: DateTime<Utc>, hour: u32) -> Option<Self> {
-        let length = mode.length()?;
-        let at = NaiveTime::from_hms_opt(hour.min(23), 0, 0)?;
-        let mut end = now.date_naive().and_time(at).and_utc();
-        if end > now {
-            end -= Duration::days(1);
-        }
-        if mode == Mode::Weekly {
-            let back = i64::from(end.weekday().num_days_from_monday());
-            end -= Duration::days(back);
-        }
-        Some(Self {
-            mode,
-            start: end - length,
-            end,
-        })
-    }
-
-    /// The period under way at `now` (it ends after `now`).
-    pub fn current(mode: Mode, now: DateTime<Utc>, hour: u32) -> Option<Self> {
-        let last = Self::latest_ended(mode, now, hour)?;
-        let length = last.end - last.start;
-        Some(Self {
-            mode,
-            start: last.end,
-            end: last.end + length,
-        })
-    }
-
     /// The outbox key: one digest per channel and period end.
     pub fn key(&self) -> String {
         format!(
@@ -222,6 +300,8 @@ pub fn parse_digest_hour(raw: &str) -> Result<u32, DomainError> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Digest {
     pub period: DigestPeriod,
+    /// The time zone its times are shown in (None: UTC).
+    pub zone: Option<chrono_tz::Tz>,
     pub events: Vec<super::LayoffEvent>,
     pub totals: super::Totals,
     /// The first few new filings, and all of them counted.
@@ -232,90 +312,102 @@ pub struct Digest {
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
-
     use super::*;
 
-    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
-    }
-
-    fn subject(people: Option<u32>) -> Subject<'static> {
+    fn subject(company_id: i64, industry: &'static str, people: Option<u32>) -> Subject<'static> {
         Subject {
-            company_id: 7,
-            industry: Some("Retail"),
+            company_id,
+            industry: Some(industry),
             country: Some("United States."),
             people,
         }
     }
 
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_string()).collect()
+    }
+
     #[test]
     fn every_given_filter_must_match_and_unknown_counts_only_pass_without_a_minimum() {
         let all = AlertFilter::default();
-        assert!(all.matches(&subject(None)));
+        assert!(all.matches(&subject(7, "Retail", None)));
         let big = AlertFilter {
             min_people: Some(100),
             ..AlertFilter::default()
         };
-        assert!(big.matches(&subject(Some(100))));
-        assert!(!big.matches(&subject(Some(99))));
-        assert!(!big.matches(&subject(None)));
+        assert!(big.matches(&subject(7, "Retail", Some(100))));
+        assert!(!big.matches(&subject(7, "Retail", Some(99))));
+        assert!(!big.matches(&subject(7, "Retail", None)));
         let us_retail = AlertFilter {
-            industry: Some(" retail ".into()),
-            country: Some("united  states".into()),
+            industries: strings(&[" retail "]),
+            countries: strings(&["united  states"]),
             ..AlertFilter::default()
         };
-        assert!(us_retail.matches(&subject(None)));
+        assert!(us_retail.matches(&subject(7, "Retail", None)));
         let other = AlertFilter {
-            country: Some("Germany".into()),
+            countries: strings(&["Germany"]),
             ..us_retail.clone()
         };
-        assert!(!other.matches(&subject(None)));
-        let company = AlertFilter {
-            company_id: Some(8),
-            ..AlertFilter::default()
-        };
-        assert!(!company.matches(&subject(Some(5))));
+        assert!(!other.matches(&subject(7, "Retail", None)));
         let no_facts = Subject {
             industry: None,
             country: None,
-            ..subject(Some(5))
+            ..subject(7, "Retail", Some(5))
         };
         assert!(!us_retail.matches(&no_facts));
     }
 
     #[test]
-    fn daily_periods_end_at_the_hour_and_weekly_ones_on_mondays() {
-        // Thursday 2026-11-26.
-        let before = DigestPeriod::latest_ended(Mode::Daily, at(2026, 11, 26, 13, 59), 14).unwrap();
-        assert_eq!(before.end, at(2026, 11, 25, 14, 0));
-        assert_eq!(before.start, at(2026, 11, 24, 14, 0));
-        let on = DigestPeriod::latest_ended(Mode::Daily, at(2026, 11, 26, 14, 0), 14).unwrap();
-        assert_eq!(on.end, at(2026, 11, 26, 14, 0));
-        let week = DigestPeriod::latest_ended(Mode::Weekly, at(2026, 11, 26, 15, 0), 14).unwrap();
-        assert_eq!(week.end, at(2026, 11, 23, 14, 0));
-        assert_eq!(week.start, at(2026, 11, 16, 14, 0));
-        let monday_morning =
-            DigestPeriod::latest_ended(Mode::Weekly, at(2026, 11, 30, 9, 0), 14).unwrap();
-        assert_eq!(monday_morning.end, at(2026, 11, 23, 14, 0));
-        let monday = DigestPeriod::latest_ended(Mode::Weekly, at(2026, 11, 30, 14, 0), 14).unwrap();
-        assert_eq!(monday.end, at(2026, 11, 30, 14, 0));
-        let current = DigestPeriod::current(Mode::Weekly, at(2026, 11, 26, 15, 0), 14).unwrap();
-        assert_eq!(
-            (current.start, current.end),
-            (week.end, at(2026, 11, 30, 14, 0))
-        );
-        assert_eq!(monday.key(), "digest:weekly:2026-11-30T14:00Z");
-        assert_eq!(
-            DigestPeriod::latest_ended(Mode::Each, at(2026, 11, 26, 15, 0), 14),
-            None
-        );
-        let midnight = DigestPeriod::latest_ended(Mode::Daily, at(2026, 11, 26, 0, 0), 0).unwrap();
-        assert_eq!(midnight.end, at(2026, 11, 26, 0, 0));
+    fn lists_match_any_value_and_exclusions_win() {
+        let f = AlertFilter {
+            companies: vec![1, 2],
+            ..AlertFilter::default()
+        };
+        assert!(f.matches(&subject(1, "Retail", None)));
+        assert!(f.matches(&subject(2, "Retail", None)));
+        assert!(!f.matches(&subject(3, "Retail", None)));
+        let industries = AlertFilter {
+            industries: strings(&["Retail", "Crypto"]),
+            exclude_companies: vec![2],
+            ..AlertFilter::default()
+        };
+        assert!(industries.matches(&subject(1, "crypto", None)));
+        assert!(!industries.matches(&subject(1, "Food", None)));
+        assert!(!industries.matches(&subject(2, "Retail", None)));
+        let not_crypto = AlertFilter {
+            exclude_industries: strings(&["Crypto", "Food"]),
+            ..AlertFilter::default()
+        };
+        assert!(not_crypto.matches(&subject(1, "Retail", None)));
+        assert!(!not_crypto.matches(&subject(1, "CRYPTO", None)));
+        let no_industry = Subject {
+            industry: None,
+            ..subject(1, "x", None)
+        };
+        assert!(not_crypto.matches(&no_industry), "nothing to exclude it by");
+        let both = AlertFilter {
+            companies: vec![1, 2],
+            exclude_companies: vec![1],
+            ..AlertFilter::default()
+        };
+        assert!(!both.matches(&subject(1, "Retail", None)));
+        assert!(both.matches(&subject(2, "Retail", None)));
     }
 
     #[test]
-    fn modes_and_hours_parse_or_say_why_not() {
+    fn lists_are_split_on_commas_without_repeats_and_bounded() {
+        assert_eq!(
+            AlertFilter::list("company", " Amazon, meta ,,AMAZON ").unwrap(),
+            strings(&["Amazon", "meta"])
+        );
+        assert!(AlertFilter::list("company", "").unwrap().is_empty());
+        let eleven: Vec<String> = (0..11).map(|i| format!("c{i}")).collect();
+        let err = AlertFilter::list("industry", &eleven.join(",")).unwrap_err();
+        assert!(err.message.contains("at most 10 values"), "{err}");
+    }
+
+    #[test]
+    fn modes_hours_and_archive_times_parse_or_say_why_not() {
         assert_eq!(Mode::parse("Weekly").unwrap(), Mode::Weekly);
         assert!(Mode::parse("monthly").is_err());
         assert_eq!(parse_digest_hour("9").unwrap(), 9);
@@ -323,5 +415,8 @@ mod tests {
         assert!(parse_digest_hour("2pm").is_err());
         assert_eq!(AlertFilter::facet("industry", "  ").unwrap(), None);
         assert!(AlertFilter::facet("industry", &"x".repeat(101)).is_err());
+        assert_eq!(ThreadArchive::parse("3D").unwrap().minutes(), 4320);
+        assert!(ThreadArchive::parse("2d").is_err());
+        assert_eq!(ThreadArchive::from_minutes(60), Some(ThreadArchive::Hour));
     }
 }

@@ -6,6 +6,7 @@ pub mod candidate;
 pub mod channel;
 pub mod company;
 pub mod days;
+pub mod digest_time;
 pub mod event;
 pub mod fields;
 pub mod filing;
@@ -20,7 +21,10 @@ pub mod source_spec;
 pub mod stats;
 pub mod tenant;
 
-pub use alerts::{AlertFilter, AlertSettings, Digest, DigestPeriod, Mode, Subject};
+pub use alerts::{
+    AlertFilter, AlertSettings, CompanyNames, Digest, DigestPeriod, DigestTime, Mode, Subject,
+    ThreadArchive,
+};
 pub use channel::ChannelRef;
 pub use company::{BUILTIN_ALIASES, CompanyName, normalize_key};
 pub use days::Days;

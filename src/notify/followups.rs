@@ -1,5 +1,5 @@
-//! Work on posts already sent: edits after a correction or removal, and crossposts in
-//! announcement channels (Discord limits publishing on its own route: its 429s hold only
+//! Work on posts already sent: edits after a correction or removal, crossposts in
+//! announcement channels, threads under posts (Discord limits publishing on its own route: its 429s hold only
 //! that row, and are not failures). Both follow the posts' rules: backoff up to the same
 //! number of attempts, 429s waited out, a 401 waited out without counting.
 
@@ -10,7 +10,8 @@ use super::{
     unauthorized,
 };
 use crate::error::Result;
-use crate::store::{DueCrosspost, DueEdit, Edited, FollowUp};
+use crate::render::topics::{digest_topic, event_topic, filing_topic};
+use crate::store::{DueCrosspost, DueEdit, DueThread, Edited, FollowUp, Topic};
 
 impl<P: ChannelPoster> Worker<P> {
     /// Edits and crossposts due at `now`, up to `limit` of each; how many were handled.
@@ -24,7 +25,35 @@ impl<P: ChannelPoster> Worker<P> {
             self.crosspost(c, now).await?;
             count += 1;
         }
+        for t in self.store.due_threads(now, limit).await? {
+            self.open_thread(t, now).await?;
+            count += 1;
+        }
         Ok(count)
+    }
+
+    /// Opens the discussion thread under a sent post, named for what it is about.
+    async fn open_thread(&self, t: DueThread, now: DateTime<Utc>) -> Result<()> {
+        let name = match t.topic {
+            Topic::Event(id) => self.store.event(id).await?.map(|e| event_topic(&e)),
+            Topic::Filing(id) => self.store.filing_post(id).await?.map(|f| filing_topic(&f)),
+            Topic::Digest(period) => Some(digest_topic(&period)),
+        };
+        let Some(name) = name else {
+            let gone = Some("what the post is about is no longer on record");
+            return self
+                .store
+                .follow_up_done(FollowUp::Thread, t.id, gone, now)
+                .await;
+        };
+        self.pacer.acquire().await;
+        let minutes = t.archive.minutes();
+        let outcome = self
+            .poster
+            .open_thread(&t.channel, &t.message, &name, minutes)
+            .await;
+        self.settle(FollowUp::Thread, t.id, t.attempts, outcome, now, now)
+            .await
     }
 
     /// Brings a sent post in line with its corrected event, or replaces it with a notice

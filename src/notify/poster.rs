@@ -78,6 +78,20 @@ pub trait ChannelPoster: Send + Sync + 'static {
         async move { Err(refused) }
     }
 
+    /// Opens a public thread named `name` under a sent message, archived after
+    /// `archive_minutes` without activity (Discord; other platforms have no such thing).
+    fn open_thread(
+        &self,
+        channel: &ChannelRef,
+        message: &str,
+        name: &str,
+        archive_minutes: u32,
+    ) -> impl Future<Output = PostOutcome> + Send {
+        let _ = (message, name, archive_minutes);
+        let refused = PostOutcome::Rejected(format!("{channel}: this platform has no threads"));
+        async move { refused }
+    }
+
     /// Whether the platform drops a post whose nonce it saw in the last minute (Discord
     /// does); where it does not (Slack), every retry looks for its post first.
     fn dedupes_nonces(&self, channel: &ChannelRef) -> bool {

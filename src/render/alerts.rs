@@ -9,7 +9,7 @@ use super::limits::EMBED_DESCRIPTION_LENGTH;
 use super::text::{filing_phrase, headcount_phrase, people_and_unknown};
 use super::{Image, View, escape_markdown};
 use crate::domain::filing::FilingPost;
-use crate::domain::{Digest, DigestPeriod, LayoffEvent, Mode, thousands};
+use crate::domain::{CompanyNames, Digest, DigestPeriod, LayoffEvent, Mode, thousands};
 
 /// How the footer of a post starts, for finding it after a lost answer: unique in a channel.
 pub fn marker(kind: &str, id: &str) -> String {
@@ -61,16 +61,19 @@ pub fn filing_view(f: &FilingPost) -> View {
     .fit()
 }
 
-/// "Weekly digest, 16 Nov 14:00 to 23 Nov 14:00 UTC".
-fn digest_title(p: &DigestPeriod) -> String {
+/// "Weekly layoffs digest: 16 Nov 14:00 to 23 Nov 2026 14:00 UTC", in the channel's time
+/// zone when it chose one.
+fn digest_title(p: &DigestPeriod, zone: Option<chrono_tz::Tz>) -> String {
     let kind = match p.mode {
         Mode::Daily => "Daily",
         Mode::Weekly | Mode::Each => "Weekly",
     };
+    let zone = zone.unwrap_or(chrono_tz::Tz::UTC);
     format!(
-        "{kind} layoffs digest: {} to {}",
-        p.start.format("%-d %b %H:%M"),
-        p.end.format("%-d %b %Y %H:%M UTC")
+        "{kind} layoffs digest: {} to {} {}",
+        p.start.with_timezone(&zone).format("%-d %b %H:%M"),
+        p.end.with_timezone(&zone).format("%-d %b %Y %H:%M"),
+        zone.name()
     )
 }
 
@@ -132,7 +135,7 @@ pub fn digest_view(d: &Digest, chart: Option<Image>, key_marker: &str) -> View {
         ""
     };
     View {
-        title: digest_title(&d.period),
+        title: digest_title(&d.period, d.zone),
         description: description.trim_end().to_string(),
         fields,
         footer: format!("{key_marker}{about}"),
@@ -189,36 +192,56 @@ pub fn test_view(post: Option<View>, delivery_id: i64, now: DateTime<Utc>) -> Vi
     view.fit()
 }
 
-/// A channel's alert settings in a line: "Retail · United States · at least 100 people ·
-/// weekly digest · mentions @role · crossposted · with WARN filings".
-pub fn settings_summary(company: Option<&str>, s: &crate::domain::AlertSettings) -> String {
-    let mut parts = vec![scope_phrase(company)];
-    parts.extend(settings_details(s));
+/// A channel's alert settings in a line: "Amazon, Meta · Retail · United States · not
+/// Crypto · at least 100 people · weekly digest at 09:00 Europe/Berlin on Fridays · mentions
+/// @role · crossposted · with WARN filings · a thread under each post".
+pub fn settings_summary(names: &CompanyNames, s: &crate::domain::AlertSettings) -> String {
+    let mut parts = vec![scope_phrase(names)];
+    parts.extend(settings_details(names, s));
     parts.join(" · ")
 }
 
-/// "all companies", or "Amazon only".
-pub fn scope_phrase(company: Option<&str>) -> String {
-    company.map_or_else(
-        || "all companies".to_string(),
-        |c| format!("{} only", escape_markdown(c)),
-    )
+/// A list of names as the record spells them: "Amazon, Meta".
+fn listed(names: &[String]) -> String {
+    escape_markdown(&names.join(", "))
 }
 
-/// The settings besides the company, each a short phrase.
-pub fn settings_details(s: &crate::domain::AlertSettings) -> Vec<String> {
+/// "all companies", "Amazon only", or "Amazon, Meta only".
+pub fn scope_phrase(names: &CompanyNames) -> String {
+    if names.companies.is_empty() {
+        "all companies".to_string()
+    } else {
+        format!("{} only", listed(&names.companies))
+    }
+}
+
+/// The settings besides the companies, each a short phrase.
+pub fn settings_details(names: &CompanyNames, s: &crate::domain::AlertSettings) -> Vec<String> {
     let f = &s.filter;
     let mut parts = Vec::new();
-    if let Some(i) = &f.industry {
-        parts.push(format!("industry {}", escape_markdown(i)));
+    if !f.industries.is_empty() {
+        parts.push(format!("industry {}", listed(&f.industries)));
     }
-    if let Some(c) = &f.country {
-        parts.push(format!("country {}", escape_markdown(c)));
+    if !f.countries.is_empty() {
+        parts.push(format!("country {}", listed(&f.countries)));
+    }
+    let excluded: Vec<String> = names
+        .excluded
+        .iter()
+        .chain(&f.exclude_industries)
+        .cloned()
+        .collect();
+    if !excluded.is_empty() {
+        parts.push(format!("not {}", listed(&excluded)));
     }
     if let Some(m) = f.min_people {
         parts.push(format!("at least {} people", thousands(u64::from(m))));
     }
-    parts.push(s.mode.describe().to_string());
+    let mut mode = s.mode.describe().to_string();
+    if let Some(at) = s.time.describe(s.mode) {
+        mode = format!("{mode} {at}");
+    }
+    parts.push(mode);
     if let Some(role) = s.mention_role {
         parts.push(format!("mentions <@&{role}>"));
     }
@@ -228,6 +251,15 @@ pub fn settings_details(s: &crate::domain::AlertSettings) -> Vec<String> {
     if s.filings {
         parts.push("with WARN filings".to_string());
     }
+    if let Some(a) = s.thread {
+        parts.push(format!(
+            "a thread under each post (archived after {})",
+            a.label()
+        ));
+    }
+    if s.forum {
+        parts.push("a forum post per event".to_string());
+    }
     parts
 }
 
@@ -235,7 +267,7 @@ pub fn settings_details(s: &crate::domain::AlertSettings) -> Vec<String> {
 /// "disabled: why; …; last post 2026-11-26 14:00 UTC" (the reason escaped: part of it is the
 /// platform's words).
 pub fn subscription_line(
-    company: Option<&str>,
+    names: &CompanyNames,
     settings: &crate::domain::AlertSettings,
     disabled: Option<Option<&str>>,
     last_post: Option<chrono::DateTime<chrono::Utc>>,
@@ -253,8 +285,8 @@ pub fn subscription_line(
     );
     format!(
         "{}, {state}; {}; {last}",
-        scope_phrase(company),
-        settings_details(settings).join(" · ")
+        scope_phrase(names),
+        settings_details(names, settings).join(" · ")
     )
 }
 
@@ -293,6 +325,7 @@ mod tests {
                     start,
                     end: start + chrono::Duration::days(7),
                 },
+                zone: None,
                 events: (0..listed).map(event).collect(),
                 totals: Totals {
                     events: all,

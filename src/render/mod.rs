@@ -14,6 +14,7 @@ pub mod replies;
 pub mod review;
 pub mod stats;
 pub mod text;
+pub mod topics;
 pub mod views;
 
 pub use ids::ButtonId;

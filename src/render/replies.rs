@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::alerts::{settings_summary, subscription_line};
 use super::{View, escape_markdown, event_summary, event_view};
-use crate::domain::{AlertSettings, ChannelRef, LayoffEvent, Mode};
+use crate::domain::{AlertSettings, ChannelRef, CompanyNames, LayoffEvent, Mode};
 
 /// A channel as a link in chat.
 pub fn channel_link(channel: &ChannelRef) -> String {
@@ -19,7 +19,7 @@ pub fn channel_link(channel: &ChannelRef) -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct SubscribeReply<'a> {
     pub channel: &'a ChannelRef,
-    pub company: Option<&'a str>,
+    pub names: &'a CompanyNames,
     pub settings: &'a AlertSettings,
     /// None: the channel was not subscribed before; otherwise what changed.
     pub changed: Option<&'a [&'static str]>,
@@ -31,11 +31,11 @@ pub struct SubscribeReply<'a> {
 /// platform asks before a post can arrive).
 pub fn subscribed(r: &SubscribeReply<'_>, first_steps: &str) -> String {
     let channel = channel_link(r.channel);
-    let now = settings_summary(r.company, r.settings);
+    let now = settings_summary(r.names, r.settings);
     match r.changed {
         None => format!(
             "Subscribed {channel}: {now}. {} Past events are not posted; {first_steps}",
-            when(r.settings.mode)
+            when(r.settings)
         ),
         Some(_) if r.reenabled => {
             format!("Subscribed {channel} again: its alerts are back on ({now}).")
@@ -52,15 +52,16 @@ pub fn subscribed(r: &SubscribeReply<'_>, first_steps: &str) -> String {
     }
 }
 
-fn when(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Each => "I'll post each matching event as it is added.",
-        Mode::Daily => {
-            "A digest goes out daily at the digest hour (14:00 UTC unless the operator changed it), when there is something to report."
-        }
-        Mode::Weekly => {
-            "A digest goes out on Mondays at the digest hour (14:00 UTC unless the operator changed it), when there is something to report."
-        }
+fn when(s: &AlertSettings) -> String {
+    let at = s.time.describe(s.mode);
+    match (s.mode, at) {
+        (Mode::Each, _) => "I'll post each matching event as it is added.".into(),
+        (mode, Some(at)) => format!(
+            "A {} goes out {at}, when there is something to report.",
+            mode.describe()
+        ),
+        (Mode::Daily, None) => "A digest goes out daily at the digest hour (14:00 UTC unless the operator changed it), when there is something to report.".into(),
+        (Mode::Weekly, None) => "A digest goes out on Mondays at the digest hour (14:00 UTC unless the operator changed it), when there is something to report.".into(),
     }
 }
 
@@ -77,7 +78,7 @@ pub fn unsubscribed(channel: &ChannelRef, removed: bool) -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct ListedSubscription<'a> {
     pub channel: &'a ChannelRef,
-    pub company: Option<&'a str>,
+    pub names: &'a CompanyNames,
     pub settings: &'a AlertSettings,
     /// Why it is off, when it is.
     pub disabled: Option<Option<&'a str>>,
@@ -90,7 +91,7 @@ pub fn subscription_list(subs: &[ListedSubscription<'_>]) -> String {
     }
     let mut text = String::from("Subscribed channels:\n");
     for s in subs {
-        let line = subscription_line(s.company, s.settings, s.disabled, s.last_post_at);
+        let line = subscription_line(s.names, s.settings, s.disabled, s.last_post_at);
         let _ = writeln!(text, "• {}: {line}", channel_link(s.channel));
     }
     text.trim_end().to_string()

@@ -3,27 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::listing::resolve_company;
-use super::stats::{FacetKind, resolve_filter};
-use crate::domain::{
-    Actor, AlertFilter, AlertSettings, ChannelRef, DomainError, Mode, Tenant, Viewer,
-};
+pub use super::alert_settings::{AlertRequest, settings_of};
+use crate::domain::{Actor, AlertSettings, ChannelRef, Tenant};
 use crate::error::{Error, Result};
 use crate::render::replies::ListedSubscription;
 use crate::store::{DeliveryOutcome, Store, Subscription, outbox, subscriptions, tenants};
-
-/// What a moderator asked for, as typed (names are resolved against the record).
-#[derive(Debug, Clone, Default)]
-pub struct AlertRequest {
-    pub company: Option<String>,
-    pub industry: Option<String>,
-    pub country: Option<String>,
-    pub min_people: Option<i64>,
-    pub mode: Option<String>,
-    pub mention_role: Option<u64>,
-    pub crosspost: bool,
-    pub filings: bool,
-}
 
 /// A subscription as written, and what changed (None: the channel was not subscribed).
 #[derive(Debug, Clone)]
@@ -32,58 +16,6 @@ pub struct Subscribed {
     pub changed: Option<Vec<&'static str>>,
     /// It was subscribed but disabled (a 403 or 404): subscribing turned it back on.
     pub reenabled: bool,
-}
-
-/// The settings a request means for `tenant`: a company, industry and country the record has
-/// ("did you mean" otherwise), a positive minimum, a mode.
-pub async fn settings_of(
-    store: &Store,
-    tenant: &Tenant,
-    req: &AlertRequest,
-) -> Result<AlertSettings> {
-    let viewer = Viewer::in_tenant(tenant.clone());
-    let mode = req.mode.as_deref().map(Mode::parse).transpose()?;
-    let company = match req
-        .company
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
-        Some(name) => Some(resolve_company(store, name, &viewer).await?.id),
-        None => None,
-    };
-    let facet = |field, raw: Option<&str>| {
-        AlertFilter::facet(field, raw.unwrap_or("")).map_err(Error::from)
-    };
-    let industry = facet("industry", req.industry.as_deref())?;
-    let country = facet("country", req.country.as_deref())?;
-    let industry = resolve_filter(store, FacetKind::Industry, industry.as_deref(), &viewer)
-        .await?
-        .map(|f| f.label);
-    let country = resolve_filter(store, FacetKind::Country, country.as_deref(), &viewer)
-        .await?
-        .map(|f| f.label);
-    let min_people = match req.min_people {
-        None => None,
-        Some(n) => Some(u32::try_from(n).ok().filter(|n| *n >= 1).ok_or_else(|| {
-            DomainError::invalid(
-                "min_people",
-                "min_people must be a whole number of at least 1.",
-            )
-        })?),
-    };
-    Ok(AlertSettings {
-        filter: AlertFilter {
-            company_id: company,
-            industry,
-            country,
-            min_people,
-        },
-        mode: mode.unwrap_or(Mode::Each),
-        mention_role: req.mention_role,
-        crosspost: req.crosspost,
-        filings: req.filings,
-    })
 }
 
 /// Subscribes `channel` of `tenant` with `settings`, or updates its subscription.
@@ -151,7 +83,7 @@ pub async fn unsubscribe(
 pub fn listed(s: &Subscription) -> ListedSubscription<'_> {
     ListedSubscription {
         channel: &s.channel,
-        company: s.company.as_deref(),
+        names: &s.names,
         settings: &s.settings,
         disabled: (!s.active).then_some(s.disabled_reason.as_deref()),
         last_post_at: s.last_post_at,

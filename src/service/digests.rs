@@ -1,6 +1,6 @@
-//! Digests: one post per subscription and period (daily, or weekly on Mondays, at
-//! `DIGEST_HOUR_UTC`) with the period's matching events (and filings, when asked), totals and
-//! the stats chart. The
+//! Digests: one post per subscription and period (daily, or weekly, at the subscription's
+//! local hour and weekday; `DIGEST_HOUR_UTC` on Mondays by default) with the period's
+//! matching events (and filings, when asked), totals and the stats chart. The
 //! scheduler only queues rows; the delivery worker posts them like any other.
 
 use chrono::{DateTime, Utc};
@@ -16,10 +16,15 @@ const LISTED: usize = 60;
 const FILINGS_LISTED: usize = 8;
 
 /// The part of `period` a subscription's digest covers: nothing from before its mode was set
-/// (what came before went out one by one, or was not asked for).
+/// (what came before went out one by one, or was not asked for), nor what an earlier digest
+/// covered (its hour or time zone changed since).
 fn window(sub: &Subscription, period: DigestPeriod) -> DigestPeriod {
+    let covered = sub.digest_through.unwrap_or(DateTime::<Utc>::MIN_UTC);
     DigestPeriod {
-        start: period.start.max(sub.mode_since),
+        start: period
+            .start
+            .max(sub.mode_since)
+            .max(covered.min(period.end)),
         ..period
     }
 }
@@ -70,7 +75,9 @@ async fn anything(store: &Store, sub: &Subscription, w: DigestPeriod) -> Result<
 pub async fn schedule_due(store: &Store, now: DateTime<Utc>, hour: u32) -> Result<u64> {
     let mut queued = 0;
     for sub in store.digest_subscriptions().await? {
-        let Some(period) = DigestPeriod::latest_ended(sub.settings.mode, now, hour) else {
+        let Some(period) =
+            DigestPeriod::latest_ended(sub.settings.mode, now, sub.settings.time, hour)
+        else {
             continue;
         };
         let handled = sub.digest_through.is_some_and(|t| t >= period.end);
@@ -115,7 +122,8 @@ pub async fn send_now(
         .filter(|s| tenant.is_none_or(|t| *t == s.tenant))
         .collect();
     for sub in &subs {
-        let Some(current) = DigestPeriod::current(sub.settings.mode, now, hour) else {
+        let Some(current) = DigestPeriod::current(sub.settings.mode, now, sub.settings.time, hour)
+        else {
             continue;
         };
         let key = format!("{}:early", current.key());
@@ -163,6 +171,7 @@ pub async fn digest(store: &Store, sub: &Subscription, w: DigestPeriod) -> Resul
     };
     Ok(Some(Digest {
         period: w,
+        zone: sub.settings.time.zone,
         events,
         totals: sum(found.iter().map(|a| a.people)),
         filings,
@@ -185,15 +194,24 @@ fn sum(numbers: impl Iterator<Item = Option<u32>>) -> Totals {
 }
 
 /// The stats of the last 12 months under the subscription's filters, for the chart; a digest
-/// without a chart beats no digest, so a failure is logged and left out.
+/// without a chart beats no digest, so a failure is logged and left out. The chart takes one
+/// company, industry and country: filters with lists or exclusions get none.
 async fn chart(store: &Store, sub: &Subscription, end: DateTime<Utc>) -> Option<Stats> {
     let f = &sub.settings.filter;
+    let one = |list: &[String]| match list {
+        [] => Some(None),
+        [one] => Some(Some(one.clone())),
+        _ => None,
+    };
+    if !f.exclude_companies.is_empty() || !f.exclude_industries.is_empty() {
+        return None;
+    }
     let req = StatsRequest {
         source: crate::domain::stats::StatsSource::Events,
         period: Period::Last12Months,
-        company: sub.company.clone(),
-        industry: f.industry.clone(),
-        country: f.country.clone(),
+        company: one(&sub.names.companies)?,
+        industry: one(&f.industries)?,
+        country: one(&f.countries)?,
     };
     let viewer = Viewer::in_tenant(sub.tenant.clone());
     stats(store, &req, &viewer, end.date_naive())

@@ -2,6 +2,7 @@
 //! transaction, so what it does (store an event, audit it, queue its posts) reads top to
 //! bottom here and commits whole or not at all.
 
+mod alert_settings;
 pub mod alerts;
 mod batch;
 mod batch_import;

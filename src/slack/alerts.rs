@@ -15,14 +15,21 @@ use crate::service::{self, AlertRequest};
 use crate::store::DeliveryOutcome;
 
 /// Options `subscribe` reads.
-const OPTIONS: [&str; 6] = [
+const OPTIONS: [&str; 10] = [
     "company",
     "industry",
     "country",
+    "exclude",
     "min_people",
     "mode",
+    "hour",
+    "timezone",
+    "weekday",
     "filings",
 ];
+
+/// Discord's options that Slack has no equivalent of, refused with why.
+const DISCORD_ONLY: [&str; 3] = ["thread", "thread_archive", "forum"];
 
 /// An ephemeral answer in our markdown (our `<#C…>` channel references included).
 fn say(text: &str) -> Value {
@@ -57,8 +64,10 @@ pub async fn command(app: &SlackApp, c: &Command) -> Result<Value> {
         }
         Some("test") => test(app, &by.tenant, &channel).await,
         _ => Ok(say(
-            "Use `/layoff-alerts subscribe [#channel] [company:NAME] [industry:NAME] \
-             [country:NAME] [min_people:N] [mode:each|daily|weekly] [filings:yes]`, \
+            "Use `/layoff-alerts subscribe [#channel] [company:NAME,NAME] [industry:NAME,…] \
+             [country:NAME,…] [exclude:NAME,…] [min_people:N] [mode:each|daily|weekly] \
+             [hour:0-23] [timezone:Europe/Berlin] [weekday:friday] [filings:yes]` (a value with \
+             spaces in quotes: `company:\"Acme Corp, Meta\"`), \
              `/layoff-alerts unsubscribe [#channel]`, `/layoff-alerts list` or \
              `/layoff-alerts test [#channel]`.",
         )),
@@ -79,7 +88,7 @@ async fn subscribe(
     let sub = &done.subscription;
     let reply = replies::SubscribeReply {
         channel,
-        company: sub.company.as_deref(),
+        names: &sub.names,
         settings: &sub.settings,
         changed: done.changed.as_deref(),
         reenabled: done.reenabled,
@@ -92,6 +101,16 @@ async fn subscribe(
 
 /// The options typed, as an [`AlertRequest`]; unknown options and bad numbers refused.
 fn request(t: &super::text::Typed) -> Result<AlertRequest> {
+    if let Some(asked) = DISCORD_ONLY.iter().find(|o| t.option(o).is_some()) {
+        return Err(DomainError::invalid(
+            "option",
+            format!(
+                "{asked}: is Discord's: threads under posts and forum posts exist only there. \
+                 In Slack each alert is a message in the channel; leave {asked}: out."
+            ),
+        )
+        .into());
+    }
     if let Some(bad) = t.unknown_options(&OPTIONS).first() {
         return Err(DomainError::invalid(
             "option",
@@ -102,27 +121,34 @@ fn request(t: &super::text::Typed) -> Result<AlertRequest> {
         )
         .into());
     }
-    let min_people = t
-        .option("min_people")
-        .map(|n| {
-            n.parse::<i64>().map_err(|_| {
-                DomainError::invalid(
-                    "min_people",
-                    "min_people must be a whole number of at least 1.",
-                )
-            })
-        })
-        .transpose()?;
+    let text = |key| t.option(key).map(str::to_string);
     Ok(AlertRequest {
-        company: t.option("company").map(str::to_string),
-        industry: t.option("industry").map(str::to_string),
-        country: t.option("country").map(str::to_string),
-        min_people,
-        mode: t.option("mode").map(str::to_string),
-        mention_role: None,
-        crosspost: false,
+        company: text("company"),
+        industry: text("industry"),
+        country: text("country"),
+        exclude: text("exclude"),
+        min_people: number(
+            t,
+            "min_people",
+            "min_people must be a whole number of at least 1.",
+        )?,
+        mode: text("mode"),
+        hour: number(t, "hour", "hour must be a whole number from 0 to 23.")?,
+        timezone: text("timezone"),
+        weekday: text("weekday"),
         filings: t.option("filings").map(yes).transpose()?.unwrap_or(false),
+        ..AlertRequest::default()
     })
+}
+
+/// A whole-number option, or `why` it is not one.
+fn number(t: &super::text::Typed, key: &'static str, why: &str) -> Result<Option<i64>> {
+    t.option(key)
+        .map(|n| {
+            n.parse::<i64>()
+                .map_err(|_| Error::from(DomainError::invalid(key, why)))
+        })
+        .transpose()
 }
 
 fn yes(value: &str) -> Result<bool> {

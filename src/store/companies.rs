@@ -213,12 +213,21 @@ pub async fn absorb_private(conn: &mut Conn, keys: &[&str]) -> Result<()> {
     )
     .execute(&mut *conn)
     .await?;
+    // A subscription that named both keeps one (UPDATE OR IGNORE); the rest go below.
     sqlx::query!(
-        "UPDATE subscriptions SET company_id = (
+        "UPDATE OR IGNORE subscription_companies SET company_id = (
              SELECT g.id FROM companies p JOIN companies g
                  ON g.tenant_id IS NULL AND g.key = substr(p.key, instr(p.key, '|') + 1)
-             WHERE p.id = subscriptions.company_id)
+             WHERE p.id = subscription_companies.company_id)
          WHERE company_id IN (
+             SELECT id FROM companies WHERE tenant_id IS NOT NULL
+                AND substr(key, instr(key, '|') + 1) IN (SELECT value FROM json_each(?1)))",
+        list
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM subscription_companies WHERE company_id IN (
              SELECT id FROM companies WHERE tenant_id IS NOT NULL
                 AND substr(key, instr(key, '|') + 1) IN (SELECT value FROM json_each(?1)))",
         list

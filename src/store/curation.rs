@@ -81,12 +81,21 @@ pub async fn absorb_private_into(conn: &mut Conn, key: &str, company_id: i64) ->
     )
     .execute(&mut *conn)
     .await?;
+    // A subscription that named both keeps one (UPDATE OR IGNORE); the rest go below.
     sqlx::query!(
-        "UPDATE subscriptions SET company_id = ?2 WHERE company_id IN
+        "UPDATE OR IGNORE subscription_companies SET company_id = ?2 WHERE company_id IN
              (SELECT id FROM companies WHERE tenant_id IS NOT NULL
                  AND substr(key, instr(key, '|') + 1) = ?1)",
         key,
         company_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM subscription_companies WHERE company_id IN
+             (SELECT id FROM companies WHERE tenant_id IS NOT NULL
+                 AND substr(key, instr(key, '|') + 1) = ?1)",
+        key
     )
     .execute(&mut *conn)
     .await?;
@@ -210,9 +219,15 @@ pub async fn fold_company(conn: &mut Conn, from: i64, into: i64) -> Result<()> {
     .execute(&mut *conn)
     .await?;
     sqlx::query!(
-        "UPDATE subscriptions SET company_id = ?2 WHERE company_id = ?1",
+        "UPDATE OR IGNORE subscription_companies SET company_id = ?2 WHERE company_id = ?1",
         from,
         into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM subscription_companies WHERE company_id = ?1",
+        from
     )
     .execute(&mut *conn)
     .await?;

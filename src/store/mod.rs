@@ -33,8 +33,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{SqlitePool, migrate::Migrator};
 
 pub use outbox::{
-    Added, Delivery, DeliveryOutcome, DeliveryRow, DeliveryStatus, DueCrosspost, DueEdit, Edited,
-    FollowUp, Item,
+    Added, Delivery, DeliveryOutcome, DeliveryRow, DeliveryStatus, DueCrosspost, DueEdit,
+    DueThread, Edited, FollowUp, Item, Topic,
 };
 pub use stats::{FacetCounts, StatsFilter, Summary};
 pub use subscriptions::{DisabledSubscription, Subscription};

@@ -4,15 +4,19 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, Store, snowflake_from_db, snowflake_to_db, tenants};
-use crate::domain::{Actor, AlertFilter, AlertSettings, ChannelRef, Mode, Platform, Tenant};
+use crate::domain::digest_time;
+use crate::domain::{
+    Actor, AlertFilter, AlertSettings, ChannelRef, CompanyNames, DigestTime, Mode, Platform,
+    Tenant, ThreadArchive,
+};
 use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
     pub id: i64,
     pub channel: ChannelRef,
-    /// The company filter's name, for lists.
-    pub company: Option<String>,
+    /// The names of the companies its filter includes and excludes, for lists.
+    pub names: CompanyNames,
     pub settings: AlertSettings,
     pub active: bool,
     pub disabled_reason: Option<String>,
@@ -46,49 +50,135 @@ pub async fn upsert(
     let (platform, thread) = (channel.platform.as_str(), channel.stored_thread());
     let actor = actor.as_str();
     let f = &settings.filter;
-    let min_people = f.min_people.map(i64::from);
-    let mode = settings.mode.as_str();
-    let role = settings.mention_role.map(snowflake_to_db);
-    let (crosspost, filings) = (i64::from(settings.crosspost), i64::from(settings.filings));
+    let c = Columns::of(settings);
     // A changed mode starts afresh: its digests cover only what comes after.
-    let done = sqlx::query!(
-        "INSERT INTO subscriptions (tenant_id, channel, company_id, industry, country,
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO subscriptions (tenant_id, channel, industries, countries, exclude_industries,
                                     min_people, mode, mode_since, mention_role, crosspost,
                                     filings, active, created_by, created_at, updated_at,
-                                    platform, thread)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?8, ?8, ?13, ?14)
+                                    platform, thread, digest_hour, timezone, weekday, threads,
+                                    thread_archive, forum)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?8, ?8, ?13, ?14, ?15, ?16,
+                 ?17, ?18, ?19, ?20)
          ON CONFLICT (platform, channel, thread) DO UPDATE SET
-             company_id = excluded.company_id, industry = excluded.industry,
-             country = excluded.country, min_people = excluded.min_people,
+             industries = excluded.industries, countries = excluded.countries,
+             exclude_industries = excluded.exclude_industries, min_people = excluded.min_people,
              mode_since = CASE WHEN subscriptions.mode = excluded.mode
                                     AND subscriptions.removed_at IS NULL
                                THEN subscriptions.mode_since ELSE excluded.mode_since END,
              mode = excluded.mode, mention_role = excluded.mention_role,
              crosspost = excluded.crosspost, filings = excluded.filings,
+             digest_hour = excluded.digest_hour, timezone = excluded.timezone,
+             weekday = excluded.weekday, threads = excluded.threads,
+             thread_archive = excluded.thread_archive, forum = excluded.forum,
              active = 1, disabled_reason = NULL, removed_at = NULL,
              updated_at = excluded.updated_at, tenant_id = excluded.tenant_id,
              created_by = CASE WHEN subscriptions.tenant_id = excluded.tenant_id
                                THEN subscriptions.created_by ELSE excluded.created_by END
          WHERE subscriptions.tenant_id = excluded.tenant_id
-            OR subscriptions.removed_at IS NOT NULL",
+            OR subscriptions.removed_at IS NOT NULL
+         RETURNING id AS "id!""#,
         tenant_id,
         channel.id,
-        f.company_id,
-        f.industry,
-        f.country,
-        min_people,
-        mode,
+        c.industries,
+        c.countries,
+        c.excluded,
+        c.min_people,
+        c.mode,
         now,
-        role,
-        crosspost,
-        filings,
+        c.role,
+        c.crosspost,
+        c.filings,
         actor,
         platform,
-        thread
+        thread,
+        c.hour,
+        c.zone,
+        c.weekday,
+        c.threads,
+        c.archive,
+        c.forum
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(id) = id else {
+        return Ok(false);
+    };
+    set_companies(conn, id, &f.companies, &f.exclude_companies).await?;
+    Ok(true)
+}
+
+/// Settings as the subscription's columns hold them.
+struct Columns {
+    industries: String,
+    countries: String,
+    excluded: String,
+    min_people: Option<i64>,
+    mode: &'static str,
+    role: Option<i64>,
+    crosspost: i64,
+    filings: i64,
+    hour: Option<i64>,
+    zone: Option<&'static str>,
+    weekday: Option<i64>,
+    threads: i64,
+    archive: i64,
+    forum: i64,
+}
+
+impl Columns {
+    fn of(settings: &AlertSettings) -> Self {
+        let (f, t) = (&settings.filter, &settings.time);
+        Self {
+            industries: json_list(&f.industries),
+            countries: json_list(&f.countries),
+            excluded: json_list(&f.exclude_industries),
+            min_people: f.min_people.map(i64::from),
+            mode: settings.mode.as_str(),
+            role: settings.mention_role.map(snowflake_to_db),
+            crosspost: i64::from(settings.crosspost),
+            filings: i64::from(settings.filings),
+            hour: t.hour.map(i64::from),
+            zone: t.zone.map(chrono_tz::Tz::name),
+            weekday: t.weekday.map(|d| i64::from(d.num_days_from_monday())),
+            threads: i64::from(settings.thread.is_some()),
+            archive: settings.thread.map_or(1440, |a| i64::from(a.minutes())),
+            forum: i64::from(settings.forum),
+        }
+    }
+}
+
+/// A list as the JSON array a column keeps; serialising strings cannot fail.
+fn json_list(values: &[String]) -> String {
+    serde_json::to_string(values).unwrap_or_else(|_| "[]".into())
+}
+
+/// Replaces the companies a subscription names.
+async fn set_companies(conn: &mut Conn, id: i64, included: &[i64], excluded: &[i64]) -> Result<()> {
+    sqlx::query!(
+        "DELETE FROM subscription_companies WHERE subscription_id = ?1",
+        id
     )
     .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() > 0)
+    let all = included
+        .iter()
+        .map(|c| (c, 0))
+        .chain(excluded.iter().map(|c| (c, 1)));
+    for (position, (company, out)) in (0_i64..).zip(all) {
+        sqlx::query!(
+            "INSERT OR IGNORE INTO subscription_companies
+                 (subscription_id, company_id, excluded, position)
+             VALUES (?1, ?2, ?3, ?4)",
+            id,
+            company,
+            out,
+            position
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Removes a channel's subscription; its id, or None if it had none.
@@ -142,15 +232,20 @@ impl Store {
         let (platform, external) = tenants::bind(tenant);
         let rows = sqlx::query_as!(
             StoredSubscription,
-            r#"SELECT s.id, s.platform AS channel_platform, s.channel, s.thread, s.company_id, c.name AS "company?", s.industry,
-                      s.country, s.min_people, s.mode, s.mention_role, s.crosspost, s.filings,
+            r#"SELECT s.id, s.platform AS channel_platform, s.channel, s.thread,
+                      (SELECT json_group_array(json_array(sc.company_id, c.name, sc.excluded)
+                                               ORDER BY sc.position)
+                       FROM subscription_companies sc JOIN companies c ON c.id = sc.company_id
+                       WHERE sc.subscription_id = s.id) AS "companies!: String",
+                      s.industries, s.countries, s.exclude_industries,
+                      s.min_people, s.mode, s.mention_role, s.crosspost, s.filings,
+                      s.digest_hour, s.timezone, s.weekday, s.threads, s.thread_archive, s.forum,
                       s.active, s.disabled_reason,
                       s.last_post_at AS "last_post_at?: DateTime<Utc>",
                       s.mode_since AS "mode_since?: DateTime<Utc>",
                       s.digest_through AS "digest_through?: DateTime<Utc>",
                       t.platform, t.external_id
                FROM subscriptions s JOIN tenants t ON t.id = s.tenant_id
-                    LEFT JOIN companies c ON c.id = s.company_id
                WHERE (?1 IS NULL OR s.id = ?1)
                  AND (?2 IS NULL OR (t.platform = ?2 AND t.external_id = ?3
                                      AND s.removed_at IS NULL))
@@ -231,15 +326,22 @@ struct StoredSubscription {
     channel_platform: String,
     channel: String,
     thread: String,
-    company_id: Option<i64>,
-    company: Option<String>,
-    industry: Option<String>,
-    country: Option<String>,
+    /// A JSON array of [company id, name, excluded].
+    companies: String,
+    industries: String,
+    countries: String,
+    exclude_industries: String,
     min_people: Option<i64>,
     mode: String,
     mention_role: Option<i64>,
     crosspost: i64,
     filings: i64,
+    digest_hour: Option<i64>,
+    timezone: Option<String>,
+    weekday: Option<i64>,
+    threads: i64,
+    thread_archive: i64,
+    forum: i64,
     active: i64,
     disabled_reason: Option<String>,
     last_post_at: Option<DateTime<Utc>>,
@@ -255,22 +357,50 @@ impl StoredSubscription {
         let tenant = tenants::scope(Some(&self.platform), Some(self.external_id))
             .tenant()
             .cloned()?;
-        let settings = AlertSettings {
-            filter: AlertFilter {
-                company_id: self.company_id,
-                industry: self.industry,
-                country: self.country,
-                min_people: self.min_people.and_then(|n| u32::try_from(n).ok()),
+        let companies: Vec<(i64, String, i64)> = serde_json::from_str(&self.companies).ok()?;
+        let mut filter = filter_of(
+            &self.industries,
+            &self.countries,
+            &self.exclude_industries,
+            self.min_people,
+        )?;
+        let mut names = CompanyNames::default();
+        for (id, name, excluded) in companies {
+            if excluded == 0 {
+                filter.companies.push(id);
+                names.companies.push(name);
+            } else {
+                filter.exclude_companies.push(id);
+                names.excluded.push(name);
+            }
+        }
+        let time = DigestTime {
+            hour: self.digest_hour.and_then(|h| u32::try_from(h).ok()),
+            zone: match self.timezone {
+                Some(z) => Some(digest_time::parse_zone(&z).ok()?),
+                None => None,
             },
+            weekday: self
+                .weekday
+                .and_then(|d| u8::try_from(d).ok())
+                .and_then(|d| chrono::Weekday::try_from(d).ok()),
+        };
+        let settings = AlertSettings {
+            filter,
             mode: Mode::parse(&self.mode).ok()?,
+            time,
             mention_role: self.mention_role.map(snowflake_from_db),
             crosspost: self.crosspost != 0,
             filings: self.filings != 0,
+            thread: (self.threads != 0)
+                .then(|| ThreadArchive::from_minutes(self.thread_archive))
+                .flatten(),
+            forum: self.forum != 0,
         };
         Some(Subscription {
             id: self.id,
             channel: channel_of(&self.channel_platform, self.channel, self.thread)?,
-            company: self.company,
+            names,
             settings,
             active: self.active != 0,
             disabled_reason: self.disabled_reason,
@@ -280,6 +410,24 @@ impl StoredSubscription {
             tenant,
         })
     }
+}
+
+/// A filter from its stored lists (companies are added by the caller); None if a list is
+/// not a JSON array of strings (the table's CHECK makes that impossible).
+pub(super) fn filter_of(
+    industries: &str,
+    countries: &str,
+    exclude_industries: &str,
+    min_people: Option<i64>,
+) -> Option<AlertFilter> {
+    let list = |raw: &str| serde_json::from_str::<Vec<String>>(raw).ok();
+    Some(AlertFilter {
+        industries: list(industries)?,
+        countries: list(countries)?,
+        exclude_industries: list(exclude_industries)?,
+        min_people: min_people.and_then(|n| u32::try_from(n).ok()),
+        ..AlertFilter::default()
+    })
 }
 
 /// A channel reference as stored; the table's CHECK admits only known platforms.

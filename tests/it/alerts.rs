@@ -24,7 +24,7 @@ fn at(d: u32, h: u32, m: u32) -> DateTime<Utc> {
 }
 
 /// A store with four companies whose industry and country come from a layoffs.fyi file.
-async fn store_with_companies() -> TestStore {
+pub(crate) async fn store_with_companies() -> TestStore {
     let t = TestStore::new().await;
     let mut file = tempfile::NamedTempFile::new().unwrap();
     write!(
@@ -59,16 +59,21 @@ async fn subscribe(store: &Store, channel: u64, settings: AlertSettings, at: Dat
 fn filtered(industry: Option<&str>, country: Option<&str>, min: Option<u32>) -> AlertSettings {
     AlertSettings {
         filter: AlertFilter {
-            industry: industry.map(str::to_string),
-            country: country.map(str::to_string),
+            industries: industry.map(str::to_string).into_iter().collect(),
+            countries: country.map(str::to_string).into_iter().collect(),
             min_people: min,
-            company_id: None,
+            ..AlertFilter::default()
         },
         ..AlertSettings::default()
     }
 }
 
-async fn add_at(store: &Store, company: &str, people: Headcount, when: DateTime<Utc>) -> i64 {
+pub(crate) async fn add_at(
+    store: &Store,
+    company: &str,
+    people: Headcount,
+    when: DateTime<Utc>,
+) -> i64 {
     let e = NewEvent {
         scope: EventScope::Tenant(Tenant::discord(GUILD)),
         ..event(company, "2026-11-20", people)
@@ -79,7 +84,7 @@ async fn add_at(store: &Store, company: &str, people: Headcount, when: DateTime<
         .id
 }
 
-fn worker(store: &Store, poster: &Scripted) -> Worker<Scripted> {
+pub(crate) fn worker(store: &Store, poster: &Scripted) -> Worker<Scripted> {
     let backoff = Backoff {
         base: Duration::from_secs(2),
         cap: Duration::from_mins(1),
@@ -89,14 +94,14 @@ fn worker(store: &Store, poster: &Scripted) -> Worker<Scripted> {
 }
 
 /// The titles of what was posted to `channel` (crossposts left out).
-fn titles(poster: &Scripted, channel: u64) -> Vec<String> {
+pub(crate) fn titles(poster: &Scripted, channel: u64) -> Vec<String> {
     posts(poster, channel)
         .iter()
         .map(|b| b["embeds"][0]["title"].as_str().unwrap_or("").to_string())
         .collect()
 }
 
-fn posts(poster: &Scripted, channel: u64) -> Vec<Value> {
+pub(crate) fn posts(poster: &Scripted, channel: u64) -> Vec<Value> {
     poster
         .calls()
         .into_iter()

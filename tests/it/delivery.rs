@@ -34,7 +34,7 @@ pub(crate) async fn subscribe(bot: &Bot, guild: &str, channel: &str, company: Op
     let actor = Actor::cli("test");
     let settings = AlertSettings {
         filter: AlertFilter {
-            company_id: company.map(|c| c.id),
+            companies: company.map(|c| c.id).into_iter().collect(),
             ..AlertFilter::default()
         },
         ..AlertSettings::default()

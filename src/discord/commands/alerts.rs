@@ -4,8 +4,10 @@
 use chrono::Utc;
 use poise::serenity_prelude as serenity;
 
-use super::autocomplete_company;
-use super::stats::{autocomplete_country, autocomplete_industry};
+use super::alert_options::{
+    ArchiveOption, WeekdayOption, autocomplete_companies, autocomplete_countries,
+    autocomplete_exclude, autocomplete_industries, autocomplete_timezone,
+};
 use crate::discord::alert_checks::{ModeOption, channel_kind, crosspost_refusal, role_refusal};
 use crate::discord::checks::moderator;
 use crate::discord::reply::ephemeral;
@@ -36,57 +38,93 @@ pub async fn layoff_alerts(_ctx: Context<'_>) -> Result<(), Error> {
 #[allow(clippy::too_many_arguments)] // one per option of the command
 async fn subscribe(
     ctx: Context<'_>,
-    #[description = "The channel to post in (default: this one)"]
-    #[channel_types("Text", "News")]
+    #[description = "The channel to post in: text, announcement or forum (default: this one)"]
+    #[channel_types("Text", "News", "Forum")]
     channel: Option<serenity::PartialChannel>,
-    #[description = "Only this company's events"]
-    #[autocomplete = "autocomplete_company"]
+    #[description = "Only these companies' events, separated by commas"]
+    #[autocomplete = "autocomplete_companies"]
     company: Option<String>,
-    #[description = "Only companies of this industry, e.g. Retail"]
-    #[autocomplete = "autocomplete_industry"]
+    #[description = "Only companies of these industries, e.g. Retail, Crypto"]
+    #[autocomplete = "autocomplete_industries"]
     industry: Option<String>,
-    #[description = "Only companies of this country, e.g. United States"]
-    #[autocomplete = "autocomplete_country"]
+    #[description = "Only companies of these countries, e.g. United States, Germany"]
+    #[autocomplete = "autocomplete_countries"]
     country: Option<String>,
+    #[description = "Leave out these companies or industries, separated by commas"]
+    #[autocomplete = "autocomplete_exclude"]
+    exclude: Option<String>,
     #[description = "Only layoffs of at least this many people (a known number)"]
     #[min = 1]
     min_people: Option<i64>,
     #[description = "A post per event (default), or a daily or weekly digest"] mode: Option<
         ModeOption,
     >,
+    #[description = "Digests: the hour they arrive, 0-23 (default: the bot's digest hour)"]
+    #[min = 0]
+    #[max = 23]
+    hour: Option<i64>,
+    #[description = "Digests: the hour's time zone, e.g. Europe/Berlin (default: UTC)"]
+    #[autocomplete = "autocomplete_timezone"]
+    timezone: Option<String>,
+    #[description = "Weekly digests: the day they arrive (default: Monday)"] weekday: Option<
+        WeekdayOption,
+    >,
     #[description = "Ping this role with each post (nobody is pinged otherwise)"]
     mention_role: Option<serenity::Role>,
     #[description = "Publish each post to following servers (announcement channels)"]
     crosspost: Option<bool>,
     #[description = "Also post new WARN filings (government notices)"] filings: Option<bool>,
+    #[description = "Open a public thread under each post for discussion"] thread: Option<bool>,
+    #[description = "How long a quiet thread stays open (default: 1 day)"] thread_archive: Option<
+        ArchiveOption,
+    >,
 ) -> Result<(), Error> {
     let by = moderator(ctx)?;
     let channel_id = channel.as_ref().map_or(ctx.channel_id(), |c| c.id);
-    let store = &ctx.data().store;
+    let kind = channel_kind(ctx, channel_id, channel.as_ref().map(|c| c.kind)).await;
     let req = AlertRequest {
         company,
         industry,
         country,
+        exclude,
         min_people,
         mode: mode.map(|m| m.0),
+        hour,
+        timezone,
+        weekday: weekday.map(|w| w.0),
         mention_role: mention_role.as_ref().map(|r| r.id.get()),
         crosspost: crosspost.unwrap_or(false),
         filings: filings.unwrap_or(false),
+        thread: thread.unwrap_or(false),
+        thread_archive: thread_archive.map(|a| a.0),
+        forum: is_forum(kind),
     };
-    let settings = service::alerts::settings_of(store, &by.tenant, &req).await?;
-    let checked = refusal(
-        ctx,
-        channel_id,
-        channel.as_ref(),
-        &settings,
-        mention_role.as_ref(),
-    );
-    let text = match checked.await? {
+    let settings = service::alerts::settings_of(&ctx.data().store, &by.tenant, &req).await?;
+    let target = Target {
+        id: channel_id,
+        kind,
+    };
+    let text = match refusal(ctx, target, &settings, mention_role.as_ref()).await? {
         Some(refusal) => refusal,
         None => subscribe_and_say(ctx, &by, channel_id, &settings).await?,
     };
     ctx.send(ephemeral(&text)).await?;
     Ok(())
+}
+
+/// A forum channel, or a media channel (type 16, which serenity 0.12 does not name).
+fn is_forum(kind: Option<serenity::ChannelType>) -> bool {
+    matches!(
+        kind,
+        Some(serenity::ChannelType::Forum | serenity::ChannelType::Unknown(16))
+    )
+}
+
+/// The channel a subscription posts in, and its type when known.
+#[derive(Debug, Clone, Copy)]
+struct Target {
+    id: serenity::ChannelId,
+    kind: Option<serenity::ChannelType>,
 }
 
 /// Subscribes the channel and says so; a digest channel where the bot cannot attach files is
@@ -115,16 +153,17 @@ async fn subscribe_and_say(
     Ok(text)
 }
 
-/// Why the channel cannot have these settings: the bot cannot post there, ping the role, or
-/// crosspost there.
+/// Why the channel cannot have these settings: the bot cannot post there (or open threads,
+/// or create forum posts), ping the role, or crosspost there.
 async fn refusal(
     ctx: Context<'_>,
-    channel_id: serenity::ChannelId,
-    channel: Option<&serenity::PartialChannel>,
+    target: Target,
     settings: &AlertSettings,
     role: Option<&serenity::Role>,
 ) -> Result<Option<String>, Error> {
-    let missing = permissions::missing_for_posting(ctx, channel_id, false).await?;
+    let channel_id = target.id;
+    let threads = settings.thread.is_some() || settings.forum;
+    let missing = permissions::missing_for_alerts(ctx, channel_id, settings.forum, threads).await?;
     if !missing.is_empty() {
         return Ok(Some(format!(
             "I can't post in <#{channel_id}>: I'm missing {} there. Give me {} and try again; \
@@ -139,8 +178,7 @@ async fn refusal(
         return Ok(Some(why));
     }
     if settings.crosspost {
-        let kind = channel_kind(ctx, channel_id, channel.map(|c| c.kind)).await;
-        return Ok(crosspost_refusal(channel_id, kind));
+        return Ok(crosspost_refusal(channel_id, target.kind));
     }
     Ok(None)
 }
@@ -149,7 +187,7 @@ fn subscribed_text(channel: &ChannelRef, done: &Subscribed) -> String {
     let sub = &done.subscription;
     let reply = replies::SubscribeReply {
         channel,
-        company: sub.company.as_deref(),
+        names: &sub.names,
         settings: &sub.settings,
         changed: done.changed.as_deref(),
         reenabled: done.reenabled,
@@ -162,7 +200,7 @@ fn subscribed_text(channel: &ChannelRef, done: &Subscribed) -> String {
 async fn unsubscribe(
     ctx: Context<'_>,
     #[description = "The channel (default: this one)"]
-    #[channel_types("Text", "News")]
+    #[channel_types("Text", "News", "Forum")]
     channel: Option<serenity::PartialChannel>,
 ) -> Result<(), Error> {
     let by = moderator(ctx)?;
@@ -189,7 +227,7 @@ async fn list(ctx: Context<'_>) -> Result<(), Error> {
 async fn test(
     ctx: Context<'_>,
     #[description = "The subscribed channel (default: this one)"]
-    #[channel_types("Text", "News")]
+    #[channel_types("Text", "News", "Forum")]
     channel: Option<serenity::PartialChannel>,
 ) -> Result<(), Error> {
     let by = moderator(ctx)?;

@@ -1,5 +1,6 @@
 //! The slash commands, one module per group, and the company autocomplete they share.
 
+mod alert_options;
 mod alerts;
 pub mod follow;
 mod layoff;
@@ -33,33 +34,39 @@ async fn autocomplete_company(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
+    let choices = company_choices(ctx, partial)
+        .await
+        .into_iter()
+        .map(|(name, value)| serenity::AutocompleteChoice::new(name, value))
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Up to 25 (label, company name) pairs for what the user has typed.
+async fn company_choices(ctx: Context<'_>, partial: &str) -> Vec<(String, String)> {
     // Another server's private names do not exist here.
     let viewer = Viewer {
         tenant: ctx.guild_id().map(super::tenant),
     };
     let store = &ctx.data().store;
-    let choices =
-        match service::listing::autocomplete(store, partial, &viewer, AUTOCOMPLETE_CHOICE_COUNT)
-            .await
-        {
-            Ok(matches) => matches
-                .into_iter()
-                .map(|m| {
-                    let name = if m.label == m.company {
-                        m.company.clone()
-                    } else {
-                        format!("{} ({})", m.label, m.company)
-                    };
-                    serenity::AutocompleteChoice::new(
-                        truncate(&name, CHOICE_NAME_LENGTH),
-                        truncate(&m.company, CHOICE_NAME_LENGTH),
-                    )
-                })
-                .collect(),
-            Err(e) => {
-                tracing::error!(error = %e, "autocomplete failed");
-                Vec::new()
-            }
-        };
-    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+    match service::listing::autocomplete(store, partial, &viewer, AUTOCOMPLETE_CHOICE_COUNT).await {
+        Ok(matches) => matches
+            .into_iter()
+            .map(|m| {
+                let name = if m.label == m.company {
+                    m.company.clone()
+                } else {
+                    format!("{} ({})", m.label, m.company)
+                };
+                (
+                    truncate(&name, CHOICE_NAME_LENGTH),
+                    truncate(&m.company, CHOICE_NAME_LENGTH),
+                )
+            })
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "autocomplete failed");
+            Vec::new()
+        }
+    }
 }

@@ -74,20 +74,26 @@ async fn autocomplete_facet(
     kind: FacetKind,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
-    let choices = match service::facets(&ctx.data().store, kind, &viewer(ctx)).await {
+    let choices = facet_choices(ctx, kind, partial)
+        .await
+        .into_iter()
+        .map(|label| serenity::AutocompleteChoice::new(label.clone(), label))
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Up to 25 industries or countries of the record for what the user has typed.
+pub(super) async fn facet_choices(ctx: Context<'_>, kind: FacetKind, partial: &str) -> Vec<String> {
+    match service::facets(&ctx.data().store, kind, &viewer(ctx)).await {
         Ok(facets) => service::complete_facet(&facets, partial, AUTOCOMPLETE_CHOICE_COUNT)
             .into_iter()
-            .map(|label| {
-                let label = truncate(&label, CHOICE_NAME_LENGTH);
-                serenity::AutocompleteChoice::new(label.clone(), label)
-            })
+            .map(|label| truncate(&label, CHOICE_NAME_LENGTH))
             .collect(),
         Err(e) => {
             tracing::error!(error = %e, "autocomplete failed");
             Vec::new()
         }
-    };
-    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+    }
 }
 
 pub(super) async fn autocomplete_industry(

@@ -252,7 +252,10 @@ impl Store {
                                     THEN 1 ELSE edit_due END,
                     crosspost_state = CASE WHEN kind IN ('test', 'review', 'follow') THEN 0
                                            ELSE (SELECT crosspost FROM subscriptions s
-                                                 WHERE s.id = deliveries.subscription_id) END
+                                                 WHERE s.id = deliveries.subscription_id) END,
+                    thread_state = CASE WHEN kind IN ('test', 'review', 'follow') THEN 0
+                                        ELSE (SELECT threads AND NOT forum FROM subscriptions s
+                                              WHERE s.id = deliveries.subscription_id) END
              WHERE id = ?1",
             id,
             message,

@@ -14,6 +14,8 @@ use crate::store::subscriptions::channel_of;
 pub enum FollowUp {
     Edit,
     Crosspost,
+    /// A thread under the post (Discord).
+    Thread,
 }
 
 /// How a delivery ended.
@@ -122,6 +124,7 @@ impl Store {
                 .execute(&self.pool)
                 .await?
             }
+            FollowUp::Thread => return self.thread_done(id, error).await,
         };
         Ok(())
     }
@@ -164,6 +167,7 @@ impl Store {
                 .execute(&self.pool)
                 .await?
             }
+            FollowUp::Thread => return self.thread_retry(id, at, error, add).await,
         };
         Ok(())
     }

@@ -1,13 +1,14 @@
-//! Writing the outbox: which subscriptions get a post about a new event or filing (their
-//! filters checked in Rust with [`AlertFilter::matches`]), digest rows per period, test posts.
-//! Every row is keyed so that (channel, key) is posted once. The rest of the outbox family
-//! lives beside it: claiming and finishing rows, follow-ups of sent posts, the operator's
-//! report.
+//! Writing the outbox: keyed rows (a channel gets each key once), digest rows per period,
+//! test posts. The rest of the outbox family lives beside it: which subscriptions get a post
+//! (`fanout`), claiming and finishing rows, follow-ups of sent posts (edits, crossposts,
+//! threads), DMs and review posts, the operator's report.
 
 mod claims;
 mod direct;
+mod fanout;
 mod follow_ups;
 mod report;
+mod threads;
 
 use chrono::{DateTime, Utc};
 
@@ -15,8 +16,10 @@ pub use claims::{
     Delivery, DueEdit, Edited, cancel_for_event, cancel_for_subscription, mark_edits_due,
 };
 pub use direct::{enqueue_review, mark_reviews_due};
+pub use fanout::{enqueue_event, enqueue_filing};
 pub use follow_ups::{DeliveryOutcome, DueCrosspost, FollowUp};
 pub use report::{DeliveryRow, DeliveryStatus};
+pub use threads::{DueThread, Topic};
 
 use super::{Conn, Store, tenants};
 use crate::domain::{AlertFilter, DigestPeriod, Mode, Subject, Tenant};
@@ -51,26 +54,6 @@ impl Item {
             Self::Follow { .. } => "follow",
         }
     }
-}
-
-/// A subscription that may get a post, with its filter.
-struct Candidate {
-    id: i64,
-    filter: AlertFilter,
-}
-
-/// A company's industry and country (they describe all its events and filings).
-async fn company_facts(
-    conn: &mut Conn,
-    company_id: i64,
-) -> Result<(Option<String>, Option<String>)> {
-    let row = sqlx::query!(
-        "SELECT industry, country FROM companies WHERE id = ?1",
-        company_id
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map_or((None, None), |r| (r.industry, r.country)))
 }
 
 /// Inserts one row for the subscription's channel; its id, or None if the channel already
@@ -114,107 +97,6 @@ pub async fn insert(
     .fetch_optional(&mut *conn)
     .await?;
     Ok(id)
-}
-
-/// Writes one post per active subscription in `each` mode whose filters match the event;
-/// part of the event's transaction. `tenant_id` is the event's owner (None: global, posted
-/// to every tenant). Returns how many.
-pub async fn enqueue_event(
-    conn: &mut Conn,
-    event_id: i64,
-    company_id: i64,
-    people: Option<u32>,
-    tenant_id: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<u64> {
-    let rows = sqlx::query!(
-        "SELECT id, company_id, industry, country, min_people FROM subscriptions
-         WHERE active = 1 AND removed_at IS NULL AND mode = 'each'
-           AND (?1 IS NULL OR tenant_id = ?1)",
-        tenant_id
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let candidates = rows.into_iter().map(|r| Candidate {
-        id: r.id,
-        filter: filter_of(r.company_id, r.industry, r.country, r.min_people),
-    });
-    let item = Item::Event(event_id);
-    let posts = enqueue_matching(conn, candidates, item, company_id, people, now).await?;
-    Ok(posts + direct::enqueue_follows(conn, event_id, company_id, tenant_id, now).await?)
-}
-
-/// Writes one post per active subscription that asked for filings, in `each` mode, whose
-/// filters match (filings are public: every tenant). Returns how many.
-pub async fn enqueue_filing(
-    conn: &mut Conn,
-    filing_id: i64,
-    company_id: i64,
-    jobs: Option<u32>,
-    now: DateTime<Utc>,
-) -> Result<u64> {
-    let rows = sqlx::query!(
-        "SELECT id, company_id, industry, country, min_people FROM subscriptions
-         WHERE active = 1 AND removed_at IS NULL AND mode = 'each' AND filings = 1"
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let candidates = rows.into_iter().map(|r| Candidate {
-        id: r.id,
-        filter: filter_of(r.company_id, r.industry, r.country, r.min_people),
-    });
-    let item = Item::Filing(filing_id);
-    enqueue_matching(conn, candidates, item, company_id, jobs, now).await
-}
-
-async fn enqueue_matching(
-    conn: &mut Conn,
-    candidates: impl Iterator<Item = Candidate>,
-    item: Item,
-    company_id: i64,
-    people: Option<u32>,
-    now: DateTime<Utc>,
-) -> Result<u64> {
-    let (industry, mut country) = company_facts(conn, company_id).await?;
-    if matches!(item, Item::Filing(_)) {
-        // A WARN notice is a United States filing, whatever the company's home.
-        country = Some("United States".to_string());
-    }
-    let subject = Subject {
-        company_id,
-        industry: industry.as_deref(),
-        country: country.as_deref(),
-        people,
-    };
-    let key = match item {
-        Item::Event(id) => format!("event:{id}"),
-        Item::Filing(id) => format!("filing:{id}"),
-        Item::Digest(p) => p.key(),
-        Item::Test(_) => format!("test:{}", now.timestamp_micros()),
-        Item::Review(id) => format!("review:{id}"),
-        Item::Follow { event, follow } => format!("follow:{follow}:{event}"),
-    };
-    let mut added = 0;
-    for c in candidates.filter(|c| c.filter.matches(&subject)) {
-        if insert(conn, item, &key, c.id, now).await?.is_some() {
-            added += 1;
-        }
-    }
-    Ok(added)
-}
-
-fn filter_of(
-    company_id: Option<i64>,
-    industry: Option<String>,
-    country: Option<String>,
-    min_people: Option<i64>,
-) -> AlertFilter {
-    AlertFilter {
-        company_id,
-        industry,
-        country,
-        min_people: min_people.and_then(|n| u32::try_from(n).ok()),
-    }
 }
 
 /// An event added in a digest period, with what its filters check.
@@ -298,6 +180,8 @@ impl Store {
         const LOOK_AT: i64 = 5000;
         let (platform, external) = tenants::bind(Some(tenant));
         let min = filter.min_people.map(i64::from);
+        let companies = (!filter.companies.is_empty())
+            .then(|| serde_json::to_string(&filter.companies).unwrap_or_default());
         let rows = sqlx::query_as!(
             AddedRow,
             "SELECT e.id, e.company_id, c.industry, c.country, e.headcount
@@ -305,12 +189,12 @@ impl Store {
              WHERE e.deleted_at IS NULL
                AND (e.tenant_id IS NULL OR e.tenant_id =
                     (SELECT id FROM tenants WHERE platform = ?1 AND external_id = ?2))
-               AND (?3 IS NULL OR e.company_id = ?3)
+               AND (?3 IS NULL OR e.company_id IN (SELECT value FROM json_each(?3)))
                AND (?4 IS NULL OR e.headcount >= ?4)
              ORDER BY e.announced_on DESC, e.id DESC LIMIT ?5",
             platform,
             external,
-            filter.company_id,
+            companies,
             min,
             LOOK_AT
         )

@@ -32,6 +32,8 @@ pub const PLAIN_USER: &str = "600000000000000002";
 pub const MANAGE_GUILD: u64 = 1 << 5;
 /// View Channel, Send Messages, Embed Links.
 pub const CAN_POST: u64 = (1 << 10) | (1 << 11) | (1 << 14);
+/// Create Public Threads and Send Messages in Threads.
+pub const THREADS: u64 = (1 << 35) | (1 << 38);
 
 /// One REST call the bot made.
 #[derive(Debug, Clone)]
@@ -93,6 +95,7 @@ struct Inner {
     refused: AtomicU64,
     /// More guilds the bot is in (capacity benchmarks): sent as GUILD_CREATE after READY.
     extra_guilds: AtomicU64,
+    threads: super::fake_forum::Threads,
     /// Callbacks awaited by [`FakeDiscord::interact_timed`], by path.
     answers: Mutex<HashMap<String, tokio::sync::oneshot::Sender<()>>>,
 }
@@ -164,6 +167,11 @@ impl FakeDiscord {
     }
 
     /// Messages posted per channel (each nonce once, as Discord's enforce_nonce does).
+    /// Threads the bot opened under messages of `channel`.
+    pub fn threads(&self, channel: &str) -> Vec<super::fake_forum::Thread> {
+        self.inner.threads.in_channel(channel)
+    }
+
     pub fn posts(&self) -> HashMap<String, Vec<Value>> {
         self.inner.messages.lock().unwrap().by_channel.clone()
     }
@@ -404,12 +412,16 @@ async fn rest(
             inner.changed.notify_waiters();
             return response;
         }
+        ("POST", ["channels", channel, "messages", posted, "threads"]) => {
+            let (status, reply) = inner.threads.open_under(channel, posted, &body);
+            (status, Some(reply))
+        }
         ("POST", ["channels", channel, "messages", posted, "crosspost"]) => {
             crosspost(&inner, channel, posted)
         }
         ("GET", ["channels", channel, "messages"]) => ok(history(&inner, channel)),
         ("GET", ["channels", channel]) => ok(channel_info(&inner, channel)),
-        ("GET", ["guilds", guild, "roles"]) => ok(json!([role(guild, CAN_POST)])),
+        ("GET", ["guilds", guild, "roles"]) => ok(json!([role(guild, CAN_POST | THREADS)])),
         ("GET", ["guilds", _, "members", user]) => ok(json!({
             "user": {"id": user, "username": "layoffs-bot", "discriminator": "0000", "bot": true},
             "roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0

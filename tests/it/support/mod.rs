@@ -3,6 +3,7 @@
 
 pub mod bot;
 pub mod fake_discord;
+pub mod fake_forum;
 pub mod fake_slack;
 pub mod multipart;
 pub mod slack_bot;
