@@ -29,8 +29,12 @@
 //! - A command: the use case in [`service`], its view or sentences in [`render`] (short answers
 //!   in `render::replies`), a thin handler in each front end.
 //! - An alert filter: [`domain::AlertFilter`] and its `matches`, a migration and
-//!   `store/subscriptions.rs`, `service::alerts::settings_of`, its phrase in
+//!   `store/subscriptions.rs` (and `Candidate::of` in `store/outbox/fanout.rs`),
+//!   `service::alerts::settings_of` (`service/alert_settings.rs`), its phrase in
 //!   `render::alerts`, and the option in each front end.
+//! - A follow-up of a sent post (like a crosspost or a thread under it): its columns on
+//!   `deliveries`, set due in `mark_sent`, a [`store::FollowUp`] variant and its due rows, a
+//!   `ChannelPoster` method, and its step in `notify/followups.rs`.
 
 pub mod app;
 pub mod cli;

@@ -92,6 +92,19 @@ impl ChannelPoster for Posters {
         }
     }
 
+    async fn find_forum_post(
+        &self,
+        forum: &ChannelRef,
+        title: &str,
+        marker: &str,
+    ) -> Result<Option<String>, PostOutcome> {
+        match self.route(forum) {
+            Route::Discord(d) => d.find_forum_post(forum, title, marker).await,
+            Route::Slack(s) => s.find_forum_post(forum, title, marker).await,
+            Route::Off(p) => Err(off(p)),
+        }
+    }
+
     async fn open_dm(&self, person: &ChannelRef) -> Result<ChannelRef, PostOutcome> {
         match self.route(person) {
             Route::Discord(d) => d.open_dm(person).await,

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod components;
 pub mod errors;
 pub mod forms;
+mod forum;
 pub mod permissions;
 pub mod poster;
 pub mod reply;

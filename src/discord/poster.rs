@@ -66,11 +66,11 @@ fn snowflake(channel: &ChannelRef) -> Result<u64, PostOutcome> {
 /// Posts with reqwest to `{base}/api/v10/channels/{id}/messages`.
 #[derive(Debug, Clone)]
 pub struct DiscordPoster {
-    client: reqwest::Client,
-    base: String,
+    pub(super) client: reqwest::Client,
+    pub(super) base: String,
     token: Secret,
     /// The bot's user id, read from its token (the first part is the id in base64).
-    bot_id: Option<String>,
+    pub(super) bot_id: Option<String>,
 }
 
 /// A bot token starts with its user id in base64.
@@ -104,14 +104,28 @@ impl ChannelPoster for DiscordPoster {
             Ok(id) => id,
             Err(outcome) => return outcome,
         };
-        let url = format!("{}/api/v10/channels/{channel_id}/messages", self.base);
-        let body = post_body(view, nonce);
+        let (url, body) = match &view.forum {
+            Some(post) => match self.forum_request(channel_id, view, post).await {
+                Ok(request) => request,
+                Err(outcome) => return outcome,
+            },
+            None => (
+                format!("{}/api/v10/channels/{channel_id}/messages", self.base),
+                post_body(view, nonce),
+            ),
+        };
         match &view.image {
             None => self.send(self.client.post(url), &body).await,
             Some(image) => {
                 // The picture goes as `files[0]`, which the embed names as its attachment.
                 let mut body = body;
-                body["attachments"] = serde_json::json!([{ "id": 0, "filename": image.filename }]);
+                let message = if view.forum.is_some() {
+                    &mut body["message"]
+                } else {
+                    &mut body
+                };
+                message["attachments"] =
+                    serde_json::json!([{ "id": 0, "filename": image.filename }]);
                 let file = reqwest::multipart::Part::bytes(image.png.clone())
                     .file_name(image.filename.clone())
                     .mime_str("image/png")
@@ -142,6 +156,9 @@ impl ChannelPoster for DiscordPoster {
     }
 
     async fn edit(&self, channel: &ChannelRef, message_id: &str, view: &View) -> PostOutcome {
+        if let Some(post) = &view.forum {
+            return self.edit_forum_post(message_id, view, post).await;
+        }
         let channel_id = match snowflake(channel) {
             Ok(id) => id,
             Err(outcome) => return outcome,
@@ -156,6 +173,15 @@ impl ChannelPoster for DiscordPoster {
 
     async fn open_dm(&self, person: &ChannelRef) -> Result<ChannelRef, PostOutcome> {
         self.dm_channel(person).await
+    }
+
+    async fn find_forum_post(
+        &self,
+        forum: &ChannelRef,
+        title: &str,
+        marker: &str,
+    ) -> Result<Option<String>, PostOutcome> {
+        self.find_in_forum(snowflake(forum)?, title, marker).await
     }
 
     async fn open_thread(
@@ -237,10 +263,13 @@ impl DiscordPoster {
 
     /// GET `{base}/api/v10/channels/{id}/messages?limit=50`, newest first.
     async fn recent(&self, channel_id: u64) -> Result<Value, PostOutcome> {
-        let url = format!(
-            "{}/api/v10/channels/{channel_id}/messages?limit=50",
-            self.base
-        );
+        self.get_json(&format!("channels/{channel_id}/messages?limit=50"))
+            .await
+    }
+
+    /// GET `{base}/api/v10/{path}`: the answer's JSON, or what the failure means.
+    pub(super) async fn get_json(&self, path: &str) -> Result<Value, PostOutcome> {
+        let url = format!("{}/api/v10/{path}", self.base);
         let response = self
             .client
             .get(url)
@@ -258,7 +287,7 @@ impl DiscordPoster {
         }
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder, body: &Value) -> PostOutcome {
+    pub(super) async fn send(&self, request: reqwest::RequestBuilder, body: &Value) -> PostOutcome {
         let request = request
             .header("Content-Type", "application/json")
             .body(body.to_string());
@@ -266,7 +295,7 @@ impl DiscordPoster {
     }
 
     /// Sends with the bot's token and reads the answer.
-    async fn send_request(&self, request: reqwest::RequestBuilder) -> PostOutcome {
+    pub(super) async fn send_request(&self, request: reqwest::RequestBuilder) -> PostOutcome {
         let request = request.header("Authorization", format!("Bot {}", self.token.expose()));
         let response = match request.send().await {
             Ok(r) => r,

@@ -76,7 +76,7 @@ impl<P: ChannelPoster> Worker<P> {
                 }
             }),
         };
-        let view = match (view, e.what) {
+        let mut view = match (view, e.what) {
             (Some(view), _) => view,
             (None, Edited::Event(id) | Edited::Follow(id)) => crate::render::removed_view(id),
             (None, Edited::Review(_)) => {
@@ -87,6 +87,13 @@ impl<P: ChannelPoster> Worker<P> {
                     .await;
             }
         };
+        if let (true, Edited::Event(id)) = (e.forum, e.what) {
+            let viewer = crate::domain::Viewer {
+                tenant: e.tenant.clone(),
+            };
+            let post = self.event_forum_post(id, &viewer).await?;
+            view.forum = Some(post.unwrap_or_else(super::forum::closed));
+        }
         self.pacer.acquire().await;
         let outcome = self.poster.edit(&e.channel, &e.message, &view).await;
         self.settle(FollowUp::Edit, e.id, e.attempts, outcome, now, lease)

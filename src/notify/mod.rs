@@ -6,6 +6,7 @@
 
 pub mod backoff;
 mod followups;
+mod forum;
 pub mod pacer;
 pub mod poster;
 mod views;
@@ -165,19 +166,25 @@ impl<P: ChannelPoster> Worker<P> {
         if let (Some(role), false) = (d.mention_role, matches!(d.item, Item::Test(_))) {
             view.mentions = Mentions::Role(role);
         }
+        if d.forum {
+            view.forum = self.forum_post(&d).await?;
+        }
         let to = match self.destination(&d).await? {
             Ok(to) => to,
             Err(outcome) => return self.record(&d, outcome, now).await,
         };
         let nonce = format!("lb-{}", d.id);
-        let forgotten = !self.poster.dedupes_nonces(&to) || now - d.created_at >= NONCE_WINDOW;
+        let forgotten = view.forum.is_some()
+            || !self.poster.dedupes_nonces(&to)
+            || now - d.created_at >= NONCE_WINDOW;
         if d.attempts > 1 && forgotten {
             // No nonce protects this retry: an earlier attempt may have landed.
-            match self
-                .poster
-                .find_post(&to, &views::marker_of(&d), &nonce)
-                .await
-            {
+            let marker = views::marker_of(&d);
+            let found = match &view.forum {
+                Some(post) => self.poster.find_forum_post(&to, &post.title, &marker).await,
+                None => self.poster.find_post(&to, &marker, &nonce).await,
+            };
+            match found {
                 Ok(Some(message)) => {
                     tracing::info!(delivery = d.id, %message, "an earlier attempt was posted");
                     return self.store.mark_sent(d.id, &message, now).await;

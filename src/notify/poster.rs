@@ -68,6 +68,19 @@ pub trait ChannelPoster: Send + Sync + 'static {
         nonce: &str,
     ) -> impl Future<Output = Result<Option<String>, PostOutcome>> + Send;
 
+    /// A forum post of the bot's own titled `title` among the forum's active posts whose
+    /// first message's footer starts with `marker`: what an earlier attempt posted (forum
+    /// posts take no nonce). An error is how the lookup failed.
+    fn find_forum_post(
+        &self,
+        forum: &ChannelRef,
+        title: &str,
+        marker: &str,
+    ) -> impl Future<Output = Result<Option<String>, PostOutcome>> + Send {
+        let _ = (forum, title, marker);
+        async { Ok(None) }
+    }
+
     /// The DM channel with a person (`person.id` is '@' and their user id), opened if new.
     /// A refusal (DMs closed, the bot blocked, no such user) is `Unreachable`.
     fn open_dm(

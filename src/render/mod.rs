@@ -78,6 +78,19 @@ pub struct View {
     pub buttons: Vec<Button>,
     pub image: Option<Image>,
     pub mentions: Mentions,
+    /// Posted as a forum post (Discord forum channels): its title and tags.
+    pub forum: Option<ForumPost>,
+}
+
+/// What a forum post has besides its first message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForumPost {
+    /// The post's title ([`topics`]).
+    pub title: String,
+    /// Names of tags to apply where the forum has them (the company's industry, country).
+    pub tags: Vec<String>,
+    /// Lock and archive it (its event was removed).
+    pub close: bool,
 }
 
 impl Default for View {
@@ -91,6 +104,7 @@ impl Default for View {
             buttons: Vec::new(),
             image: None,
             mentions: Mentions::None,
+            forum: None,
         }
     }
 }

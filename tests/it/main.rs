@@ -5,6 +5,7 @@
 #![allow(clippy::needless_pass_by_value, clippy::match_wild_err_arm)]
 
 mod alert_bot;
+mod alert_forum;
 mod alert_lists;
 mod alert_lists_bot;
 mod alerts;

@@ -26,6 +26,8 @@ pub struct Delivery {
     pub attempts: u32,
     /// When the post was queued: a retry long after may follow an accepted attempt.
     pub created_at: DateTime<Utc>,
+    /// Its channel is a forum: the post is a forum post (Discord).
+    pub forum: bool,
 }
 
 /// Asks for the event's sent posts (and DMs) to be edited; part of the edit's transaction.
@@ -110,6 +112,8 @@ pub struct DueEdit {
     pub tenant: Option<Tenant>,
     /// Failed edit attempts so far.
     pub attempts: u32,
+    /// A forum post: its title follows the event, a removal locks it.
+    pub forum: bool,
 }
 
 impl Store {
@@ -120,7 +124,7 @@ impl Store {
         let rows = sqlx::query!(
             r#"SELECT d.id, d.kind, d.event_id, d.candidate_id, d.platform AS channel_platform,
                       COALESCE(d.dm_channel, d.channel) AS "channel!: String", d.thread,
-                      d.message AS "message!", d.edit_attempts,
+                      d.message AS "message!", d.edit_attempts, s.forum AS "forum?",
                       t.platform AS "platform?", t.external_id AS "external?"
                FROM deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id
                     LEFT JOIN follows f ON f.id = d.follow_id
@@ -151,6 +155,7 @@ impl Store {
                     message: r.message,
                     tenant: tenant_of(r.platform.as_deref(), r.external),
                     attempts: u32::try_from(r.edit_attempts).unwrap_or(u32::MAX),
+                    forum: r.forum == Some(1),
                 })
             })
             .collect())
@@ -198,7 +203,9 @@ impl Store {
                               (SELECT f.tenant_id FROM follows f WHERE f.id = follow_id)))
                              AS "external?: String",
                          (SELECT s.mention_role FROM subscriptions s WHERE s.id = subscription_id)
-                             AS "mention_role?: i64""#,
+                             AS "mention_role?: i64",
+                         (SELECT s.forum FROM subscriptions s WHERE s.id = subscription_id)
+                             AS "forum?: i64""#,
             now,
             lease_until,
             limit
@@ -403,6 +410,7 @@ struct ClaimedRow {
     platform: Option<String>,
     external: Option<String>,
     mention_role: Option<i64>,
+    forum: Option<i64>,
 }
 
 impl ClaimedRow {
@@ -430,6 +438,7 @@ impl ClaimedRow {
             tenant,
             attempts: u32::try_from(self.attempts).unwrap_or(u32::MAX),
             created_at: self.created_at,
+            forum: self.forum == Some(1),
         })
     }
 }

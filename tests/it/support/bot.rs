@@ -98,7 +98,8 @@ fn spawn(
     command
         .arg("run")
         .env("DATABASE_URL", url)
-        .env("DISCORD_TOKEN", "MTIzNDU2.fake.token")
+        // The fake's BOT_ID in base64, as a real token starts.
+        .env("DISCORD_TOKEN", "OTAwMDAwMDAwMDAwMDAwMDAx.fake.token")
         .env("DISCORD_API_URL", &fake.url)
         .env("HOME_GUILD_ID", HOME)
         .env_remove("DEV_GUILD_ID")

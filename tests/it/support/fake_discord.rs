@@ -167,9 +167,19 @@ impl FakeDiscord {
     }
 
     /// Messages posted per channel (each nonce once, as Discord's enforce_nonce does).
-    /// Threads the bot opened under messages of `channel`.
+    /// Threads the bot opened under messages of `channel`, or posts in forum `channel`.
     pub fn threads(&self, channel: &str) -> Vec<super::fake_forum::Thread> {
         self.inner.threads.in_channel(channel)
+    }
+
+    /// Makes `forum` a forum channel with `tags` (id, name).
+    pub fn add_forum(&self, forum: &str, tags: &[(&str, &str)]) {
+        self.inner.threads.add_forum(forum, tags);
+    }
+
+    /// The next `n` forum posts in `forum` are made but answered with a 500.
+    pub fn lose_forum_answers(&self, forum: &str, n: u32) {
+        self.inner.threads.lose_answers(forum, n);
     }
 
     pub fn posts(&self) -> HashMap<String, Vec<Value>> {
@@ -400,6 +410,7 @@ async fn rest(
         ("PATCH", ["channels", channel, "messages", message]) => {
             edit_message(&inner, channel, message, &body)
         }
+
         ("POST", ["channels", channel, "messages"]) => {
             let (status, reply) = post_message(&inner, channel, &body);
             let response = with_rate_limit_headers(status, &reply);
@@ -412,10 +423,6 @@ async fn rest(
             inner.changed.notify_waiters();
             return response;
         }
-        ("POST", ["channels", channel, "messages", posted, "threads"]) => {
-            let (status, reply) = inner.threads.open_under(channel, posted, &body);
-            (status, Some(reply))
-        }
         ("POST", ["channels", channel, "messages", posted, "crosspost"]) => {
             crosspost(&inner, channel, posted)
         }
@@ -426,10 +433,10 @@ async fn rest(
             "user": {"id": user, "username": "layoffs-bot", "discriminator": "0000", "bot": true},
             "roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0
         })),
-        _ => (
+        (method, segments) => thread_route(&inner, method, segments, &body).unwrap_or((
             StatusCode::NOT_FOUND,
             Some(json!({"message": "Unknown route", "code": 0})),
-        ),
+        )),
     };
     let response = match reply {
         Some(v) => (status, axum::Json(v)).into_response(),
@@ -467,6 +474,12 @@ fn edit_message(
     message: &str,
     body: &Value,
 ) -> (StatusCode, Option<Value>) {
+    if inner.threads.archived(channel) {
+        return (
+            StatusCode::BAD_REQUEST,
+            Some(json!({"message": "Thread is archived", "code": 50_083})),
+        );
+    }
     let mut m = inner.messages.lock().unwrap();
     let found = m
         .by_channel
@@ -543,10 +556,88 @@ fn channel_info(inner: &Inner, channel: &str) -> Value {
         .get(channel)
         .copied()
         .unwrap_or(0);
+    let overwrites = json!([{"id": GUILD_A, "type": 0, "allow": "0", "deny": deny.to_string()}]);
+    if let Some(mut forum) = inner.threads.forum_info(channel) {
+        forum["permission_overwrites"] = overwrites;
+        return forum;
+    }
     json!({
         "id": channel, "type": 0, "name": "news", "guild_id": GUILD_A, "position": 1,
-        "permission_overwrites": [{"id": GUILD_A, "type": 0, "allow": "0", "deny": deny.to_string()}]
+        "permission_overwrites": overwrites
     })
+}
+
+/// Threads and forums: threads under messages, forum posts, active threads, a thread's
+/// name and state, one message (a forum post's first).
+fn thread_route(
+    inner: &Inner,
+    method: &str,
+    segments: &[&str],
+    body: &Value,
+) -> Option<(StatusCode, Option<Value>)> {
+    let threads = &inner.threads;
+    Some(match (method, segments) {
+        ("POST", ["channels", channel, "messages", posted, "threads"]) => {
+            let (status, reply) = threads.open_under(channel, posted, body);
+            (status, Some(reply))
+        }
+        ("POST", ["channels", forum, "threads"]) => forum_post(inner, forum, body),
+        ("GET", ["guilds", _, "threads", "active"]) => (StatusCode::OK, Some(threads.active())),
+        ("PATCH", ["channels", thread]) => match threads.patch(thread, body) {
+            Some((status, reply)) => (status, Some(reply)),
+            None => (
+                StatusCode::NOT_FOUND,
+                Some(json!({"message": "Unknown Channel", "code": 10_003})),
+            ),
+        },
+        ("GET", ["channels", channel, "messages", id]) => one_message(inner, channel, id),
+        _ => return None,
+    })
+}
+
+/// A new forum post: the thread, its first message kept under the thread's id; a 500 instead
+/// of the answer while the forum's answers are to be lost.
+fn forum_post(inner: &Inner, forum: &str, body: &Value) -> (StatusCode, Option<Value>) {
+    let mut m = inner.messages.lock().unwrap();
+    m.next_id += 1;
+    let id = format!("{}", 310_000_000_000_000_000u64 + m.next_id);
+    let (mut thread, lose) = match inner.threads.create_post(forum, &id, body) {
+        Ok(created) => created,
+        Err((status, reply)) => return (status, Some(reply)),
+    };
+    let mut first = body["message"].clone();
+    first["id"] = json!(id);
+    first["channel_id"] = json!(id);
+    first["author"] =
+        json!({"id": BOT_ID, "username": "layoffs-bot", "discriminator": "0000", "bot": true});
+    m.by_channel
+        .entry(id.clone())
+        .or_default()
+        .push(first.clone());
+    if lose {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Some(json!({"message": "500: Internal Server Error", "code": 0})),
+        );
+    }
+    thread["message"] = first;
+    (StatusCode::CREATED, Some(thread))
+}
+
+/// GET of one message.
+fn one_message(inner: &Inner, channel: &str, id: &str) -> (StatusCode, Option<Value>) {
+    let m = inner.messages.lock().unwrap();
+    let found = m
+        .by_channel
+        .get(channel)
+        .and_then(|posts| posts.iter().find(|p| p["id"] == *id));
+    match found {
+        Some(post) => (StatusCode::OK, Some(post.clone())),
+        None => (
+            StatusCode::NOT_FOUND,
+            Some(json!({"message": "Unknown Message", "code": 10_008})),
+        ),
+    }
 }
 
 /// Discord's message endpoint: the global limit, injected faults, enforce_nonce.

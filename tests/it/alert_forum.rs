@@ -1,0 +1,194 @@
+//! Alerts in Discord forum channels, against the fake Discord (forums with tags, forum posts,
+//! active threads, locking) and the real binary: a forum post per event with its tags, a
+//! retry after a lost answer that finds the post, corrections and removals, digests.
+
+use serde_json::{Value, json};
+
+use crate::support::bot::Bot;
+use crate::support::fake_discord::{Who, slash};
+use crate::support::{content, is_ephemeral, opt, sub};
+
+const FORUM: &str = "740000000000000001";
+const DIGESTS: &str = "740000000000000002";
+const CLOSED: &str = "740000000000000003";
+const SEND_MESSAGES_IN_THREADS: u64 = 1 << 38;
+
+fn subscribe(channel: &str, options: &[Value]) -> Value {
+    let mut all = vec![opt("channel", 7, json!(channel))];
+    all.extend_from_slice(options);
+    let mut i = slash(
+        Who::MOD_A,
+        "layoff-alerts",
+        sub("subscribe", Value::Array(all)),
+    );
+    i["data"]["resolved"]["channels"] =
+        json!({ channel: {"id": channel, "type": 15, "name": "layoffs", "permissions": "0"} });
+    i
+}
+
+async fn say(bot: &Bot, interaction: Value) -> String {
+    let answer = bot.fake.interact(interaction).await;
+    assert!(is_ephemeral(&answer), "{answer:#}");
+    content(&answer)
+}
+
+async fn layoff(bot: &Bot, name: &str, options: Value) -> Value {
+    bot.fake
+        .interact(slash(Who::MOD_A, "layoff", sub(name, options)))
+        .await
+}
+
+#[tokio::test]
+async fn each_event_is_a_tagged_forum_post_found_again_after_a_lost_answer_edited_and_locked() {
+    let (bot, _) = Bot::start_with(
+        &["tests/data/layoffs_fyi_sample.csv"],
+        &[("DELIVERY_RETRY_BASE_MS", "50")],
+    )
+    .await;
+    let tags = [
+        ("9001", "Retail"),
+        ("9002", "united states"),
+        ("9003", "Crypto"),
+    ];
+    bot.fake.add_forum(FORUM, &tags);
+    bot.fake.add_forum(DIGESTS, &[]);
+    bot.fake.add_forum(CLOSED, &tags);
+    bot.fake.deny_in_channel(CLOSED, SEND_MESSAGES_IN_THREADS);
+    let said = say(&bot, subscribe(FORUM, &[])).await;
+    assert!(
+        said.starts_with(&format!(
+            "Subscribed <#{FORUM}>: all companies · a post per event · a forum post per event."
+        )),
+        "{said}"
+    );
+    let refused = say(&bot, subscribe(CLOSED, &[])).await;
+    assert!(
+        refused.starts_with(&format!(
+            "I can't post in <#{CLOSED}>: I'm missing Send Messages in Threads there."
+        )),
+        "{refused}"
+    );
+    bot.fake.lose_forum_answers(FORUM, 1);
+    let added = layoff(
+        &bot,
+        "add",
+        json!([
+            opt("company", 3, json!("Amazon")),
+            opt("date", 3, json!("2026-11-20")),
+            opt("approx", 3, json!("hundreds"))
+        ]),
+    )
+    .await;
+    let title = added["data"]["embeds"][0]["title"].as_str().unwrap_or("");
+    let id: i64 = title
+        .trim_start_matches("Added event #")
+        .parse()
+        .expect(title);
+    bot.fake
+        .wait_for("the retry's look among active threads", |r| {
+            r.method == "GET" && r.path.ends_with("/threads/active")
+        })
+        .await;
+    corrected_and_removed(&bot, id).await;
+    digests_are_forum_posts(&bot).await;
+}
+
+/// The lost answer's post was found (one post, edited in place), then locked on removal.
+async fn corrected_and_removed(bot: &Bot, id: i64) {
+    let edited = layoff(
+        bot,
+        "edit",
+        json!([opt("id", 4, json!(id)), opt("count", 4, json!(600))]),
+    )
+    .await;
+    assert!(is_ephemeral(&edited), "{edited:#}");
+    let renamed = bot
+        .fake
+        .wait_for("the post renamed", |r| {
+            r.method == "PATCH" && r.body["name"] == "Amazon: 600 jobs (2026-11-20)"
+        })
+        .await;
+    let posts = bot.fake.threads(FORUM);
+    assert_eq!(
+        posts.len(),
+        1,
+        "one post despite the lost answer: {posts:?}"
+    );
+    let post = &posts[0];
+    assert_eq!(renamed.path, format!("/api/v10/channels/{}", post.id));
+    assert_eq!(
+        post.applied_tags,
+        ["9001", "9002"],
+        "Retail and United States, not Crypto"
+    );
+    let first = &bot.fake.posts()[&post.id][0];
+    assert!(first.get("nonce").is_none());
+    assert_eq!(first["allowed_mentions"], json!({"parse": []}));
+    let embed = first["embeds"][0]["fields"].to_string();
+    assert!(
+        embed.contains("600"),
+        "the first message was edited: {embed}"
+    );
+    let removed = layoff(bot, "remove", json!([opt("id", 4, json!(id))])).await;
+    assert!(
+        content(&removed).starts_with(&format!("Removed event #{id}")),
+        "{removed:#}"
+    );
+    bot.fake
+        .wait_for("the post locked", |r| {
+            r.method == "PATCH" && r.body["locked"] == true
+        })
+        .await;
+    let post = &bot.fake.threads(FORUM)[0];
+    assert!(post.locked && post.archived, "{post:?}");
+    let first = &bot.fake.posts()[&post.id][0];
+    let notice = first["embeds"][0].to_string();
+    assert!(notice.contains("removed"), "{notice}");
+    assert_eq!(
+        post.name, "Amazon: 600 jobs (2026-11-20)",
+        "the title stays"
+    );
+}
+
+/// A digest channel that is a forum gets one forum post per period.
+async fn digests_are_forum_posts(bot: &Bot) {
+    let said = say(bot, subscribe(DIGESTS, &[opt("mode", 3, json!("daily"))])).await;
+    assert!(said.contains("daily digest"), "{said}");
+    layoff(
+        bot,
+        "add",
+        json!([
+            opt("company", 3, json!("Meta")),
+            opt("date", 3, json!("2026-11-21")),
+            opt("count", 4, json!(40))
+        ]),
+    )
+    .await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_layoffs-bot"))
+        .args(["digest", "--send-now"])
+        .env("DATABASE_URL", bot.store_url())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("Digests queued: 1"),
+        "{out:?}"
+    );
+    bot.fake
+        .wait_for("the digest's forum post", |r| {
+            r.method == "POST" && r.path == format!("/api/v10/channels/{DIGESTS}/threads")
+        })
+        .await;
+    let posts = bot.fake.threads(DIGESTS);
+    assert_eq!(posts.len(), 1);
+    assert!(
+        posts[0].name.starts_with("Daily layoffs digest to "),
+        "{posts:?}"
+    );
+    let first = &bot.fake.posts()[&posts[0].id][0];
+    assert!(
+        first["embeds"][0]["description"]
+            .to_string()
+            .contains("Meta"),
+        "{first:#}"
+    );
+}
