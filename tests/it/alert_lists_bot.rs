@@ -16,7 +16,7 @@ const FORUM: &str = "720000000000000013";
 const CREATE_PUBLIC_THREADS: u64 = 1 << 35;
 
 /// `/layoff-alerts subscribe` in `channel` (of `kind`) with `options`.
-fn subscribe(channel: &str, kind: u8, options: &[Value]) -> Value {
+pub(crate) fn subscribe(channel: &str, kind: u8, options: &[Value]) -> Value {
     let mut all = vec![opt("channel", 7, json!(channel))];
     all.extend_from_slice(options);
     let mut i = slash(

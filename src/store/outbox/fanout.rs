@@ -56,26 +56,7 @@ pub async fn enqueue_event(
     tenant_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    let rows = sqlx::query!(
-        r#"SELECT id, industries, countries, exclude_industries, min_people,
-                  (SELECT json_group_array(json_array(company_id, excluded))
-                   FROM subscription_companies WHERE subscription_id = s.id)
-                      AS "companies!: String"
-           FROM subscriptions s
-           WHERE active = 1 AND removed_at IS NULL AND mode = 'each'
-             AND (?1 IS NULL OR tenant_id = ?1)"#,
-        tenant_id
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let candidates = rows.into_iter().filter_map(|r| {
-        Candidate::of(
-            r.id,
-            &r.companies,
-            [&r.industries, &r.countries, &r.exclude_industries],
-            r.min_people,
-        )
-    });
+    let candidates = candidates(conn, tenant_id, false).await?;
     let item = Item::Event(event_id);
     let posts = enqueue_matching(conn, candidates, item, company_id, people, now).await?;
     Ok(posts + direct::enqueue_follows(conn, event_id, company_id, tenant_id, now).await?)
@@ -90,17 +71,32 @@ pub async fn enqueue_filing(
     jobs: Option<u32>,
     now: DateTime<Utc>,
 ) -> Result<u64> {
+    let candidates = candidates(conn, None, true).await?;
+    let item = Item::Filing(filing_id);
+    enqueue_matching(conn, candidates, item, company_id, jobs, now).await
+}
+
+/// Active subscriptions in `each` mode of `tenant_id` (None: every tenant), only those that
+/// asked for filings when `filings`.
+async fn candidates(
+    conn: &mut Conn,
+    tenant_id: Option<i64>,
+    filings: bool,
+) -> Result<std::vec::IntoIter<Candidate>> {
     let rows = sqlx::query!(
         r#"SELECT id, industries, countries, exclude_industries, min_people,
                   (SELECT json_group_array(json_array(company_id, excluded))
                    FROM subscription_companies WHERE subscription_id = s.id)
                       AS "companies!: String"
            FROM subscriptions s
-           WHERE active = 1 AND removed_at IS NULL AND mode = 'each' AND filings = 1"#
+           WHERE active = 1 AND removed_at IS NULL AND mode = 'each'
+             AND (?1 IS NULL OR tenant_id = ?1) AND (?2 = 0 OR filings = 1)"#,
+        tenant_id,
+        filings
     )
     .fetch_all(&mut *conn)
     .await?;
-    let candidates = rows.into_iter().filter_map(|r| {
+    let parsed = rows.into_iter().filter_map(|r| {
         Candidate::of(
             r.id,
             &r.companies,
@@ -108,8 +104,7 @@ pub async fn enqueue_filing(
             r.min_people,
         )
     });
-    let item = Item::Filing(filing_id);
-    enqueue_matching(conn, candidates, item, company_id, jobs, now).await
+    Ok(parsed.collect::<Vec<_>>().into_iter())
 }
 
 async fn enqueue_matching(
