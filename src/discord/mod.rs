@@ -3,6 +3,7 @@
 //! or poise.
 
 pub mod alert_checks;
+mod answers;
 pub mod checks;
 pub mod choices;
 pub mod commands;
