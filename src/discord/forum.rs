@@ -13,6 +13,8 @@ use crate::render::{ForumPost, View};
 
 /// Tags Discord lets a forum post carry.
 const MAX_TAGS: usize = 5;
+/// A forum's flag: every post must carry a tag.
+const REQUIRE_TAG: u64 = 1 << 4;
 
 impl DiscordPoster {
     /// The URL and body of a new forum post in `forum`.
@@ -29,9 +31,23 @@ impl DiscordPoster {
             m.remove("nonce");
             m.remove("enforce_nonce");
         }
+        let tags = matching_tags(&channel, &post.tags);
+        let require_tag = channel["flags"]
+            .as_u64()
+            .is_some_and(|f| f & REQUIRE_TAG != 0);
+        if require_tag && tags.is_empty() {
+            return Err(PostOutcome::Rejected(format!(
+                "the forum requires a tag, and none of its tags is named like {}",
+                if post.tags.is_empty() {
+                    "anything of this post".to_string()
+                } else {
+                    post.tags.join(" or ")
+                }
+            )));
+        }
         let body = json!({
             "name": post.title,
-            "applied_tags": matching_tags(&channel, &post.tags),
+            "applied_tags": tags,
             "message": message,
         });
         Ok((
