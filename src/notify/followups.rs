@@ -1,7 +1,8 @@
 //! Work on posts already sent: edits after a correction or removal, crossposts in
-//! announcement channels, threads under posts (Discord limits publishing on its own route: its 429s hold only
-//! that row, and are not failures). Both follow the posts' rules: backoff up to the same
-//! number of attempts, 429s waited out, a 401 waited out without counting.
+//! announcement channels, threads under posts. Each has its own schedule (Discord limits
+//! publishing on its own route: its 429s hold only that row, and are not failures), and all
+//! follow the posts' rules: backoff up to the same number of attempts, 429s waited out, a
+//! 401 waited out without counting.
 
 use chrono::{DateTime, Utc};
 

@@ -11,6 +11,7 @@ use crate::support::{content, is_ephemeral, opt, sub};
 const FORUM: &str = "740000000000000001";
 const DIGESTS: &str = "740000000000000002";
 const CLOSED: &str = "740000000000000003";
+const TAGGED: &str = "740000000000000004";
 const SEND_MESSAGES_IN_THREADS: u64 = 1 << 38;
 
 fn subscribe(channel: &str, options: &[Value]) -> Value {
@@ -60,6 +61,14 @@ async fn each_event_is_a_tagged_forum_post_found_again_after_a_lost_answer_edite
             "Subscribed <#{FORUM}>: all companies · a post per event · a forum post per event."
         )),
         "{said}"
+    );
+    bot.fake
+        .add_forum(TAGGED, &[("9101", "Hardware"), ("9102", "Retail")]);
+    bot.fake.require_tag(TAGGED);
+    let warned = say(&bot, subscribe(TAGGED, &[opt("company", 3, json!("Meta"))])).await;
+    assert!(
+        warned.contains("This forum requires a tag on every post: an event goes out only when one of its tags (Hardware, Retail) is named like the company's industry or country."),
+        "{warned}"
     );
     let refused = say(&bot, subscribe(CLOSED, &[])).await;
     assert!(
@@ -178,6 +187,21 @@ async fn digests_are_forum_posts(bot: &Bot) {
             r.method == "POST" && r.path == format!("/api/v10/channels/{DIGESTS}/threads")
         })
         .await;
+    // Meta (Consumer, United States) has no tag in the forum that requires one: not posted,
+    // and the operator is told why.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_layoffs-bot"))
+        .arg("deliveries")
+        .env("DATABASE_URL", bot.store_url())
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains(
+            "the forum requires a tag, and none of its tags is named like Consumer or United States"
+        ),
+        "{listed}"
+    );
+    assert!(bot.fake.threads(TAGGED).is_empty());
     let posts = bot.fake.threads(DIGESTS);
     assert_eq!(posts.len(), 1);
     assert!(

@@ -120,6 +120,31 @@ fn is_forum(kind: Option<serenity::ChannelType>) -> bool {
     )
 }
 
+/// What a moderator should know of a forum that requires a tag on every post: only events
+/// whose industry or country has a tag there can be posted.
+async fn forum_note(ctx: Context<'_>, forum: serenity::ChannelId) -> String {
+    let Ok(serenity::Channel::Guild(channel)) = ctx.http().get_channel(forum).await else {
+        return String::new();
+    };
+    if !channel.flags.contains(serenity::ChannelFlags::REQUIRE_TAG) {
+        return String::new();
+    }
+    let tags: Vec<String> = channel
+        .available_tags
+        .iter()
+        .map(|t| crate::render::escape_markdown(&t.name))
+        .collect();
+    format!(
+        " This forum requires a tag on every post: an event goes out only when one of its tags \
+         ({}) is named like the company's industry or country.",
+        if tags.is_empty() {
+            "none yet".to_string()
+        } else {
+            tags.join(", ")
+        }
+    )
+}
+
 /// The channel a subscription posts in, and its type when known.
 #[derive(Debug, Clone, Copy)]
 struct Target {
@@ -140,6 +165,9 @@ async fn subscribe_and_say(
     let done =
         service::subscribe(store, &by.tenant, &channel, settings, &by.actor, Utc::now()).await?;
     let mut text = subscribed_text(&channel, &done);
+    if settings.forum {
+        text.push_str(&forum_note(ctx, channel_id).await);
+    }
     if settings.mode != Mode::Each
         && !permissions::missing_for_posting(ctx, channel_id, true)
             .await?

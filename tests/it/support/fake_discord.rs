@@ -177,6 +177,11 @@ impl FakeDiscord {
         self.inner.threads.add_forum(forum, tags);
     }
 
+    /// Makes `forum` require a tag on every post.
+    pub fn require_tag(&self, forum: &str) {
+        self.inner.threads.require_tag(forum);
+    }
+
     /// The next `n` forum posts in `forum` are made but answered with a 500.
     pub fn lose_forum_answers(&self, forum: &str, n: u32) {
         self.inner.threads.lose_answers(forum, n);

@@ -48,6 +48,8 @@ pub struct Threads {
     by_id: Mutex<HashMap<String, Thread>>,
     /// Forum channels and their tags (id, name).
     forums: Mutex<HashMap<String, Vec<(String, String)>>>,
+    /// Forums that require a tag on every post.
+    require_tag: Mutex<Vec<String>>,
     /// Forum posts still to create and then answer with a 500 (the answer lost), per forum.
     lost: Mutex<HashMap<String, u32>>,
 }
@@ -81,6 +83,10 @@ impl Threads {
         self.forums.lock().unwrap().insert(forum.to_string(), tags);
     }
 
+    pub fn require_tag(&self, forum: &str) {
+        self.require_tag.lock().unwrap().push(forum.to_string());
+    }
+
     pub fn lose_answers(&self, forum: &str, n: u32) {
         self.lost.lock().unwrap().insert(forum.to_string(), n);
     }
@@ -93,9 +99,14 @@ impl Threads {
             .iter()
             .map(|(id, name)| json!({"id": id, "name": name, "moderated": false, "emoji_id": null, "emoji_name": null}))
             .collect();
+        let flags = if self.require_tag.lock().unwrap().iter().any(|f| f == forum) {
+            16
+        } else {
+            0
+        };
         Some(json!({
             "id": forum, "type": 15, "name": "layoffs", "guild_id": super::fake_discord::GUILD_A,
-            "position": 1, "permission_overwrites": [], "available_tags": tags
+            "position": 1, "permission_overwrites": [], "available_tags": tags, "flags": flags
         }))
     }
 
@@ -123,6 +134,13 @@ impl Threads {
             .flatten()
             .filter_map(|t| t.as_str().map(str::to_string))
             .collect();
+        let required = self.require_tag.lock().unwrap().iter().any(|f| f == forum);
+        if required && applied.is_empty() {
+            return Err(bad(
+                "A tag is required to create a forum post in this channel",
+                40_067,
+            ));
+        }
         if applied.len() > 5 || applied.iter().any(|a| !tags.iter().any(|(id, _)| id == a)) {
             return Err(bad("Invalid Form Body: applied_tags", 50_035));
         }
