@@ -92,6 +92,19 @@ impl ChannelPoster for Posters {
         }
     }
 
+    async fn update_thread(
+        &self,
+        channel: &ChannelRef,
+        thread: &str,
+        name: Option<&str>,
+    ) -> PostOutcome {
+        match self.route(channel) {
+            Route::Discord(d) => d.update_thread(channel, thread, name).await,
+            Route::Slack(s) => s.update_thread(channel, thread, name).await,
+            Route::Off(p) => off(p),
+        }
+    }
+
     async fn find_forum_post(
         &self,
         forum: &ChannelRef,

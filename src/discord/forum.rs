@@ -71,17 +71,31 @@ impl DiscordPoster {
         if !matches!(edited, PostOutcome::Sent { .. }) {
             return edited;
         }
-        let change = if post.close {
-            json!({"locked": true, "archived": true})
-        } else if post.title.is_empty() {
+        let name = (!post.close).then_some(post.title.as_str());
+        if name.is_some_and(str::is_empty) {
             return edited;
-        } else {
-            json!({"name": post.title})
-        };
-        let url = format!("{}/api/v10/channels/{thread}", self.base);
-        match self.send(self.client.patch(url), &change).await {
+        }
+        match self.change_thread(thread, name).await {
             PostOutcome::Sent { .. } => edited,
             other => other,
+        }
+    }
+
+    /// PATCH `/channels/{thread}`: its name, or (None) locked and archived; archived only
+    /// where locking is refused (it takes Manage Threads, which the bot may lack).
+    pub(super) async fn change_thread(&self, thread: &str, name: Option<&str>) -> PostOutcome {
+        let url = format!("{}/api/v10/channels/{thread}", self.base);
+        let change = match name {
+            Some(name) => json!({ "name": name }),
+            None => json!({"locked": true, "archived": true}),
+        };
+        let outcome = self.send(self.client.patch(&url), &change).await;
+        match (name, outcome) {
+            (None, PostOutcome::Unreachable { status: 403, .. }) => {
+                let archive = json!({"archived": true});
+                self.send(self.client.patch(&url), &archive).await
+            }
+            (_, outcome) => outcome,
         }
     }
 

@@ -176,6 +176,15 @@ impl ChannelPoster for DiscordPoster {
         self.dm_channel(person).await
     }
 
+    async fn update_thread(
+        &self,
+        _channel: &ChannelRef,
+        thread: &str,
+        name: Option<&str>,
+    ) -> PostOutcome {
+        self.change_thread(thread, name).await
+    }
+
     async fn find_forum_post(
         &self,
         forum: &ChannelRef,

@@ -97,8 +97,33 @@ impl<P: ChannelPoster> Worker<P> {
         }
         self.pacer.acquire().await;
         let outcome = self.poster.edit(&e.channel, &e.message, &view).await;
+        if matches!(outcome, PostOutcome::Sent { .. })
+            && let (true, Edited::Event(id)) = (e.thread_open, e.what)
+        {
+            self.follow_thread(&e, id).await?;
+        }
         self.settle(FollowUp::Edit, e.id, e.attempts, outcome, now, lease)
             .await
+    }
+
+    /// The thread under an edited post follows its event: renamed, or locked and archived
+    /// when the event was removed. Its discussion matters less than the post: a failure is
+    /// logged, not retried.
+    async fn follow_thread(&self, e: &DueEdit, event: i64) -> Result<()> {
+        let name = self.store.event(event).await?.map(|ev| event_topic(&ev));
+        self.pacer.acquire().await;
+        let outcome = self
+            .poster
+            .update_thread(&e.channel, &e.message, name.as_deref())
+            .await;
+        if !matches!(outcome, PostOutcome::Sent { .. }) {
+            tracing::warn!(
+                delivery = e.id,
+                ?outcome,
+                "could not update the thread under a post"
+            );
+        }
+        Ok(())
     }
 
     /// Publishes a sent post; a channel that is gone or closed leaves it unpublished (the

@@ -68,6 +68,19 @@ pub trait ChannelPoster: Send + Sync + 'static {
         nonce: &str,
     ) -> impl Future<Output = Result<Option<String>, PostOutcome>> + Send;
 
+    /// Renames the thread `thread` (opened under a post), or locks and archives it when
+    /// `name` is None (its event was removed). Discord only.
+    fn update_thread(
+        &self,
+        channel: &ChannelRef,
+        thread: &str,
+        name: Option<&str>,
+    ) -> impl Future<Output = PostOutcome> + Send {
+        let _ = (thread, name);
+        let refused = PostOutcome::Rejected(format!("{channel}: this platform has no threads"));
+        async move { refused }
+    }
+
     /// A forum post of the bot's own titled `title` among the forum's active posts whose
     /// first message's footer starts with `marker`: what an earlier attempt posted (forum
     /// posts take no nonce). An error is how the lookup failed.

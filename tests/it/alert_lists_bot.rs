@@ -206,12 +206,11 @@ async fn a_post_gets_its_thread(bot: &Bot) {
             ),
         ))
         .await;
-    assert!(
-        added["data"]["embeds"][0]["title"]
-            .as_str()
-            .unwrap_or("")
-            .starts_with("Added event #")
-    );
+    let title = added["data"]["embeds"][0]["title"].as_str().unwrap_or("");
+    let id: i64 = title
+        .trim_start_matches("Added event #")
+        .parse()
+        .expect(title);
     let opened = bot
         .fake
         .wait_for("the thread under the post", |r| {
@@ -230,6 +229,41 @@ async fn a_post_gets_its_thread(bot: &Bot) {
     assert_eq!(threads.len(), 1);
     assert_eq!(threads[0].name, "Amazon: 500 jobs (2026-11-20)");
     assert_eq!(threads[0].auto_archive_duration, 10080);
+    the_thread_follows_its_event(bot, id).await;
+}
+
+/// A correction renames the thread with the post; a removal locks and archives it.
+async fn the_thread_follows_its_event(bot: &Bot, id: i64) {
+    let layoff = |name: &str, options: Value| slash(Who::MOD_A, "layoff", sub(name, options));
+    let edit = json!([opt("id", 4, json!(id)), opt("count", 4, json!(700))]);
+    bot.fake.interact(layoff("edit", edit)).await;
+    let thread = bot.fake.threads(TEXT)[0].id.clone();
+    bot.fake
+        .wait_for("the thread renamed", |r| {
+            r.method == "PATCH" && r.body["name"] == "Amazon: 700 jobs (2026-11-20)"
+        })
+        .await;
+    assert_eq!(
+        bot.fake.threads(TEXT)[0].name,
+        "Amazon: 700 jobs (2026-11-20)"
+    );
+    bot.fake
+        .interact(layoff("remove", json!([opt("id", 4, json!(id))])))
+        .await;
+    let closed = bot
+        .fake
+        .wait_for("the thread locked", |r| {
+            r.method == "PATCH" && r.body["locked"] == true
+        })
+        .await;
+    assert_eq!(closed.path, format!("/api/v10/channels/{thread}"));
+    let t = &bot.fake.threads(TEXT)[0];
+    assert!(t.locked && t.archived, "{t:?}");
+    let post = &bot.fake.posts()[TEXT][0];
+    assert!(
+        post["embeds"][0].to_string().contains("removed"),
+        "{post:#}"
+    );
 }
 
 #[tokio::test]

@@ -114,6 +114,8 @@ pub struct DueEdit {
     pub attempts: u32,
     /// A forum post: its title follows the event, a removal locks it.
     pub forum: bool,
+    /// A thread was opened under the post: its name follows the event too.
+    pub thread_open: bool,
 }
 
 impl Store {
@@ -125,6 +127,7 @@ impl Store {
             r#"SELECT d.id, d.kind, d.event_id, d.candidate_id, d.platform AS channel_platform,
                       COALESCE(d.dm_channel, d.channel) AS "channel!: String", d.thread,
                       d.message AS "message!", d.edit_attempts, s.forum AS "forum?",
+                      d.thread_state = 2 AND d.thread_error IS NULL AS "thread_open!: bool",
                       t.platform AS "platform?", t.external_id AS "external?"
                FROM deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id
                     LEFT JOIN follows f ON f.id = d.follow_id
@@ -156,6 +159,7 @@ impl Store {
                     tenant: tenant_of(r.platform.as_deref(), r.external),
                     attempts: u32::try_from(r.edit_attempts).unwrap_or(u32::MAX),
                     forum: r.forum == Some(1),
+                    thread_open: r.thread_open,
                 })
             })
             .collect())
