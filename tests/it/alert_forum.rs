@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+use crate::alert_lists_bot::ask;
 use crate::support::bot::Bot;
 use crate::support::fake_discord::{Who, slash};
 use crate::support::{content, is_ephemeral, opt, sub};
@@ -14,23 +15,9 @@ const CLOSED: &str = "740000000000000003";
 const TAGGED: &str = "740000000000000004";
 const SEND_MESSAGES_IN_THREADS: u64 = 1 << 38;
 
+/// `/layoff-alerts subscribe` in forum `channel`.
 fn subscribe(channel: &str, options: &[Value]) -> Value {
-    let mut all = vec![opt("channel", 7, json!(channel))];
-    all.extend_from_slice(options);
-    let mut i = slash(
-        Who::MOD_A,
-        "layoff-alerts",
-        sub("subscribe", Value::Array(all)),
-    );
-    i["data"]["resolved"]["channels"] =
-        json!({ channel: {"id": channel, "type": 15, "name": "layoffs", "permissions": "0"} });
-    i
-}
-
-async fn say(bot: &Bot, interaction: Value) -> String {
-    let answer = bot.fake.interact(interaction).await;
-    assert!(is_ephemeral(&answer), "{answer:#}");
-    content(&answer)
+    crate::alert_lists_bot::subscribe(channel, 15, options)
 }
 
 async fn layoff(bot: &Bot, name: &str, options: Value) -> Value {
@@ -55,7 +42,7 @@ async fn each_event_is_a_tagged_forum_post_found_again_after_a_lost_answer_edite
     bot.fake.add_forum(DIGESTS, &[]);
     bot.fake.add_forum(CLOSED, &tags);
     bot.fake.deny_in_channel(CLOSED, SEND_MESSAGES_IN_THREADS);
-    let said = say(&bot, subscribe(FORUM, &[])).await;
+    let said = ask(&bot, subscribe(FORUM, &[])).await;
     assert!(
         said.starts_with(&format!(
             "Subscribed <#{FORUM}>: all companies · a post per event · a forum post per event."
@@ -65,12 +52,12 @@ async fn each_event_is_a_tagged_forum_post_found_again_after_a_lost_answer_edite
     bot.fake
         .add_forum(TAGGED, &[("9101", "Hardware"), ("9102", "Retail")]);
     bot.fake.require_tag(TAGGED);
-    let warned = say(&bot, subscribe(TAGGED, &[opt("company", 3, json!("Meta"))])).await;
+    let warned = ask(&bot, subscribe(TAGGED, &[opt("company", 3, json!("Meta"))])).await;
     assert!(
         warned.contains("This forum requires a tag on every post: an event goes out only when one of its tags (Hardware, Retail) is named like the company's industry or country."),
         "{warned}"
     );
-    let refused = say(&bot, subscribe(CLOSED, &[])).await;
+    let refused = ask(&bot, subscribe(CLOSED, &[])).await;
     assert!(
         refused.starts_with(&format!(
             "I can't post in <#{CLOSED}>: I'm missing Send Messages in Threads there."
@@ -161,7 +148,7 @@ async fn corrected_and_removed(bot: &Bot, id: i64) {
 
 /// A digest channel that is a forum gets one forum post per period.
 async fn digests_are_forum_posts(bot: &Bot) {
-    let said = say(bot, subscribe(DIGESTS, &[opt("mode", 3, json!("daily"))])).await;
+    let said = ask(bot, subscribe(DIGESTS, &[opt("mode", 3, json!("daily"))])).await;
     assert!(said.contains("daily digest"), "{said}");
     layoff(
         bot,

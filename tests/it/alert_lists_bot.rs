@@ -29,7 +29,8 @@ pub(crate) fn subscribe(channel: &str, kind: u8, options: &[Value]) -> Value {
     i
 }
 
-async fn ask(bot: &Bot, interaction: Value) -> String {
+/// An ephemeral answer that pings nobody, as its text.
+pub(crate) async fn ask(bot: &Bot, interaction: Value) -> String {
     let answer = bot.fake.interact(interaction).await;
     assert!(is_ephemeral(&answer), "{answer:#}");
     no_pings(&answer);

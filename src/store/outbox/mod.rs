@@ -5,6 +5,7 @@
 
 mod claims;
 mod direct;
+mod edits;
 mod fanout;
 mod follow_ups;
 mod report;
@@ -12,10 +13,9 @@ mod threads;
 
 use chrono::{DateTime, Utc};
 
-pub use claims::{
-    Delivery, DueEdit, Edited, cancel_for_event, cancel_for_subscription, mark_edits_due,
-};
+pub use claims::{Delivery, cancel_for_event, cancel_for_subscription};
 pub use direct::{enqueue_review, mark_reviews_due};
+pub use edits::{DueEdit, Edited, mark_edits_due};
 pub use fanout::{enqueue_event, enqueue_filing};
 pub use follow_ups::{DeliveryOutcome, DueCrosspost, FollowUp};
 pub use report::{DeliveryRow, DeliveryStatus};
