@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::{Company, Days, EventPage, Listing, Match, MonthTotal, Page, Viewer};
+use crate::domain::{
+    Company, Days, EventPage, Listing, Match, MonthTotal, Page, Viewer, normalize_key,
+};
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::store::events::ExportRow;
@@ -52,8 +54,24 @@ pub async fn listing(
     page: u32,
     today: NaiveDate,
 ) -> Result<Listing> {
+    // A name resolves by its normalised key alone; blank means the latest events.
+    let typed = company
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(normalize_key);
+    let since = days.map(|d| d.since(today));
+    let key = (typed, viewer.tenant.clone(), since, page, PAGE_SIZE);
+    // Read before the listing: a commit meanwhile leaves it kept under the older version.
+    let version = store.read_version().await;
+    if let Some(kept) = version.and_then(|v| store.kept_listing(&key, v)) {
+        return Ok(kept);
+    }
     let company_id = resolve_named(store, company, viewer).await?.map(|c| c.id);
-    listing_for(store, company_id, viewer, days, page, today).await
+    let listing = listing_for(store, company_id, viewer, days, page, today).await?;
+    if let Some(v) = version {
+        store.keep_listing(key, v, &listing);
+    }
+    Ok(listing)
 }
 
 /// [`listing`] for a company already resolved to its id (as page buttons carry it).

@@ -11,6 +11,7 @@ pub mod events;
 pub mod filing_stats;
 pub mod filings;
 pub mod follows;
+mod kept;
 pub mod merge;
 pub mod names;
 pub mod outbox;
@@ -32,6 +33,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{SqlitePool, migrate::Migrator};
 
+pub use kept::ListingKey;
 pub use outbox::{
     Added, Delivery, DeliveryOutcome, DeliveryRow, DeliveryStatus, DueCrosspost, DueEdit,
     DueThread, Edited, FollowUp, Item, Topic,
@@ -64,6 +66,7 @@ pub struct Store {
     names: Arc<RwLock<Option<CachedIndex>>>,
     outbox_written: OutboxSignal,
     all_totals: Arc<totals::AllTotals>,
+    kept_listings: Arc<kept::KeptListings>,
 }
 
 /// Rings after a use case commits outbox rows, so the delivery worker of this process posts
@@ -132,6 +135,7 @@ impl Store {
             names: Arc::default(),
             outbox_written: OutboxSignal::default(),
             all_totals: Arc::default(),
+            kept_listings: Arc::default(),
         };
         store.ensure_builtin_aliases().await?;
         Ok(store)

@@ -27,7 +27,7 @@ type TotalsKey = (Option<Tenant>, NaiveDate);
 const ALL_TOTALS_KEPT: usize = 1024;
 
 impl AllTotals {
-    async fn store_version(&self, store: &Store) -> Option<Version> {
+    pub(super) async fn store_version(&self, store: &Store) -> Option<Version> {
         let probe = self
             .probe
             .get_or_init(|| async { store.version_probe().await.ok() })

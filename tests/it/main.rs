@@ -25,6 +25,7 @@ mod follows_slack;
 mod follows_store;
 mod health;
 mod import;
+mod listing_kept;
 mod litestream;
 mod merge;
 mod migrate;
