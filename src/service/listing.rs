@@ -66,8 +66,14 @@ pub async fn listing(
     if let Some(kept) = version.and_then(|v| store.kept_listing(&key, v)) {
         return Ok(kept);
     }
-    let company_id = resolve_named(store, company, viewer).await?.map(|c| c.id);
-    let listing = listing_for(store, company_id, viewer, days, page, today).await?;
+    let page = Page {
+        number: page,
+        size: PAGE_SIZE,
+    };
+    let listing = match resolve_named(store, company, viewer).await? {
+        Some(found) => company_listing(store, found, viewer, since, page).await?,
+        None => listing_page(store, None, viewer, since, page).await?,
+    };
     if let Some(v) = version {
         store.keep_listing(key, v, &listing);
     }
@@ -113,23 +119,42 @@ pub async fn listing_page(
         .company_by_id(id, viewer)
         .await?
         .ok_or_else(|| Error::NotFound("That company no longer exists.".into()))?;
-    let page = store.events_page(Some(id), viewer, since, page).await?;
-    // A company known only from filings shows more of them: they are all there is.
-    let latest = if page.totals.events == 0 {
-        LATEST_FILINGS_ALONE
-    } else {
-        LATEST_FILINGS
+    company_listing(store, company, viewer, since, page).await
+}
+
+/// A company's page: its events (with the filings that back them) and its filings, read side
+/// by side on the pool's connections.
+async fn company_listing(
+    store: &Store,
+    company: Company,
+    viewer: &Viewer,
+    since: Option<NaiveDate>,
+    page: Page,
+) -> Result<Listing> {
+    let id = company.id;
+    let events = async {
+        with_filed(
+            store,
+            store.events_page(Some(id), viewer, since, page).await?,
+        )
+        .await
     };
+    let (page, mut filings) =
+        tokio::try_join!(events, store.filing_summary(id, LATEST_FILINGS_ALONE))?;
+    // A company known only from filings shows more of them: they are all there is.
+    if page.totals.events > 0 {
+        filings.latest.truncate(LATEST_FILINGS);
+    }
     Ok(Listing::Company {
         company,
-        page: with_filed(store, page).await?,
+        page,
         since,
-        filings: store.filing_summary(id, latest).await?,
+        filings,
     })
 }
 
 /// WARN notices a listing shows under "WARN notices", newest first.
-pub const LATEST_FILINGS: i64 = 3;
+pub const LATEST_FILINGS: usize = 3;
 /// ... and for a company with filings and no reported layoffs.
 pub const LATEST_FILINGS_ALONE: i64 = 10;
 

@@ -256,11 +256,14 @@ impl Store {
         page: Page,
     ) -> Result<EventPage> {
         let from = since.unwrap_or(NO_DATE);
-        let rows = match company_id {
-            Some(id) => self.company_rows(id, viewer, from, page).await?,
-            None => self.latest_rows(viewer, from, page).await?,
+        let rows = async {
+            match company_id {
+                Some(id) => self.company_rows(id, viewer, from, page).await,
+                None => self.latest_rows(viewer, from, page).await,
+            }
         };
-        let totals = self.totals(company_id, viewer, since).await?;
+        // Independent reads: side by side on two of the pool's connections.
+        let (rows, totals) = tokio::try_join!(rows, self.totals(company_id, viewer, since))?;
         Ok(EventPage {
             events: rows.into_iter().filter_map(EventRow::event).collect(),
             page,

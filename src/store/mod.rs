@@ -56,8 +56,9 @@ pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
 /// A connection of the pool for one bulk job ([`Store::dedicated_connection`]).
 pub type Dedicated = sqlx::pool::PoolConnection<sqlx::Sqlite>;
 
-/// The name index and the `names_version` it was built at.
-type CachedIndex = (i64, Arc<NameIndex>);
+/// The name index, the `names_version` it was built at, and the store's version when that
+/// was last checked (while the store is unchanged, the check needs no statement).
+type CachedIndex = (i64, Option<version::Version>, Arc<NameIndex>);
 
 /// The store: a pool of connections to one SQLite file.
 #[derive(Debug, Clone)]

@@ -30,15 +30,26 @@ impl Store {
             .suggest(input, viewer.tenant.as_ref(), limit))
     }
 
-    /// The name index, rebuilt only when names changed (by this or another process).
+    /// The name index, rebuilt only when names changed (by this or another process); while
+    /// nothing at all was committed since the last check, not even the check is run.
     pub async fn name_index(&self) -> Result<Arc<NameIndex>> {
+        // Read before the check: a commit in between makes the next call check again.
+        let store_version = self.read_version().await;
+        if let Some(now) = store_version
+            && let Ok(guard) = self.names.read()
+            && let Some((_, Some(checked), index)) = guard.as_ref()
+            && *checked == now
+        {
+            return Ok(Arc::clone(index));
+        }
         let version = sqlx::query_scalar!("SELECT version FROM names_version WHERE id = 1")
             .fetch_one(&self.pool)
             .await?;
-        if let Ok(guard) = self.names.read()
-            && let Some((built, index)) = guard.as_ref()
+        if let Ok(mut guard) = self.names.write()
+            && let Some((built, checked, index)) = guard.as_mut()
             && *built == version
         {
+            *checked = store_version;
             return Ok(Arc::clone(index));
         }
         // Most events first, so that ties in rank favour companies people ask about; a global
@@ -70,7 +81,7 @@ impl Store {
                 .collect(),
         ));
         if let Ok(mut guard) = self.names.write() {
-            *guard = Some((version, Arc::clone(&index)));
+            *guard = Some((version, store_version, Arc::clone(&index)));
         }
         Ok(index)
     }
