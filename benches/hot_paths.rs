@@ -49,6 +49,7 @@ fn main() {
         let (ping, complete) = (&bare[0].1, &bare[1].1);
         for (what, times, against) in [
             ("/layoffs <company>", &ours[0], ping),
+            ("/layoffs <company> asked again", &ours[3], ping),
             ("/layoffs (latest)", &ours[1], ping),
             ("company autocomplete", &ours[2], complete),
         ] {
@@ -158,5 +159,14 @@ async fn our_bot(url: &str, companies: &[String], dir: &Path) -> Vec<Vec<Duratio
         )
     })
     .await;
-    vec![one, latest, complete]
+    // The same company every time: kept until the store changes, so no statement runs.
+    let again = timed(&fake, |_| {
+        slash(
+            Who::USER_A,
+            "layoffs",
+            json!([{"name": "company", "type": 3, "value": company(0)}]),
+        )
+    })
+    .await;
+    vec![one, latest, complete, again]
 }
