@@ -258,3 +258,23 @@ async fn subscriptions_from_before_lists_keep_their_one_value_and_utc_hour() {
     );
     assert_eq!(subs[1].settings.thread, None);
 }
+
+#[tokio::test]
+async fn merging_companies_moves_them_in_every_list() {
+    let t = store_with_companies().await;
+    let s = &t.store;
+    subscribe(s, 1, req("Bolt, Cobalt", "", "", ""), at(11, 1, 0, 0)).await;
+    subscribe(s, 2, req("Cobalt, Dune", "", "", ""), at(11, 1, 0, 0)).await;
+    subscribe(s, 3, req("", "", "", "Cobalt"), at(11, 1, 0, 0)).await;
+    let actor = layoffs_bot::domain::Actor::cli("test");
+    service::curation::merge_companies(s, "Cobalt", "Dune", &actor, at(11, 2, 0, 0))
+        .await
+        .unwrap();
+    let subs = service::subscriptions(s, &Tenant::discord(GUILD))
+        .await
+        .unwrap();
+    let names = |i: usize| subs[i].names.clone();
+    assert_eq!(names(0).companies, ["Bolt", "Dune"]);
+    assert_eq!(names(1).companies, ["Dune"], "named twice, kept once");
+    assert_eq!(names(2).excluded, ["Dune"]);
+}
