@@ -47,10 +47,26 @@ pub async fn upsert(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<bool> {
+    let row = Columns::of(settings);
+    let Some(id) = upsert_row(conn, tenant_id, channel, &row, actor, now).await? else {
+        return Ok(false);
+    };
+    let f = &settings.filter;
+    set_companies(conn, id, &f.companies, &f.exclude_companies).await?;
+    Ok(true)
+}
+
+/// The subscription's row written (its id), or None when another tenant holds the channel.
+async fn upsert_row(
+    conn: &mut Conn,
+    tenant_id: i64,
+    channel: &ChannelRef,
+    c: &Columns,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
     let (platform, thread) = (channel.platform.as_str(), channel.stored_thread());
     let actor = actor.as_str();
-    let f = &settings.filter;
-    let c = Columns::of(settings);
     // A changed mode starts afresh: its digests cover only what comes after.
     let id = sqlx::query_scalar!(
         r#"INSERT INTO subscriptions (tenant_id, channel, industries, countries, exclude_industries,
@@ -101,11 +117,7 @@ pub async fn upsert(
     )
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(id) = id else {
-        return Ok(false);
-    };
-    set_companies(conn, id, &f.companies, &f.exclude_companies).await?;
-    Ok(true)
+    Ok(id)
 }
 
 /// Settings as the subscription's columns hold them.

@@ -79,9 +79,6 @@ async fn subscribe(
         ArchiveOption,
     >,
 ) -> Result<(), Error> {
-    let by = moderator(ctx)?;
-    let channel_id = channel.as_ref().map_or(ctx.channel_id(), |c| c.id);
-    let kind = channel_kind(ctx, channel_id, channel.as_ref().map(|c| c.kind)).await;
     let req = AlertRequest {
         company,
         industry,
@@ -97,16 +94,27 @@ async fn subscribe(
         filings: filings.unwrap_or(false),
         thread: thread.unwrap_or(false),
         thread_archive: thread_archive.map(|a| a.0),
-        forum: is_forum(kind),
+        forum: false,
     };
+    subscribe_checked(ctx, channel.as_ref(), req, mention_role.as_ref()).await
+}
+
+/// Subscribes the channel as `req` asks (the channel's type decides whether it is a forum),
+/// unless the bot cannot post there as asked, and answers either way.
+async fn subscribe_checked(
+    ctx: Context<'_>,
+    channel: Option<&serenity::PartialChannel>,
+    mut req: AlertRequest,
+    role: Option<&serenity::Role>,
+) -> Result<(), Error> {
+    let by = moderator(ctx)?;
+    let id = channel.map_or(ctx.channel_id(), |c| c.id);
+    let kind = channel_kind(ctx, id, channel.map(|c| c.kind)).await;
+    req.forum = is_forum(kind);
     let settings = service::alerts::settings_of(&ctx.data().store, &by.tenant, &req).await?;
-    let target = Target {
-        id: channel_id,
-        kind,
-    };
-    let text = match refusal(ctx, target, &settings, mention_role.as_ref()).await? {
+    let text = match refusal(ctx, Target { id, kind }, &settings, role).await? {
         Some(refusal) => refusal,
-        None => subscribe_and_say(ctx, &by, channel_id, &settings).await?,
+        None => subscribe_and_say(ctx, &by, id, &settings).await?,
     };
     ctx.send(ephemeral(&text)).await?;
     Ok(())
