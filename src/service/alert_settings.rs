@@ -1,12 +1,13 @@
 //! What `/layoff-alerts subscribe` asked for, as typed on any platform, made into settings:
-//! lists resolved value by value against the record (did-you-mean for the unknown one),
-//! exclusions, digest time, threads.
+//! lists resolved value by value against the record (did-you-mean for the unknown one; the
+//! record's industries and countries read once), exclusions, digest time, threads.
 
 use super::listing::resolve_company;
-use super::stats::{FacetKind, resolve_filter};
+use super::stats::{FacetKind, find_facet, resolve_facet};
 use crate::domain::digest_time;
 use crate::domain::{
-    AlertFilter, AlertSettings, DigestTime, DomainError, Mode, Tenant, ThreadArchive, Viewer,
+    AlertFilter, AlertSettings, DigestTime, DomainError, Facet, Mode, Tenant, ThreadArchive,
+    Viewer, group_facets,
 };
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -60,10 +61,14 @@ pub async fn settings_of(
             resolve_company(store, &name, &viewer).await?.id,
         );
     }
-    filter.industries =
-        facets(store, FacetKind::Industry, req.industry.as_deref(), &viewer).await?;
-    filter.countries = facets(store, FacetKind::Country, req.country.as_deref(), &viewer).await?;
-    exclusions(store, req.exclude.as_deref(), &viewer, &mut filter).await?;
+    let known = Known::read(store, req, &viewer).await?;
+    filter.industries = facets(
+        FacetKind::Industry,
+        req.industry.as_deref(),
+        &known.industries,
+    )?;
+    filter.countries = facets(FacetKind::Country, req.country.as_deref(), &known.countries)?;
+    exclusions(store, req.exclude.as_deref(), &viewer, &known, &mut filter).await?;
     Ok(AlertSettings {
         filter,
         mode,
@@ -94,22 +99,37 @@ fn min_people(n: Option<i64>) -> Result<Option<u32>> {
     .transpose()
 }
 
-/// A list of industries or countries, each as the record spells it.
-async fn facets(
-    store: &Store,
-    kind: FacetKind,
-    raw: Option<&str>,
-    viewer: &Viewer,
-) -> Result<Vec<String>> {
+/// The industries and countries of the record as the viewer sees them: read once, and only
+/// when an option names some.
+#[derive(Default)]
+struct Known {
+    industries: Vec<Facet>,
+    countries: Vec<Facet>,
+}
+
+impl Known {
+    async fn read(store: &Store, req: &AlertRequest, viewer: &Viewer) -> Result<Self> {
+        if req.industry.is_none() && req.country.is_none() && req.exclude.is_none() {
+            return Ok(Self::default());
+        }
+        let counts = store.facet_counts(viewer).await?;
+        Ok(Self {
+            industries: group_facets(counts.industries),
+            countries: group_facets(counts.countries),
+        })
+    }
+}
+
+/// A list of industries or countries, each as the record spells it (did-you-mean otherwise).
+fn facets(kind: FacetKind, raw: Option<&str>, known: &[Facet]) -> Result<Vec<String>> {
     let field = match kind {
         FacetKind::Industry => "industry",
         FacetKind::Country => "country",
     };
     let mut out = Vec::new();
     for value in AlertFilter::list(field, raw.unwrap_or(""))? {
-        let value = AlertFilter::facet(field, &value)?;
-        if let Some(f) = resolve_filter(store, kind, value.as_deref(), viewer).await? {
-            push_new(&mut out, f.label);
+        if let Some(value) = AlertFilter::facet(field, &value)? {
+            push_new(&mut out, resolve_facet(kind, known, &value)?.label);
         }
     }
     Ok(out)
@@ -120,14 +140,13 @@ async fn exclusions(
     store: &Store,
     raw: Option<&str>,
     viewer: &Viewer,
+    known: &Known,
     filter: &mut AlertFilter,
 ) -> Result<()> {
     for value in AlertFilter::list("exclude", raw.unwrap_or(""))? {
-        let facet = AlertFilter::facet("exclude", &value)?;
-        if let Ok(Some(industry)) =
-            resolve_filter(store, FacetKind::Industry, facet.as_deref(), viewer).await
-        {
-            push_new(&mut filter.exclude_industries, industry.label);
+        let typed = AlertFilter::facet("exclude", &value)?.unwrap_or_default();
+        if let Some(industry) = find_facet(&known.industries, &typed) {
+            push_new(&mut filter.exclude_industries, industry.label.clone());
             continue;
         }
         match resolve_company(store, &value, viewer).await {

@@ -82,9 +82,14 @@ pub fn complete_facet(facets: &[Facet], partial: &str, limit: usize) -> Vec<Stri
 }
 
 /// The facet a typed name means, or a "did you mean" error.
-fn resolve_facet(kind: FacetKind, facets: &[Facet], typed: &str) -> Result<Facet> {
+/// The facet spelled like `typed` (case, spacing and a final dot aside), if any.
+pub(crate) fn find_facet<'a>(facets: &'a [Facet], typed: &str) -> Option<&'a Facet> {
     let key = fold_facet(typed);
-    if let Some(f) = facets.iter().find(|f| fold_facet(&f.label) == key) {
+    facets.iter().find(|f| fold_facet(&f.label) == key)
+}
+
+pub(crate) fn resolve_facet(kind: FacetKind, facets: &[Facet], typed: &str) -> Result<Facet> {
+    if let Some(f) = find_facet(facets, typed) {
         return Ok(f.clone());
     }
     let suggestions: Vec<String> = facet_index(facets)
