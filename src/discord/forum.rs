@@ -4,6 +4,8 @@
 //! message and the title; a removal edits it to the notice, then locks and archives the post.
 //! The thread's id is its first message's id, so the delivery keeps one id for both.
 
+use std::time::{Duration, Instant};
+
 use serde_json::{Value, json};
 
 use super::poster::{DiscordPoster, post_body};
@@ -16,7 +18,27 @@ const MAX_TAGS: usize = 5;
 /// A forum's flag: every post must carry a tag.
 const REQUIRE_TAG: u64 = 1 << 4;
 
+/// How long a forum's tags and flags are trusted before they are read again (a moderator may
+/// add a tag meanwhile).
+const FORUM_KEPT_FOR: Duration = Duration::from_mins(5);
+
 impl DiscordPoster {
+    /// `GET /channels/{forum}`, at most once per [`FORUM_KEPT_FOR`].
+    async fn forum_channel(&self, forum: u64) -> Result<Value, PostOutcome> {
+        let fresh = |(at, _): &(Instant, Value)| at.elapsed() < FORUM_KEPT_FOR;
+        if let Ok(known) = self.forums.0.lock()
+            && let Some((_, channel)) = known.get(&forum).filter(|k| fresh(k))
+        {
+            return Ok(channel.clone());
+        }
+        let channel = self.get_json(&format!("channels/{forum}")).await?;
+        if let Ok(mut known) = self.forums.0.lock() {
+            known.retain(|_, k| fresh(k));
+            known.insert(forum, (Instant::now(), channel.clone()));
+        }
+        Ok(channel)
+    }
+
     /// The URL and body of a new forum post in `forum`.
     pub(super) async fn forum_request(
         &self,
@@ -24,7 +46,7 @@ impl DiscordPoster {
         view: &View,
         post: &ForumPost,
     ) -> Result<(String, Value), PostOutcome> {
-        let channel = self.get_json(&format!("channels/{forum}")).await?;
+        let channel = self.forum_channel(forum).await?;
         let mut message = post_body(view, "");
         if let Some(m) = message.as_object_mut() {
             // Forum posts take no nonce; a retry looks for the post instead.
@@ -107,7 +129,7 @@ impl DiscordPoster {
         title: &str,
         marker: &str,
     ) -> Result<Option<String>, PostOutcome> {
-        let channel = self.get_json(&format!("channels/{forum}")).await?;
+        let channel = self.forum_channel(forum).await?;
         let Some(guild) = channel["guild_id"].as_str() else {
             return Ok(None);
         };

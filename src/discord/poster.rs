@@ -72,7 +72,19 @@ pub struct DiscordPoster {
     token: Secret,
     /// The bot's user id, read from its token (the first part is the id in base64).
     pub(super) bot_id: Option<String>,
+    /// Forum channels as last read (their tags and flags), so a post costs one request.
+    pub(super) forums: KnownForums,
 }
+
+/// Forum channels as last read (`forum.rs`): posts to a forum read its tags once in a while,
+/// not once a post (the pacer paces posts, not these reads).
+#[derive(Debug, Clone, Default)]
+pub(super) struct KnownForums(
+    pub(super) std::sync::Arc<std::sync::Mutex<std::collections::HashMap<u64, KnownForum>>>,
+);
+
+/// A forum's channel object and when it was read.
+pub(super) type KnownForum = (std::time::Instant, Value);
 
 /// A bot token starts with its user id in base64.
 fn bot_id_of(token: &Secret) -> Option<String> {
@@ -95,6 +107,7 @@ impl DiscordPoster {
             base: base.trim_end_matches('/').to_string(),
             bot_id: bot_id_of(&token),
             token,
+            forums: KnownForums::default(),
         })
     }
 }

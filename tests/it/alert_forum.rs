@@ -26,6 +26,16 @@ async fn layoff(bot: &Bot, name: &str, options: Value) -> Value {
         .await
 }
 
+/// GETs of the forum channel itself (its tags and flags).
+fn forum_reads(bot: &Bot) -> usize {
+    let path = format!("/api/v10/channels/{FORUM}");
+    let requests = bot.fake.requests();
+    requests
+        .iter()
+        .filter(|r| r.method == "GET" && r.path == path)
+        .count()
+}
+
 #[tokio::test]
 async fn each_event_is_a_tagged_forum_post_found_again_after_a_lost_answer_edited_and_locked() {
     let (bot, _) = Bot::start_with(
@@ -65,6 +75,7 @@ async fn each_event_is_a_tagged_forum_post_found_again_after_a_lost_answer_edite
         "{refused}"
     );
     bot.fake.lose_forum_answers(FORUM, 1);
+    let reads_before = forum_reads(&bot);
     let added = layoff(
         &bot,
         "add",
@@ -86,6 +97,11 @@ async fn each_event_is_a_tagged_forum_post_found_again_after_a_lost_answer_edite
         })
         .await;
     corrected_and_removed(&bot, id).await;
+    assert_eq!(
+        forum_reads(&bot) - reads_before,
+        1,
+        "the forum's tags are read once for the post, its retry and its edits"
+    );
     digests_are_forum_posts(&bot).await;
 }
 
