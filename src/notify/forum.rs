@@ -7,7 +7,7 @@ use super::{ChannelPoster, Worker};
 use crate::domain::{DigestPeriod, Viewer};
 use crate::error::Result;
 use crate::render::ForumPost;
-use crate::render::topics::{digest_topic, event_topic, filing_topic};
+use crate::render::topics::{TOPIC_LENGTH, digest_topic, event_topic, filing_topic};
 use crate::store::{Delivery, Item};
 
 impl<P: ChannelPoster> Worker<P> {
@@ -94,7 +94,7 @@ fn digest_post(period: &DigestPeriod) -> ForumPost {
 /// A test post says so in its title.
 fn test_title(mut post: ForumPost, d: &Delivery) -> ForumPost {
     if matches!(d.item, Item::Test(_)) {
-        post.title = crate::render::truncate(&format!("[Test] {}", post.title), 100);
+        post.title = crate::render::truncate(&format!("[Test] {}", post.title), TOPIC_LENGTH);
     }
     post
 }

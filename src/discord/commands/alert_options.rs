@@ -128,11 +128,14 @@ impl Choices for Archives {
     fn list() -> Vec<(&'static str, &'static str)> {
         ThreadArchive::ALL
             .iter()
-            .map(|a| match a {
-                ThreadArchive::Hour => ("1 hour", "1h"),
-                ThreadArchive::Day => ("1 day (default)", "1d"),
-                ThreadArchive::ThreeDays => ("3 days", "3d"),
-                ThreadArchive::Week => ("1 week", "1w"),
+            .map(|a| {
+                let shown = match a {
+                    ThreadArchive::Hour => "1 hour",
+                    ThreadArchive::Day => "1 day (default)",
+                    ThreadArchive::ThreeDays => "3 days",
+                    ThreadArchive::Week => "1 week",
+                };
+                (shown, a.label())
             })
             .collect()
     }
