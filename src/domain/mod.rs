@@ -7,6 +7,7 @@ pub mod channel;
 pub mod company;
 pub mod days;
 pub mod digest_time;
+pub mod distance;
 pub mod event;
 pub mod fields;
 pub mod filing;

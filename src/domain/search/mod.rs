@@ -3,6 +3,7 @@
 
 use super::Tenant;
 use super::company::{MAX_KEY, normalize_key};
+use super::distance::{Scratch, is_subsequence, prefix_distance};
 
 /// Typo-tolerant matching is for what people type: longer queries match exactly or by prefix
 /// only, which bounds the work per name.
@@ -85,15 +86,36 @@ pub struct Match {
     pub tier: Tier,
 }
 
-/// All names, in the store's popularity order (ties in rank keep that order).
+/// All names, in the store's popularity order (ties in rank keep that order), with the names
+/// and their later words sorted by key, so that what starts with the query is a binary search.
 #[derive(Debug, Clone, Default)]
 pub struct NameIndex {
     entries: Vec<NameEntry>,
+    /// Entries by key.
+    by_key: Vec<u32>,
+    /// (entry, where a later word starts) by the key from there.
+    by_word: Vec<(u32, u16)>,
 }
 
 impl NameIndex {
     pub fn new(entries: Vec<NameEntry>) -> Self {
-        Self { entries }
+        let ids = 0..u32::try_from(entries.len()).unwrap_or(u32::MAX);
+        let mut by_key: Vec<u32> = ids.clone().collect();
+        by_key.sort_by(|&a, &b| entries[a as usize].key.cmp(&entries[b as usize].key));
+        // Keys are capped at MAX_KEY characters, so a word's start fits in a u16.
+        let mut by_word: Vec<(u32, u16)> = ids
+            .flat_map(|i| {
+                let starts = &entries[i as usize].word_starts[1..];
+                starts.iter().map(move |&s| (i, s as u16))
+            })
+            .collect();
+        let word = |&(i, s): &(u32, u16)| &entries[i as usize].key[usize::from(s)..];
+        by_word.sort_by(|a, b| word(a).cmp(word(b)));
+        Self {
+            entries,
+            by_key,
+            by_word,
+        }
     }
 
     /// The global record's names (company names and aliases), in popularity order.
@@ -108,7 +130,8 @@ impl NameIndex {
             return Vec::new();
         };
         let budget = typo_budget(query.len());
-        self.rank(&query, budget, viewer, limit)
+        self.without_typos(&query, budget, viewer, limit)
+            .unwrap_or_else(|| self.rank(&query, budget, viewer, limit))
     }
 
     /// Companies a name that matched nothing may have meant, with one more typo allowed.
@@ -121,7 +144,48 @@ impl NameIndex {
         } else {
             typo_budget(query.len()).max(1) + u8::from(query.len() >= 6)
         };
-        self.rank(&query, budget, viewer, limit)
+        self.without_typos(&query, budget, viewer, limit)
+            .unwrap_or_else(|| self.rank(&query, budget, viewer, limit))
+    }
+
+    /// The ranking from the sorted names alone, when it is complete without typos: no typos
+    /// allowed, or enough companies exact, by prefix or by word prefix to fill `limit` (a
+    /// typo ranks below them all). None when [`Self::rank`]'s full scan is needed.
+    fn without_typos(
+        &self,
+        query: &[char],
+        budget: u8,
+        viewer: Option<&Tenant>,
+        limit: usize,
+    ) -> Option<Vec<Match>> {
+        if query.is_empty() || limit == 0 {
+            return None;
+        }
+        let mut hits: Vec<(Tier, bool, usize)> = Vec::new();
+        let key = |i: u32| self.entries[i as usize].key.as_slice();
+        let from = self.by_key.partition_point(|&i| key(i) < query);
+        for &i in self.by_key[from..]
+            .iter()
+            .take_while(|&&i| key(i).starts_with(query))
+        {
+            let tier = if key(i).len() == query.len() {
+                Tier::Exact
+            } else {
+                Tier::Prefix
+            };
+            hits.push((tier, false, i as usize));
+        }
+        let word = |(i, s): (u32, u16)| &key(i)[usize::from(s)..];
+        let from = self.by_word.partition_point(|&w| word(w) < query);
+        for &(i, _) in self.by_word[from..]
+            .iter()
+            .take_while(|&&w| word(w).starts_with(query))
+        {
+            hits.push((Tier::WordPrefix, false, i as usize));
+        }
+        hits.retain(|&(_, _, i)| self.entries[i].visible_to(viewer));
+        let out = self.best(hits, limit);
+        (budget == 0 || out.len() == limit).then_some(out)
     }
 
     /// Names `viewer` may see only: another tenant's private names do not exist for it.
@@ -149,6 +213,11 @@ impl NameIndex {
                 hits.push((tier, missed, i));
             }
         }
+        self.best(hits, limit)
+    }
+
+    /// The first `limit` companies of `hits` (tier, not a subsequence, entry), best first.
+    fn best(&self, mut hits: Vec<(Tier, bool, usize)>, limit: usize) -> Vec<Match> {
         hits.sort_unstable();
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::with_capacity(limit.min(hits.len()));
@@ -237,58 +306,6 @@ fn tier_of(
         .map(Tier::Typo)
 }
 
-#[derive(Default)]
-struct Scratch {
-    rows: [Vec<u16>; 3],
-}
-
-/// The fewest edits (insert, delete, substitute, swap two neighbours) that turn `query` into
-/// some prefix of `text`, if at most `budget`. Only cells within `budget` of the diagonal can
-/// stay within budget, so only that band is computed: O(query × budget).
-fn prefix_distance(query: &[char], text: &[char], budget: u8, scratch: &mut Scratch) -> Option<u8> {
-    let (m, b) = (query.len(), usize::from(budget));
-    // A prefix longer than m + budget needs more than budget insertions.
-    let text = &text[..text.len().min(m + b)];
-    let n = text.len();
-    let out_of_band = u16::from(budget) + 1;
-    let [before, prev, cur] = &mut scratch.rows;
-    for row in [&mut *before, &mut *prev, &mut *cur] {
-        row.clear();
-        row.resize(n + 1, out_of_band);
-    }
-    for (j, cell) in prev.iter_mut().enumerate().take(b + 1) {
-        *cell = u16::try_from(j).unwrap_or(u16::MAX);
-    }
-    for i in 1..=m {
-        let (lo, hi) = (i.saturating_sub(b).max(1), (i + b).min(n));
-        cur.fill(out_of_band);
-        cur[0] = u16::try_from(i).unwrap_or(u16::MAX).min(out_of_band);
-        let mut row_min = cur[0];
-        for j in lo..=hi {
-            let cost = u16::from(query[i - 1] != text[j - 1]);
-            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && query[i - 1] == text[j - 2] && query[i - 2] == text[j - 1] {
-                d = d.min(before[j - 2] + 1);
-            }
-            cur[j] = d.min(out_of_band);
-            row_min = row_min.min(cur[j]);
-        }
-        if row_min > u16::from(budget) {
-            return None;
-        }
-        std::mem::swap(before, prev);
-        std::mem::swap(prev, cur);
-    }
-    let best = prev.iter().copied().min()?;
-    u8::try_from(best).ok().filter(|&d| d <= budget)
-}
-
-/// Whether every character of `query` appears in `text`, in order.
-fn is_subsequence(query: &[char], text: &[char]) -> bool {
-    let mut rest = text.iter();
-    query.iter().all(|q| rest.any(|t| t == q))
-}
-
 fn char_mask(chars: &[char]) -> u64 {
     chars.iter().fold(0, |mask, &c| {
         let bit = match c {
@@ -302,145 +319,4 @@ fn char_mask(chars: &[char]) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn index(names: &[(&str, &str)]) -> NameIndex {
-        let mut ids = std::collections::HashMap::new();
-        NameIndex::new(
-            names
-                .iter()
-                .map(|(label, company)| {
-                    let next = i64::try_from(ids.len()).unwrap() + 1;
-                    let id = *ids.entry(*company).or_insert(next);
-                    NameEntry::new(id, (*company).into(), (*label).into())
-                })
-                .collect(),
-        )
-    }
-
-    fn sample() -> NameIndex {
-        index(&[
-            ("Amazon", "Amazon"),
-            ("AWS", "Amazon"),
-            ("Amazon Web Services", "Amazon"),
-            ("Alphabet", "Alphabet"),
-            ("Google", "Alphabet"),
-            ("Salesforce", "Salesforce"),
-            ("Amaze Health", "Amaze Health"),
-            ("Amaze", "Amaze"),
-            ("Bird", "Bird"),
-            ("Lime Bird", "Lime Bird"),
-            ("Birdie", "Birdie"),
-            ("GoodRx", "GoodRx"),
-        ])
-    }
-
-    fn labels(matches: &[Match]) -> Vec<&str> {
-        matches.iter().map(|m| m.label.as_str()).collect()
-    }
-
-    #[test]
-    fn exact_beats_prefix_beats_word_prefix() {
-        let got = sample().autocomplete("bird", None, 25);
-        assert_eq!(labels(&got), ["Bird", "Birdie", "Lime Bird"]);
-        assert_eq!(got[0].tier, Tier::Exact);
-        assert_eq!(got[1].tier, Tier::Prefix);
-        assert_eq!(got[2].tier, Tier::WordPrefix);
-    }
-
-    #[test]
-    fn typos_find_their_company() {
-        let idx = sample();
-        assert_eq!(idx.autocomplete("amazn", None, 25)[0].company, "Amazon");
-        assert_eq!(idx.autocomplete("gogle", None, 25)[0].company, "Alphabet");
-        assert_eq!(
-            idx.autocomplete("salesfroce", None, 25)[0].company,
-            "Salesforce"
-        );
-        assert_eq!(
-            idx.autocomplete("salesfroce", None, 25)[0].tier,
-            Tier::Typo(1)
-        );
-    }
-
-    #[test]
-    fn aliases_count_and_each_company_appears_once() {
-        let got = sample().autocomplete("ama", None, 25);
-        // Within a tier the store's order (most events first) holds.
-        assert_eq!(labels(&got), ["Amazon", "Amaze Health", "Amaze"]);
-        let got = sample().autocomplete("aws", None, 25);
-        assert_eq!(got[0].company, "Amazon");
-        assert_eq!(got[0].label, "AWS");
-        assert!(got[0].tier == Tier::Exact);
-    }
-
-    #[test]
-    fn short_queries_are_not_fuzzy_and_limit_holds() {
-        assert!(sample().autocomplete("xyz", None, 25).is_empty());
-        assert_eq!(sample().autocomplete("", None, 3).len(), 3);
-        assert_eq!(sample().autocomplete("a", None, 1).len(), 1);
-        assert!(sample().autocomplete("a", None, 0).is_empty());
-    }
-
-    #[test]
-    fn suggestions_allow_one_more_typo() {
-        let idx = sample();
-        assert_eq!(idx.suggest("amazonn", None, 5)[0].company, "Amazon");
-        assert_eq!(idx.suggest("salezforse", None, 5)[0].company, "Salesforce");
-        assert!(idx.suggest("qqqqqq", None, 5).is_empty());
-    }
-
-    #[test]
-    fn prefix_distance_counts_swaps_as_one() {
-        let mut s = Scratch::default();
-        let q: Vec<char> = "salesfroce".chars().collect();
-        let t: Vec<char> = "salesforce".chars().collect();
-        assert_eq!(prefix_distance(&q, &t, 2, &mut s), Some(1));
-        let q: Vec<char> = "amazn".chars().collect();
-        let t: Vec<char> = "amazon".chars().collect();
-        assert_eq!(prefix_distance(&q, &t, 1, &mut s), Some(1));
-        let q: Vec<char> = "xxxx".chars().collect();
-        assert_eq!(prefix_distance(&q, &t, 1, &mut s), None);
-    }
-
-    #[test]
-    fn long_and_hostile_queries_match_nothing_falsely_and_never_overflow() {
-        let planted = "a".repeat(100);
-        let idx = index(&[(planted.as_str(), planted.as_str()), ("Amazon", "Amazon")]);
-        // The old u8 distance table wrapped past 255 and reported these as near matches.
-        for query in ["b".repeat(300), "ab".repeat(150), "\u{FDFA}".repeat(6000)] {
-            assert!(
-                idx.autocomplete(&query, None, 25).is_empty(),
-                "{}",
-                query.len()
-            );
-            assert!(idx.suggest(&query, None, 5).is_empty(), "{}", query.len());
-        }
-        // A long query still finds the name it spells out.
-        assert_eq!(idx.autocomplete(&planted, None, 25)[0].tier, Tier::Exact);
-        let typo = format!("{}b", "a".repeat(40));
-        assert!(
-            idx.autocomplete(&typo, None, 25).is_empty(),
-            "no typo search past 32 letters"
-        );
-        assert_eq!(idx.autocomplete("amazn", None, 25)[0].company, "Amazon");
-    }
-
-    #[test]
-    fn the_banded_distance_agrees_with_the_full_one_on_small_cases() {
-        let mut scratch = Scratch::default();
-        let chars = |s: &str| s.chars().collect::<Vec<_>>();
-        for (query, text, budget, want) in [
-            ("amazn", "amazon", 1, Some(1)),
-            ("gogle", "google", 1, Some(1)),
-            ("salesfroce", "salesforce", 2, Some(1)),
-            ("abc", "xyz", 2, None),
-            ("ab", "ba", 1, Some(1)),
-            ("abcd", "abcd", 0, Some(0)),
-        ] {
-            let got = prefix_distance(&chars(query), &chars(text), budget, &mut scratch);
-            assert_eq!(got, want, "{query} {text}");
-        }
-    }
-}
+mod tests;
