@@ -1,6 +1,10 @@
 //! The `SQLite` store: connection setup, embedded migrations, and every SQL statement of the
 //! crate, one module per table family. Reads are methods on [`Store`]; writes take a
 //! connection, so that `service` puts a use case's writes in one transaction ([`Tx`]).
+//!
+//! A bound row limit is written `LIMIT CAST(?n AS INTEGER)`: SQLite plans a bare `LIMIT ?n`
+//! for the value bound, so every new binding (sqlx binds each call anew) would parse and plan
+//! the statement again, the largest cost of a cached read before this was found.
 
 pub mod audit;
 pub mod bulk;
@@ -173,8 +177,14 @@ async fn connect(options: SqliteConnectOptions, size: u32) -> sqlx::Result<Sqlit
         // in free space (a page split long before leaves one otherwise).
         .pragma("secure_delete", "ON")
         .busy_timeout(Duration::from_secs(10));
+    // A connection is a file handle: no ping before each use (sqlx's default, one more trip
+    // to the connection's thread per statement), and none closed for being idle or old
+    // (reopening costs its statement cache).
     SqlitePoolOptions::new()
         .max_connections(size)
+        .test_before_acquire(false)
+        .idle_timeout(None)
+        .max_lifetime(None)
         .connect_with(options)
         .await
 }
