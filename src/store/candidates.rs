@@ -98,7 +98,7 @@ impl Store {
     /// Open candidates (or all of them), newest first, at most `limit`.
     pub async fn candidates(&self, all: bool, limit: u32) -> Result<Vec<CandidateRow>> {
         Ok(select_candidates!(
-            "WHERE (?1 OR k.status = 'open') ORDER BY k.published_at DESC, k.id DESC LIMIT ?2",
+            "WHERE (?1 OR k.status = 'open') ORDER BY k.published_at DESC, k.id DESC LIMIT CAST(?2 AS INTEGER)",
             all,
             limit
         )

@@ -291,7 +291,7 @@ impl Store {
                       (SELECT id FROM tenants WHERE platform = ?2 AND external_id = ?3))
                  AND e.announced_on >= ?4
                ORDER BY e.announced_on DESC, e.id DESC
-               LIMIT ?5 OFFSET ?6"#,
+               LIMIT CAST(?5 AS INTEGER) OFFSET ?6"#,
             company_id,
             platform,
             external,
@@ -319,7 +319,7 @@ impl Store {
                       (SELECT id FROM tenants WHERE platform = ?1 AND external_id = ?2))
                  AND e.announced_on >= ?3
                ORDER BY e.announced_on DESC, e.id DESC
-               LIMIT ?4 OFFSET ?5"#,
+               LIMIT CAST(?4 AS INTEGER) OFFSET ?5"#,
             platform,
             external,
             from,

@@ -38,7 +38,7 @@ impl Store {
                    SELECT 'company' AS kind, name, SUM(n) AS n, SUM(people) AS people,
                           SUM(unknown) AS unknown
                    FROM rows GROUP BY name HAVING SUM(people) > 0
-                   ORDER BY SUM(people) DESC, SUM(n) DESC, name LIMIT ?5)
+                   ORDER BY SUM(people) DESC, SUM(n) DESC, name LIMIT CAST(?5 AS INTEGER))
                UNION ALL
                SELECT 'industry', industry, SUM(n), SUM(people), SUM(unknown) FROM rows
                WHERE industry IS NOT NULL GROUP BY industry

@@ -169,7 +169,7 @@ impl Store {
         let rows = sqlx::query!(
             r#"SELECT state, notice_date AS "notice_date: NaiveDate", jobs, location
                FROM filings WHERE company_id = ?1
-               ORDER BY notice_date DESC, id DESC LIMIT ?2"#,
+               ORDER BY notice_date DESC, id DESC LIMIT CAST(?2 AS INTEGER)"#,
             company_id,
             latest
         )

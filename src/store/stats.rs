@@ -103,7 +103,7 @@ impl Store {
                    GROUP BY c.id)
                SELECT * FROM (
                    SELECT 'company' AS kind, name, n, people, unknown FROM rows
-                   WHERE people > 0 ORDER BY people DESC, n DESC, name LIMIT ?8)
+                   WHERE people > 0 ORDER BY people DESC, n DESC, name LIMIT CAST(?8 AS INTEGER))
                UNION ALL
                SELECT 'industry', industry, SUM(n), SUM(people), SUM(unknown) FROM rows
                WHERE industry IS NOT NULL GROUP BY industry

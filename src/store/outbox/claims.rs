@@ -90,7 +90,7 @@ impl Store {
                                        AND o.leased_until > ?1)
                    GROUP BY d.platform, d.channel, d.thread
                    ORDER BY min(d.next_attempt_at), min(d.id)
-                   LIMIT ?3)
+                   LIMIT CAST(?3 AS INTEGER))
                RETURNING id AS "id!", kind, key, event_id, filing_id,
                          period_start AS "period_start?: DateTime<Utc>",
                          period_end AS "period_end?: DateTime<Utc>",

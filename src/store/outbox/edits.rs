@@ -78,7 +78,7 @@ impl Store {
                  AND (d.edit_next_at IS NULL OR d.edit_next_at <= ?2)
                  AND ((s.active = 1 AND s.removed_at IS NULL) OR f.id IS NOT NULL
                       OR d.review_channel_id IS NOT NULL)
-               ORDER BY d.id LIMIT ?1"#,
+               ORDER BY d.id LIMIT CAST(?1 AS INTEGER)"#,
             limit,
             now
         )

@@ -59,7 +59,7 @@ impl Store {
                FROM deliveries
                WHERE crosspost_state = 1 AND message IS NOT NULL
                  AND (crosspost_next_at IS NULL OR crosspost_next_at <= ?2)
-               ORDER BY id LIMIT ?1"#,
+               ORDER BY id LIMIT CAST(?1 AS INTEGER)"#,
             limit,
             now
         )

@@ -191,7 +191,7 @@ impl Store {
                     (SELECT id FROM tenants WHERE platform = ?1 AND external_id = ?2))
                AND (?3 IS NULL OR e.company_id IN (SELECT value FROM json_each(?3)))
                AND (?4 IS NULL OR e.headcount >= ?4)
-             ORDER BY e.announced_on DESC, e.id DESC LIMIT ?5",
+             ORDER BY e.announced_on DESC, e.id DESC LIMIT CAST(?5 AS INTEGER)",
             platform,
             external,
             companies,

@@ -63,7 +63,7 @@ impl Store {
                       period_end AS "period_end?: DateTime<Utc>",
                       platform, channel, thread, status, attempts, next_attempt_at,
                       last_error
-               FROM deliveries WHERE status = 'dead' ORDER BY id DESC LIMIT ?1"#,
+               FROM deliveries WHERE status = 'dead' ORDER BY id DESC LIMIT CAST(?1 AS INTEGER)"#,
             limit
         )
         .fetch_all(&self.pool)

@@ -42,7 +42,7 @@ impl Store {
                FROM deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id
                WHERE d.thread_state = 1 AND d.message IS NOT NULL
                  AND (d.thread_next_at IS NULL OR d.thread_next_at <= ?2)
-               ORDER BY d.id LIMIT ?1"#,
+               ORDER BY d.id LIMIT CAST(?1 AS INTEGER)"#,
             limit,
             now
         )
