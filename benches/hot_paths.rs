@@ -24,8 +24,15 @@ use fake_discord::{FakeDiscord, Who, autocomplete, slash};
 use measure::{big_store, percentile};
 use serde_json::{Value, json};
 
-const CALLS: usize = 300;
 const WARM_UP: usize = 100;
+
+/// Calls timed per row: 300, or `HOT_CALLS` (more, to profile the bot with `perf`).
+fn calls() -> usize {
+    std::env::var("HOT_CALLS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(300)
+}
 
 fn main() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
@@ -34,7 +41,10 @@ fn main() {
         let (url, companies) = big_store(dir.path()).await;
         let bare = bare_bot(dir.path()).await;
         let ours = our_bot(&url, &companies, dir.path()).await;
-        println!("one at a time, {CALLS} calls each (after {WARM_UP} to warm up):");
+        println!(
+            "one at a time, {} calls each (after {WARM_UP} to warm up):",
+            calls()
+        );
         println!(
             "  {:<32} {:>9} {:>9} {:>7} {:>7}",
             "what", "p50", "p99", "p50 x", "p99 x"
@@ -102,8 +112,8 @@ async fn timed(fake: &FakeDiscord, make: impl Fn(usize) -> Value) -> Vec<Duratio
     for i in 0..WARM_UP {
         fake.interact_timed(make(i)).await;
     }
-    let mut times = Vec::with_capacity(CALLS);
-    for i in 0..CALLS {
+    let mut times = Vec::with_capacity(calls());
+    for i in 0..calls() {
         let t = fake.interact_timed(make(WARM_UP + i)).await;
         if std::env::var("SLOW_CALLS").is_ok() && t > Duration::from_millis(10) {
             eprintln!(
