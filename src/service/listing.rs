@@ -70,8 +70,16 @@ pub async fn listing(
         number: page,
         size: PAGE_SIZE,
     };
-    let listing = match resolve_named(store, company, viewer).await? {
-        Some(found) => company_listing(store, found, viewer, since, page).await?,
+    let listing = match company.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(name) => {
+            // The name index answers a name spelled exactly without a statement; the store
+            // decides the rest (and suggests what was meant).
+            let id = match store.exact_company(name, viewer).await? {
+                Some(id) => id,
+                None => resolve_company(store, name, viewer).await?.id,
+            };
+            company_listing(store, id, viewer, since, page).await?
+        }
         None => listing_page(store, None, viewer, since, page).await?,
     };
     if let Some(v) = version {
@@ -115,23 +123,18 @@ pub async fn listing_page(
         let page = with_filed(store, store.events_page(None, viewer, since, page).await?).await?;
         return Ok(Listing::Latest { page, since });
     };
-    let company = store
-        .company_by_id(id, viewer)
-        .await?
-        .ok_or_else(|| Error::NotFound("That company no longer exists.".into()))?;
-    company_listing(store, company, viewer, since, page).await
+    company_listing(store, id, viewer, since, page).await
 }
 
-/// A company's page: its events (with the filings that back them) and its filings, read side
-/// by side on the pool's connections.
+/// A company's page: the company, its events (with the filings that back them) and its
+/// filings, read side by side on the pool's connections.
 async fn company_listing(
     store: &Store,
-    company: Company,
+    id: i64,
     viewer: &Viewer,
     since: Option<NaiveDate>,
     page: Page,
 ) -> Result<Listing> {
-    let id = company.id;
     let events = async {
         with_filed(
             store,
@@ -139,8 +142,13 @@ async fn company_listing(
         )
         .await
     };
-    let (page, mut filings) =
-        tokio::try_join!(events, store.filing_summary(id, LATEST_FILINGS_ALONE))?;
+    let (company, page, mut filings) = tokio::try_join!(
+        store.company_by_id(id, viewer),
+        events,
+        store.filing_summary(id, LATEST_FILINGS_ALONE)
+    )?;
+    let company =
+        company.ok_or_else(|| Error::NotFound("That company no longer exists.".into()))?;
     // A company known only from filings shows more of them: they are all there is.
     if page.totals.events > 0 {
         filings.latest.truncate(LATEST_FILINGS);

@@ -30,6 +30,15 @@ impl Store {
             .suggest(input, viewer.tenant.as_ref(), limit))
     }
 
+    /// The company `input` spells exactly for `viewer`, read from the name index (so no
+    /// statement while the store is unchanged); None when the index alone cannot tell.
+    pub async fn exact_company(&self, input: &str, viewer: &Viewer) -> Result<Option<i64>> {
+        Ok(self
+            .name_index()
+            .await?
+            .exact(input, viewer.tenant.as_ref()))
+    }
+
     /// The name index, rebuilt only when names changed (by this or another process); while
     /// nothing at all was committed since the last check, not even the check is run.
     pub async fn name_index(&self) -> Result<Arc<NameIndex>> {

@@ -134,6 +134,28 @@ impl NameIndex {
             .unwrap_or_else(|| self.rank(&query, budget, viewer, limit))
     }
 
+    /// The one company `input` spells exactly (its name or an alias) for `viewer`: None when
+    /// no name is spelled so, when several companies' are, or when one is a name `viewer` may
+    /// not see (the store's own lookup then decides, as it always did).
+    pub fn exact(&self, input: &str, viewer: Option<&Tenant>) -> Option<i64> {
+        // Keys are capped at MAX_KEY: one that long may have been cut, so it proves nothing.
+        let query = query_key(input).filter(|q| !q.is_empty() && q.len() < MAX_KEY)?;
+        let key = |i: u32| self.entries[i as usize].key.as_slice();
+        let from = self.by_key.partition_point(|&i| key(i) < query.as_slice());
+        let mut found = None;
+        for &i in self.by_key[from..]
+            .iter()
+            .take_while(|&&i| key(i) == query.as_slice())
+        {
+            let entry = &self.entries[i as usize];
+            if !entry.visible_to(viewer) || found.is_some_and(|id| id != entry.company_id) {
+                return None;
+            }
+            found = Some(entry.company_id);
+        }
+        found
+    }
+
     /// Companies a name that matched nothing may have meant, with one more typo allowed.
     pub fn suggest(&self, input: &str, viewer: Option<&Tenant>, limit: usize) -> Vec<Match> {
         let Some(query) = query_key(input).filter(|q| !q.is_empty()) else {

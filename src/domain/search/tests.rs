@@ -153,3 +153,28 @@ fn the_sorted_names_rank_exactly_as_the_full_scan() {
     // The sorted names answered most of them (every budget-0 one at least).
     assert!(answered > 900, "{answered}");
 }
+
+#[test]
+fn exact_names_one_company_or_leaves_it_to_the_store() {
+    let guild = Tenant::discord(1);
+    let idx = NameIndex::new(vec![
+        NameEntry::new(1, "Amazon".into(), "Amazon".into()),
+        NameEntry::new(1, "Amazon".into(), "AWS".into()),
+        NameEntry::new(2, "Bird".into(), "Bird".into()),
+        NameEntry::new(3, "Bird".into(), "Bird".into()).scoped(Some(guild.clone())),
+        NameEntry::new(4, "Acme".into(), "Acme".into()).scoped(Some(guild.clone())),
+        NameEntry::new(5, "Nile".into(), "Nile".into()),
+        NameEntry::new(6, "Nile Co".into(), "Nile".into()),
+    ]);
+    assert_eq!(idx.exact(" aws ", None), Some(1));
+    assert_eq!(idx.exact("AMAZON", Some(&guild)), Some(1));
+    // Only what `viewer` may see, and only when one company is spelled so.
+    assert_eq!(idx.exact("Acme", Some(&guild)), Some(4));
+    assert_eq!(idx.exact("Acme", None), None);
+    assert_eq!(idx.exact("Bird", Some(&guild)), None);
+    assert_eq!(idx.exact("Nile", None), None);
+    // Prefixes and typos are not exact.
+    assert_eq!(idx.exact("Amaz", None), None);
+    assert_eq!(idx.exact("Amazn", None), None);
+    assert_eq!(idx.exact("", None), None);
+}
