@@ -3,13 +3,16 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, Store, snowflake_from_db, snowflake_to_db, tenants};
+mod columns;
+
+use super::{Conn, Store, snowflake_from_db, tenants};
 use crate::domain::digest_time;
 use crate::domain::{
     Actor, AlertFilter, AlertSettings, ChannelRef, CompanyNames, DigestTime, Mode, Platform,
     Tenant, ThreadArchive,
 };
 use crate::error::Result;
+use columns::Columns;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
@@ -65,8 +68,6 @@ async fn upsert_row(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
-    let (platform, thread) = (channel.platform.as_str(), channel.stored_thread());
-    let actor = actor.as_str();
     // A changed mode starts afresh: its digests cover only what comes after.
     let id = sqlx::query_scalar!(
         r#"INSERT INTO subscriptions (tenant_id, channel, industries, countries, exclude_industries,
@@ -105,9 +106,9 @@ async fn upsert_row(
         c.role,
         c.crosspost,
         c.filings,
-        actor,
-        platform,
-        thread,
+        actor.as_str(),
+        channel.platform.as_str(),
+        channel.stored_thread(),
         c.hour,
         c.zone,
         c.weekday,
@@ -118,51 +119,6 @@ async fn upsert_row(
     .fetch_optional(&mut *conn)
     .await?;
     Ok(id)
-}
-
-/// Settings as the subscription's columns hold them.
-struct Columns {
-    industries: String,
-    countries: String,
-    excluded: String,
-    min_people: Option<i64>,
-    mode: &'static str,
-    role: Option<i64>,
-    crosspost: i64,
-    filings: i64,
-    hour: Option<i64>,
-    zone: Option<&'static str>,
-    weekday: Option<i64>,
-    threads: i64,
-    archive: i64,
-    forum: i64,
-}
-
-impl Columns {
-    fn of(settings: &AlertSettings) -> Self {
-        let (f, t) = (&settings.filter, &settings.time);
-        Self {
-            industries: json_list(&f.industries),
-            countries: json_list(&f.countries),
-            excluded: json_list(&f.exclude_industries),
-            min_people: f.min_people.map(i64::from),
-            mode: settings.mode.as_str(),
-            role: settings.mention_role.map(snowflake_to_db),
-            crosspost: i64::from(settings.crosspost),
-            filings: i64::from(settings.filings),
-            hour: t.hour.map(i64::from),
-            zone: t.zone.map(chrono_tz::Tz::name),
-            weekday: t.weekday.map(|d| i64::from(d.num_days_from_monday())),
-            threads: i64::from(settings.thread.is_some()),
-            archive: settings.thread.map_or(1440, |a| i64::from(a.minutes())),
-            forum: i64::from(settings.forum),
-        }
-    }
-}
-
-/// A list as the JSON array a column keeps; serialising strings cannot fail.
-fn json_list(values: &[String]) -> String {
-    serde_json::to_string(values).unwrap_or_else(|_| "[]".into())
 }
 
 /// Replaces the companies a subscription names.
