@@ -6,8 +6,7 @@ use serde_json::{Value, json};
 
 use crate::alert_lists_bot::ask;
 use crate::support::bot::Bot;
-use crate::support::fake_discord::{Who, slash};
-use crate::support::{content, is_ephemeral, opt, sub};
+use crate::support::{content, is_ephemeral, opt};
 
 const FORUM: &str = "740000000000000001";
 const DIGESTS: &str = "740000000000000002";
@@ -18,12 +17,6 @@ const SEND_MESSAGES_IN_THREADS: u64 = 1 << 38;
 /// `/layoff-alerts subscribe` in forum `channel`.
 fn subscribe(channel: &str, options: &[Value]) -> Value {
     crate::alert_lists_bot::subscribe(channel, 15, options)
-}
-
-async fn layoff(bot: &Bot, name: &str, options: Value) -> Value {
-    bot.fake
-        .interact(slash(Who::MOD_A, "layoff", sub(name, options)))
-        .await
 }
 
 /// GETs of the forum channel itself (its tags and flags).
@@ -76,16 +69,16 @@ async fn each_event_is_a_tagged_forum_post_found_again_after_a_lost_answer_edite
     );
     bot.fake.lose_forum_answers(FORUM, 1);
     let reads_before = forum_reads(&bot);
-    let added = layoff(
-        &bot,
-        "add",
-        json!([
-            opt("company", 3, json!("Amazon")),
-            opt("date", 3, json!("2026-11-20")),
-            opt("approx", 3, json!("hundreds"))
-        ]),
-    )
-    .await;
+    let added = bot
+        .layoff(
+            "add",
+            json!([
+                opt("company", 3, json!("Amazon")),
+                opt("date", 3, json!("2026-11-20")),
+                opt("approx", 3, json!("hundreds"))
+            ]),
+        )
+        .await;
     let title = added["data"]["embeds"][0]["title"].as_str().unwrap_or("");
     let id: i64 = title
         .trim_start_matches("Added event #")
@@ -107,12 +100,12 @@ async fn each_event_is_a_tagged_forum_post_found_again_after_a_lost_answer_edite
 
 /// The lost answer's post was found (one post, edited in place), then locked on removal.
 async fn corrected_and_removed(bot: &Bot, id: i64) {
-    let edited = layoff(
-        bot,
-        "edit",
-        json!([opt("id", 4, json!(id)), opt("count", 4, json!(600))]),
-    )
-    .await;
+    let edited = bot
+        .layoff(
+            "edit",
+            json!([opt("id", 4, json!(id)), opt("count", 4, json!(600))]),
+        )
+        .await;
     assert!(is_ephemeral(&edited), "{edited:#}");
     let renamed = bot
         .fake
@@ -141,7 +134,7 @@ async fn corrected_and_removed(bot: &Bot, id: i64) {
         embed.contains("600"),
         "the first message was edited: {embed}"
     );
-    let removed = layoff(bot, "remove", json!([opt("id", 4, json!(id))])).await;
+    let removed = bot.layoff("remove", json!([opt("id", 4, json!(id))])).await;
     assert!(
         content(&removed).starts_with(&format!("Removed event #{id}")),
         "{removed:#}"
@@ -166,8 +159,7 @@ async fn corrected_and_removed(bot: &Bot, id: i64) {
 async fn digests_are_forum_posts(bot: &Bot) {
     let said = ask(bot, subscribe(DIGESTS, &[opt("mode", 3, json!("daily"))])).await;
     assert!(said.contains("daily digest"), "{said}");
-    layoff(
-        bot,
+    bot.layoff(
         "add",
         json!([
             opt("company", 3, json!("Meta")),

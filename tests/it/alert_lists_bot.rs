@@ -192,21 +192,12 @@ async fn completions(bot: &Bot) {
 }
 
 async fn a_post_gets_its_thread(bot: &Bot) {
-    let added = bot
-        .fake
-        .interact(slash(
-            Who::MOD_A,
-            "layoff",
-            sub(
-                "add",
-                json!([
-                    opt("company", 3, json!("Amazon")),
-                    opt("date", 3, json!("2026-11-20")),
-                    opt("count", 4, json!(500))
-                ]),
-            ),
-        ))
-        .await;
+    let event = json!([
+        opt("company", 3, json!("Amazon")),
+        opt("date", 3, json!("2026-11-20")),
+        opt("count", 4, json!(500))
+    ]);
+    let added = bot.layoff("add", event).await;
     let title = added["data"]["embeds"][0]["title"].as_str().unwrap_or("");
     let id: i64 = title
         .trim_start_matches("Added event #")
@@ -235,9 +226,8 @@ async fn a_post_gets_its_thread(bot: &Bot) {
 
 /// A correction renames the thread with the post; a removal locks and archives it.
 async fn the_thread_follows_its_event(bot: &Bot, id: i64) {
-    let layoff = |name: &str, options: Value| slash(Who::MOD_A, "layoff", sub(name, options));
     let edit = json!([opt("id", 4, json!(id)), opt("count", 4, json!(700))]);
-    bot.fake.interact(layoff("edit", edit)).await;
+    bot.layoff("edit", edit).await;
     let thread = bot.fake.threads(TEXT)[0].id.clone();
     bot.fake
         .wait_for("the thread renamed", |r| {
@@ -248,9 +238,7 @@ async fn the_thread_follows_its_event(bot: &Bot, id: i64) {
         bot.fake.threads(TEXT)[0].name,
         "Amazon: 700 jobs (2026-11-20)"
     );
-    bot.fake
-        .interact(layoff("remove", json!([opt("id", 4, json!(id))])))
-        .await;
+    bot.layoff("remove", json!([opt("id", 4, json!(id))])).await;
     let closed = bot
         .fake
         .wait_for("the thread locked", |r| {

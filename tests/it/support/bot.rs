@@ -26,6 +26,16 @@ impl Bot {
         Self::start_with(files, &[]).await
     }
 
+    /// `/layoff <name>` (add, edit, remove, ...) as the first guild's moderator; the answer.
+    pub async fn layoff(&self, name: &str, options: Value) -> Value {
+        let command = super::fake_discord::slash(
+            super::fake_discord::Who::MOD_A,
+            "layoff",
+            super::sub(name, options),
+        );
+        self.fake.interact(command).await
+    }
+
     /// The same, with more environment variables (they win over the defaults).
     pub async fn start_with(files: &[&str], env: &[(&str, &str)]) -> (Self, Value) {
         Self::start_on(FakeDiscord::start().await, files, env).await
