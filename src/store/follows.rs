@@ -188,17 +188,26 @@ impl Store {
 
     /// Why the person's follows are paused, once: None when they are not, or were told.
     pub async fn untold_pause(&self, who: &Person) -> Result<Option<String>> {
+        // Asked after every command: while nobody has a pause to be told and nothing was
+        // committed since, no statement at all; else a read, and a write for the one told.
+        let version = self.read_version().await;
+        if self.none_untold_at(version) {
+            return Ok(None);
+        }
         let platform = who.platform.as_str();
-        // Asked after every command: a read, and a write only for the one who is told.
-        let untold = sqlx::query_scalar!(
+        let untold = sqlx::query!(
             r#"SELECT EXISTS (SELECT 1 FROM follow_pauses
-                              WHERE platform = ?1 AND user_id = ?2 AND told = 0) AS "untold!: bool""#,
+                              WHERE platform = ?1 AND user_id = ?2 AND told = 0) AS "mine!: bool",
+                      EXISTS (SELECT 1 FROM follow_pauses WHERE told = 0) AS "any!: bool""#,
             platform,
             who.user_id
         )
         .fetch_one(&self.pool)
         .await?;
-        if !untold {
+        if !untold.any {
+            self.keep_none_untold(version);
+        }
+        if !untold.mine {
             return Ok(None);
         }
         Ok(sqlx::query_scalar!(

@@ -1,6 +1,7 @@
-//! Listings kept until the store changes: `/layoffs amazon` reads the same page until the
+//! Answers kept until the store changes: `/layoffs amazon` reads the same page until the
 //! next commit (by any connection or process), which the WAL-index version shows in one
-//! `pread`, so a repeated question costs no statement at all.
+//! `pread`, so a repeated question costs no statement at all; likewise "nobody has a pause
+//! to be told", asked after every command.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -21,6 +22,8 @@ const LISTINGS_KEPT: usize = 1024;
 #[derive(Debug, Default)]
 pub(super) struct KeptListings {
     kept: Mutex<HashMap<ListingKey, (Version, Listing)>>,
+    /// The version at which no follow pause was left untold.
+    none_untold: Mutex<Option<Version>>,
 }
 
 impl Store {
@@ -45,6 +48,23 @@ impl Store {
                 kept.clear();
             }
             kept.insert(key, (version, listing.clone()));
+        }
+    }
+
+    /// Whether no follow pause was left untold at `version` (the store unchanged since).
+    pub(super) fn none_untold_at(&self, version: Option<Version>) -> bool {
+        version.is_some()
+            && self
+                .kept_listings
+                .none_untold
+                .lock()
+                .is_ok_and(|kept| *kept == version)
+    }
+
+    /// Keeps that no follow pause was untold at `version` (read before the check).
+    pub(super) fn keep_none_untold(&self, version: Option<Version>) {
+        if let Ok(mut kept) = self.kept_listings.none_untold.lock() {
+            *kept = version;
         }
     }
 }

@@ -1,6 +1,9 @@
 //! The store's queries on a real temporary SQLite file.
 
-use layoffs_bot::domain::{Days, EventScope, Headcount, Listing, Page, Tenant, Tier, Viewer};
+use layoffs_bot::domain::follow::Person;
+use layoffs_bot::domain::{
+    Days, EventScope, Headcount, Listing, Page, Platform, Tenant, Tier, Viewer,
+};
 use layoffs_bot::service;
 use layoffs_bot::{Error, Store};
 
@@ -400,4 +403,36 @@ async fn the_record_wide_totals_follow_every_commit_of_any_process_and_stay_per_
     assert_eq!(t.store.totals(None, &one, None).await.unwrap().people, 22);
     let since = Some(day("2026-02-01"));
     assert_eq!(t.store.totals(None, &one, since).await.unwrap().people, 12);
+}
+
+#[tokio::test]
+async fn a_pause_is_told_after_nobody_had_one_whoever_wrote_it() {
+    let t = TestStore::new().await;
+    let who = Person::new(Platform::Discord, "42");
+    let other_person = Person::new(Platform::Discord, "43");
+    // Nobody paused: kept until the next commit.
+    assert_eq!(t.store.untold_pause(&who).await.unwrap(), None);
+    assert_eq!(t.store.untold_pause(&who).await.unwrap(), None);
+    // Another process pauses the person: told once, on the next ask.
+    let other = Store::open(&t.url).await.unwrap();
+    other.pause_follows(&who, "closed DMs").await.unwrap();
+    assert_eq!(t.store.untold_pause(&other_person).await.unwrap(), None);
+    assert_eq!(
+        t.store.untold_pause(&who).await.unwrap().as_deref(),
+        Some("closed DMs")
+    );
+    assert_eq!(t.store.untold_pause(&who).await.unwrap(), None, "once");
+    // This process pauses the other person, after nobody was left to tell.
+    t.store
+        .pause_follows(&other_person, "blocked")
+        .await
+        .unwrap();
+    assert_eq!(
+        t.store
+            .untold_pause(&other_person)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("blocked")
+    );
 }
