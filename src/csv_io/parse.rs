@@ -13,7 +13,7 @@ use super::{EXPORT_HEADER, Progress, Rejected, Silent};
 use crate::domain::fields::{MAX_LABEL, clean_text};
 use crate::domain::{DomainError, EventScope, Headcount, NewEvent, Percentage, RawEvent, Source};
 use crate::error::{Error, Result};
-use crate::service::import::{BatchEvent, CHUNK};
+use crate::service::import::{BatchEvent, CHUNK, FIRST_CHUNK};
 
 /// Rows between two progress reports.
 const REPORT_EVERY: u64 = 1000;
@@ -132,7 +132,9 @@ pub fn parse_rows(
         rejected: Vec::new(),
     };
     let today = now.date_naive();
-    let mut chunk = Vec::with_capacity(CHUNK);
+    // The writer is the slower side: a small first chunk lets it start at once.
+    let mut chunk = Vec::with_capacity(FIRST_CHUNK);
+    let mut limit = FIRST_CHUNK;
     let mut record = csv::ByteRecord::new();
     while csv
         .read_byte_record(&mut record)
@@ -156,8 +158,11 @@ pub fn parse_rows(
             Ok(row) => chunk.push(ParsedRow { line, row }),
             Err(reason) => summary.rejected.push(Rejected { line, reason }),
         }
-        if chunk.len() == CHUNK && !emit(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))) {
-            return Ok(summary);
+        if chunk.len() == limit {
+            limit = CHUNK;
+            if !emit(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))) {
+                return Ok(summary);
+            }
         }
         if (summary.read as u64).is_multiple_of(REPORT_EVERY) {
             progress.parsed(position.byte(), summary.read as u64);

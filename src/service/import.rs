@@ -3,7 +3,7 @@
 //! file included), posting nothing, with one audit record for the run. Each chunk costs a
 //! handful of set-based statements, so even large files hold the write lock briefly.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -432,3 +432,5 @@ impl BulkImport {
 
 /// Events per chunk: bounds the memory and the JSON held at once.
 pub const CHUNK: usize = 5_000;
+/// ... except the first, so that writing starts while the rest is parsed.
+pub const FIRST_CHUNK: usize = 500;

@@ -3,7 +3,7 @@
 //! hold it back as a probable duplicate of another company's event from another source, or
 //! import it.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 

@@ -1,7 +1,7 @@
 //! Bulk writes for CSV import: set-based statements over one JSON array (`json_each`), so a
 //! file of any size costs a handful of statements instead of several per row.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
