@@ -7,6 +7,7 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 use crate::store::Store;
+use crate::store::company_page::CompanyRead;
 use crate::store::events::ExportRow;
 use crate::store::version::{Version, VersionProbe};
 
@@ -126,8 +127,8 @@ pub async fn listing_page(
     company_listing(store, id, viewer, since, page).await
 }
 
-/// A company's page: the company, its events (with the filings that back them) and its
-/// filings, read side by side on the pool's connections.
+/// A company's page: the company, its events (with their totals and the filings that back
+/// them) and its filings, in one statement.
 async fn company_listing(
     store: &Store,
     id: i64,
@@ -135,20 +136,14 @@ async fn company_listing(
     since: Option<NaiveDate>,
     page: Page,
 ) -> Result<Listing> {
-    let events = async {
-        with_filed(
-            store,
-            store.events_page(Some(id), viewer, since, page).await?,
-        )
-        .await
-    };
-    let (company, page, mut filings) = tokio::try_join!(
-        store.company_by_id(id, viewer),
-        events,
-        store.filing_summary(id, LATEST_FILINGS_ALONE)
-    )?;
-    let company =
-        company.ok_or_else(|| Error::NotFound("That company no longer exists.".into()))?;
+    let read = store
+        .company_read(id, viewer, since, page, LATEST_FILINGS_ALONE)
+        .await?;
+    let CompanyRead {
+        company,
+        page,
+        mut filings,
+    } = read.ok_or_else(|| Error::NotFound("That company no longer exists.".into()))?;
     // A company known only from filings shows more of them: they are all there is.
     if page.totals.events > 0 {
         filings.latest.truncate(LATEST_FILINGS);

@@ -62,7 +62,7 @@ fn stored_time(text: &str) -> Option<DateTime<Utc>> {
 impl EventRow {
     /// The event; None (logged) for a row whose dates do not read, which the store never
     /// writes.
-    fn event(self) -> Option<LayoffEvent> {
+    pub(super) fn event(self) -> Option<LayoffEvent> {
         let date = NaiveDate::parse_from_str(&self.announced_on, "%Y-%m-%d").ok();
         let added_at = stored_time(&self.added_at);
         let (Some(date), Some(added_at)) = (date, added_at) else {

@@ -159,15 +159,12 @@ impl Store {
 
     /// Company `company_id`'s filings (filings are public records: global for every viewer).
     pub async fn filing_summary(&self, company_id: i64, latest: i64) -> Result<FilingSummary> {
-        let totals = sqlx::query!(
-            r#"SELECT COUNT(*) AS "n!: i64", COALESCE(SUM(jobs), 0) AS "jobs!: i64"
-               FROM filings WHERE company_id = ?1"#,
-            company_id
-        )
-        .fetch_one(&self.pool)
-        .await?;
+        // One statement: the count and jobs of all of them are window totals beside the
+        // latest (no row at all means no filing).
         let rows = sqlx::query!(
-            r#"SELECT state, notice_date AS "notice_date: NaiveDate", jobs, location
+            r#"SELECT state, notice_date AS "notice_date: NaiveDate", jobs, location,
+                      COUNT(*) OVER () AS "n!: i64",
+                      COALESCE(SUM(jobs) OVER (), 0) AS "all_jobs!: i64"
                FROM filings WHERE company_id = ?1
                ORDER BY notice_date DESC, id DESC LIMIT CAST(?2 AS INTEGER)"#,
             company_id,
@@ -175,9 +172,10 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
+        let (n, jobs) = rows.first().map_or((0, 0), |r| (r.n, r.all_jobs));
         Ok(FilingSummary {
-            count: count(totals.n),
-            jobs: count(totals.jobs),
+            count: count(n),
+            jobs: count(jobs),
             latest: rows
                 .into_iter()
                 .map(|r| FilingLine {

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod bulk;
 pub mod candidates;
 pub mod companies;
+pub mod company_page;
 pub mod curation;
 pub mod events;
 pub mod filing_stats;

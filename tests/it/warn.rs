@@ -4,13 +4,13 @@
 
 use layoffs_bot::csv_io::{self as import, parse::Layout, warn::WarnLayout};
 use layoffs_bot::domain::stats::StatsSource::{Events, Filings};
-use layoffs_bot::domain::{Period, Tenant, Viewer};
+use layoffs_bot::domain::{EventScope, Headcount, Page, Period, Tenant, Viewer};
 use layoffs_bot::service;
 use serde_json::json;
 
 use crate::support::bot::Bot;
 use crate::support::fake_discord::{Who, slash};
-use crate::support::{TestStore, data, day, now, opt};
+use crate::support::{TestStore, add, data, day, event, now, opt};
 
 const SAMPLE: &str = "tests/data/layoffs_fyi_sample.csv";
 const WA: &str = "tests/data/warn_wa_sample.csv";
@@ -302,5 +302,94 @@ async fn layoffs_stats_shows_warn_filings_when_asked() {
     assert!(
         crate::support::content(&bad).contains("is not a source"),
         "{bad:#}"
+    );
+}
+
+/// `/layoffs <company>` reads the company, its page, totals, backing filings and filing
+/// summary in one statement; it must read as the general reads do, for any viewer, range and
+/// page.
+#[tokio::test]
+async fn a_company_read_in_one_statement_reads_as_the_general_reads() {
+    let t = TestStore::new().await;
+    for f in [SAMPLE, WA] {
+        import::import_file(&t.store, &data(f), false, now())
+            .await
+            .unwrap();
+    }
+    // Private events (and a private company) beside global ones, some near Katerra's filings.
+    for (company, guild, date, people) in [
+        ("Katerra", 1, "2021-06-20", 7),
+        ("Katerra", 2, "2021-05-01", 9),
+        ("Katerra", 1, "2019-01-01", 3),
+        ("Only In One", 1, "2021-06-02", 4),
+    ] {
+        let mut private = event(company, date, Headcount::Exact(people));
+        private.scope = EventScope::Tenant(Tenant::discord(guild));
+        add(&t.store, &private).await;
+    }
+    let index = t.store.name_index().await.unwrap();
+    let mut ids: Vec<i64> = index.global_names().map(|n| n.company_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let named = |name| {
+        let store = t.store.clone();
+        async move {
+            store
+                .exact_company(name, &Viewer::in_guild(1))
+                .await
+                .unwrap()
+        }
+    };
+    let sampled: Vec<i64> = ids
+        .iter()
+        .step_by(25)
+        .copied()
+        .chain(named("Katerra").await)
+        .chain(named("Only In One").await)
+        .collect();
+    let (mut filed, mut hidden) = (0, 0);
+    for &id in &sampled {
+        for viewer in [Viewer::EVERYONE, Viewer::in_guild(1), Viewer::in_guild(2)] {
+            for since in [None, Some(day("2021-06-01"))] {
+                for number in [0, 1, 40] {
+                    let page = Page { number, size: 2 };
+                    let one = t
+                        .store
+                        .company_read(id, &viewer, since, page, 3)
+                        .await
+                        .unwrap();
+                    let Some(company) = t.store.company_by_id(id, &viewer).await.unwrap() else {
+                        assert_eq!(one, None, "company {id} hidden from {viewer:?}");
+                        hidden += 1;
+                        continue;
+                    };
+                    let mut general = t
+                        .store
+                        .events_page(Some(id), &viewer, since, page)
+                        .await
+                        .unwrap();
+                    let events: Vec<_> = general
+                        .events
+                        .iter()
+                        .map(|e| (e.id, e.company_id, e.date))
+                        .collect();
+                    general.filed = t.store.filings_near(&events).await.unwrap();
+                    general.filed.sort_by_key(|(id, _)| *id);
+                    let filings = t.store.filing_summary(id, 3).await.unwrap();
+                    let mut one = one.expect("a company the viewer sees");
+                    one.page.filed.sort_by_key(|(id, _)| *id);
+                    let context =
+                        format!("company {id}, {viewer:?}, since {since:?}, page {number}");
+                    assert_eq!(one.company, company, "{context}");
+                    assert_eq!(one.page, general, "{context}");
+                    assert_eq!(one.filings, filings, "{context}");
+                    filed += usize::from(!one.page.filed.is_empty());
+                }
+            }
+        }
+    }
+    assert!(
+        filed > 0 && hidden > 0,
+        "pages with filings, a company hidden from some"
     );
 }
