@@ -169,12 +169,14 @@ async fn our_bot(url: &str, companies: &[String], dir: &Path) -> Vec<Vec<Duratio
         )
     })
     .await;
-    // The same company every time: kept until the store changes, so no statement runs.
-    let again = timed(&fake, |_| {
+    // The first 100 companies of the first row again and again: each was asked during the
+    // warm-up and is kept until the store changes, so no statement runs, and the answers are
+    // the same mix of embeds as the first row's.
+    let again = timed(&fake, |i| {
         slash(
             Who::USER_A,
             "layoffs",
-            json!([{"name": "company", "type": 3, "value": company(0)}]),
+            json!([{"name": "company", "type": 3, "value": company(i % WARM_UP)}]),
         )
     })
     .await;
