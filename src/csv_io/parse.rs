@@ -120,12 +120,7 @@ pub fn parse_rows(
     // it, so its line number is one short.
     let line_fix = u64::from(first_line_ends_in_crlf(&mut reader)?);
     let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let header = csv
-        .byte_headers()
-        .map_err(|e| Error::BadFile(format!("cannot read the CSV header: {e}")))
-        .and_then(|h| text_record(h.clone(), 0))?;
-    let (by_name, layout) = read_header(&header)?;
-    let columns = Columns::of(&by_name);
+    let (width, columns, layout) = columns_of(&mut csv)?;
     let mut summary = ParseSummary {
         layout,
         read: 0,
@@ -154,7 +149,7 @@ pub fn parse_rows(
             record: &text,
             columns: &columns,
         };
-        match row.event(header.len(), today) {
+        match row.event(width, today) {
             Ok(row) => chunk.push(ParsedRow { line, row }),
             Err(reason) => summary.rejected.push(Rejected { line, reason }),
         }
@@ -204,6 +199,16 @@ fn first_line_ends_in_crlf(reader: &mut impl BufRead) -> Result<bool> {
 }
 
 /// A record as text: NUL bytes mean a binary file; invalid UTF-8 is named by its position.
+/// The header's width, where each column is, and which layout it is.
+fn columns_of<R: std::io::Read>(csv: &mut csv::Reader<R>) -> Result<(usize, Columns, Layout)> {
+    let header = csv
+        .byte_headers()
+        .map_err(|e| Error::BadFile(format!("cannot read the CSV header: {e}")))
+        .and_then(|h| text_record(h.clone(), 0))?;
+    let (by_name, layout) = read_header(&header)?;
+    Ok((header.len(), Columns::of(&by_name), layout))
+}
+
 fn text_record(record: csv::ByteRecord, at: u64) -> Result<csv::StringRecord> {
     if record.iter().any(|field| field.contains(&0)) {
         return Err(binary());
