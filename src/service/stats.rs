@@ -81,13 +81,13 @@ pub fn complete_facet(facets: &[Facet], partial: &str, limit: usize) -> Vec<Stri
         .collect()
 }
 
-/// The facet a typed name means, or a "did you mean" error.
 /// The facet spelled like `typed` (case, spacing and a final dot aside), if any.
 pub(crate) fn find_facet<'a>(facets: &'a [Facet], typed: &str) -> Option<&'a Facet> {
     let key = fold_facet(typed);
     facets.iter().find(|f| fold_facet(&f.label) == key)
 }
 
+/// The facet a typed name means, or a "did you mean" error.
 pub(crate) fn resolve_facet(kind: FacetKind, facets: &[Facet], typed: &str) -> Result<Facet> {
     if let Some(f) = find_facet(facets, typed) {
         return Ok(f.clone());

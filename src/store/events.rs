@@ -247,7 +247,8 @@ impl Store {
     }
 
     /// A page of the live events `viewer` may see, of one company or all, since a date,
-    /// newest first, with the totals over all of them.
+    /// newest first, with the totals over all of them. (`/layoffs <company>` reads a
+    /// company's page with `company_read`, in one statement; a test holds the two equal.)
     pub async fn events_page(
         &self,
         company_id: Option<i64>,

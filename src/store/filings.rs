@@ -158,6 +158,7 @@ impl Store {
     }
 
     /// Company `company_id`'s filings (filings are public records: global for every viewer).
+    /// `/layoffs <company>` reads them within `company_read`; a test holds the two equal.
     pub async fn filing_summary(&self, company_id: i64, latest: i64) -> Result<FilingSummary> {
         // One statement: the count and jobs of all of them are window totals beside the
         // latest (no row at all means no filing).

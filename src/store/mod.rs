@@ -178,8 +178,8 @@ async fn connect(options: SqliteConnectOptions, size: u32) -> sqlx::Result<Sqlit
         // in free space (a page split long before leaves one otherwise).
         .pragma("secure_delete", "ON")
         // Pages read through a memory map of the file instead of copied in by a `pread` each:
-        // a company's events lie on pages of their own across the table, so a cold answer
-        // reads a dozen of them. The OS page cache backs the map for every connection.
+        // a company's events lie scattered over the table, so a cold answer reads a dozen
+        // pages. The OS page cache backs the map for every connection.
         .pragma("mmap_size", "268435456")
         .busy_timeout(Duration::from_secs(10));
     // A connection is a file handle: no ping before each use (sqlx's default, one more trip
